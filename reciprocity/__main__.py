@@ -1,0 +1,5 @@
+"""``python -m reciprocity`` runs the command line."""
+
+from reciprocity.cli import main
+
+main()

@@ -1,0 +1,9 @@
+"""The ``reciprocity`` command line (Typer). A thin face: no SQL, no metric maths.
+
+Importing this package registers every subcommand on :data:`app`.
+"""
+
+from reciprocity.cli import board, database, demo, exchanges, records, transfer  # noqa: F401
+from reciprocity.cli.app import app, main
+
+__all__ = ["app", "main"]

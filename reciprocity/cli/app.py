@@ -1,0 +1,242 @@
+"""The Typer application: global options, the run's state, output and error handling.
+
+Global options (``--db``, ``--as``, ``--demo``) come before the subcommand and build one
+:class:`State` per run; the engine is opened lazily, so ``--help`` never touches a
+database. Every user mistake ends as one sentence on stderr and exit code 1: ledger
+errors, schema errors, unreachable databases and Click's own usage errors alike.
+"""
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+from typer.exceptions import Abort, TyperException
+
+from reciprocity import __version__
+from reciprocity.config import Settings, demo_database_url
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.store.engine import SchemaError, make_engine
+
+
+class _Cli(TyperGroup):
+    """Turns every user mistake into one sentence on stderr and exit code 1."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except NoArgsIsHelpError as error:
+            typer.echo(error.format_message())
+            result = 0
+        except Abort:
+            _fail("Aborted.")
+        except TyperException as error:
+            message = error.format_message().rstrip(".") + "."
+            hint = " See --help." if isinstance(error, UsageError) else ""
+            _fail(message + hint)
+        except (LedgerError, SchemaError) as error:
+            _fail(str(error))
+        except OperationalError as error:
+            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            _fail(f"The database could not be used ({detail}); check --db or RECIPROCITY_DB.")
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+app = typer.Typer(
+    cls=_Cli,
+    help="Reciprocity: log referrals, help and introductions; see who gives and who takes.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class State:
+    """What one run of the command line works with."""
+
+    settings: Settings
+    demo: bool = False
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        """The database URL this run uses."""
+        if self.settings.db:
+            return self.settings.db
+        return demo_database_url() if self.demo else self.settings.database_url()
+
+    def engine(self) -> Engine:
+        """The migrated engine, opened on first use (and seeded on first use of ``--demo``)."""
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+            if self.demo:
+                from reciprocity.ledger.demo import ensure_demo_data
+
+                with Session(self._engine) as session:
+                    ensure_demo_data(session=session)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work."""
+        with Session(self.engine(), expire_on_commit=False) as session:
+            yield session
+
+    def acting_member_id(self, session: Session) -> int | None:
+        """The member the command acts as: ``--as``, ``RECIPROCITY_AS``, or the demo organiser."""
+        from reciprocity.ledger.members import resolve_member
+
+        if self.settings.acting_member:
+            member = resolve_member(session=session, name=self.settings.acting_member)
+            return member.id
+        if self.demo:
+            from reciprocity.ledger.demo import demo_organiser
+
+            organiser = demo_organiser(session=session)
+            return organiser.id if organiser else None
+        return None
+
+
+def state(ctx: typer.Context) -> State:
+    """The run's state, set by the global callback."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar="RECIPROCITY_DB",
+        help="Database URL (sqlite:///… or postgresql+psycopg://…).",
+    ),
+    acting_as: str | None = typer.Option(
+        None, "--as", envvar="RECIPROCITY_AS", help="Act as this member."
+    ),
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="Use the demo database (seeded on first use) as the referral club's organiser.",
+    ),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    """Reciprocity: log referrals, help and introductions; see who gives and who takes."""
+    if version:
+        typer.echo(f"reciprocity {__version__}")
+        raise typer.Exit()
+    overrides: dict[str, Any] = {}
+    if db:
+        overrides["db"] = db
+    if acting_as:
+        overrides["acting_member"] = acting_as
+    ctx.obj = State(settings=Settings(**overrides), demo=demo)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def as_dict(record: SQLModel | dict[str, Any]) -> dict[str, Any]:
+    """A row as a plain dict of its columns, in the table's column order."""
+    if isinstance(record, dict):
+        return record
+    columns = record.__table__.columns.keys()  # type: ignore[attr-defined]
+    return {column: getattr(record, column) for column in columns}
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output with stable keys."""
+    typer.echo(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
+
+
+def print_rows(
+    rows: Sequence[SQLModel | dict[str, Any]],
+    *,
+    columns: Sequence[str],
+    as_json: bool,
+    title: str,
+    empty: str,
+) -> None:
+    """A list: JSON with every column under ``--json``, else a Rich table of ``columns``."""
+    dicts = [as_dict(row) for row in rows]
+    if as_json:
+        print_json(dicts)
+        return
+    if not dicts:
+        typer.echo(empty)
+        return
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in dicts:
+        table.add_row(*(_cell(row.get(column)) for column in columns))
+    Console().print(table)
+
+
+def print_created(ids: Sequence[int | None], *, as_json: bool, sentence: str) -> None:
+    """What a ``log`` or ``add`` command made: ``{"id": N}`` / ``{"ids": [...]}`` or a sentence."""
+    if as_json:
+        print_json({"id": ids[0]} if len(ids) == 1 else {"ids": list(ids)})
+    else:
+        typer.echo(sentence)
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

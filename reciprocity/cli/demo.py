@@ -1,0 +1,1 @@
+"""``demo`` command: fill a database with a realistic, deterministic demo ledger."""

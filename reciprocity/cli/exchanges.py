@@ -1,0 +1,295 @@
+"""``log``, ``ack``, ``followup``, ``feedback``, ``void``, ``one-to-one`` and ``exchanges``.
+
+The after-meeting commands. Names are resolved by the ledger (exact, then unique prefix);
+the network defaults to the one the two members share.
+"""
+
+from datetime import date
+
+import typer
+from sqlmodel import Session
+
+from reciprocity.cli.app import JSON_OPTION, app, print_created, print_json, print_rows, state
+from reciprocity.ledger import exchanges as ledger_exchanges
+from reciprocity.ledger import followups as ledger_followups
+from reciprocity.ledger.members import resolve_member
+from reciprocity.ledger.networks import resolve_network
+from reciprocity.ledger.one_to_ones import log_one_to_one
+from reciprocity.ledger.rules import parse_date
+from reciprocity.store.models import ReferralType
+
+log_app = typer.Typer(help="Log a referral, help or introduction.", no_args_is_help=True)
+app.add_typer(log_app, name="log")
+
+EXCHANGE_COLUMNS = (
+    "id",
+    "occurred_on",
+    "kind",
+    "giver",
+    "receiver",
+    "network",
+    "summary",
+    "voided_at",
+)
+
+DATE_OPTION = typer.Option("today", "--date", help="YYYY-MM-DD or today.")
+NETWORK_OPTION = typer.Option(
+    None, "--network", help="Network name; defaults to the one both share."
+)
+SUMMARY_OPTION = typer.Option(None, "--summary", help="What it was about.")
+MEETING_OPTION = typer.Option(None, "--meeting", help="Meeting id; its date becomes the default.")
+
+
+def _member_id(session: Session, name: str) -> int:
+    member = resolve_member(session=session, name=name)
+    assert member.id is not None
+    return member.id
+
+
+def _network_id(session: Session, name: str | None) -> int | None:
+    return resolve_network(session=session, name=name).id if name else None
+
+
+def _date(text: str, meeting: int | None) -> date | None:
+    """Today by default, unless a meeting was named and no date was given."""
+    if meeting is not None and text == "today":
+        return None
+    return parse_date(text)
+
+
+@log_app.command("referral")
+def log_referral(
+    ctx: typer.Context,
+    giver: str = typer.Argument(..., help="Who gave the referral."),
+    receiver: str = typer.Argument(..., help="Who received it."),
+    network: str | None = NETWORK_OPTION,
+    when: str = DATE_OPTION,
+    summary: str | None = SUMMARY_OPTION,
+    contact: str | None = typer.Option(None, "--contact", help="The referred contact's name."),
+    contact_details: str | None = typer.Option(None, "--contact-details", help="Phone or email."),
+    referral_type: str = typer.Option(
+        ReferralType.OUTSIDE.value, "--type", help="inside or outside."
+    ),
+    hotness: int | None = typer.Option(None, "--hotness", help="1 (name only) to 5 (in person)."),
+    value: float | None = typer.Option(None, "--value", help="Estimated value of the business."),
+    meeting: int | None = MEETING_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Log a referral from GIVER to RECEIVER."""
+    run = state(ctx)
+    with run.session() as session:
+        exchange = ledger_exchanges.log_referral(
+            session=session,
+            giver_id=_member_id(session, giver),
+            receiver_id=_member_id(session, receiver),
+            network_id=_network_id(session, network),
+            occurred_on=_date(when, meeting),
+            meeting_id=meeting,
+            summary=summary,
+            contact_name=contact,
+            contact_details=contact_details,
+            referral_type=referral_type,
+            hotness=hotness,
+            estimated_value=value,
+            created_by=run.acting_member_id(session),
+        )
+    print_created([exchange.id], as_json=as_json, sentence=f"Logged referral #{exchange.id}.")
+
+
+@log_app.command("help")
+def log_help(
+    ctx: typer.Context,
+    giver: str = typer.Argument(..., help="Who helped."),
+    receiver: str = typer.Argument(..., help="Who was helped."),
+    network: str | None = NETWORK_OPTION,
+    when: str = DATE_OPTION,
+    summary: str | None = SUMMARY_OPTION,
+    answers: int | None = typer.Option(None, "--answers", help="The ask id this help answers."),
+    offer: int | None = typer.Option(None, "--offer", help="The offer id this help takes up."),
+    meeting: int | None = MEETING_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Log help GIVER gave RECEIVER, optionally answering an ask."""
+    run = state(ctx)
+    with run.session() as session:
+        exchange = ledger_exchanges.log_help(
+            session=session,
+            giver_id=_member_id(session, giver),
+            receiver_id=_member_id(session, receiver),
+            network_id=_network_id(session, network),
+            occurred_on=_date(when, meeting),
+            meeting_id=meeting,
+            summary=summary,
+            answers_ask_id=answers,
+            takes_offer_id=offer,
+            created_by=run.acting_member_id(session),
+        )
+    print_created([exchange.id], as_json=as_json, sentence=f"Logged help #{exchange.id}.")
+
+
+@log_app.command("intro")
+def log_intro(
+    ctx: typer.Context,
+    introducer: str = typer.Argument(..., help="Who made the introduction."),
+    member: str = typer.Argument(..., help="The member introduced."),
+    with_member: str | None = typer.Option(None, "--with", help="The other member introduced."),
+    with_contact: str | None = typer.Option(
+        None, "--with-contact", help="An outside contact's name."
+    ),
+    network: str | None = NETWORK_OPTION,
+    when: str = DATE_OPTION,
+    summary: str | None = SUMMARY_OPTION,
+    meeting: int | None = MEETING_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Log an introduction of MEMBER to another member or to an outside contact."""
+    run = state(ctx)
+    with run.session() as session:
+        made = ledger_exchanges.log_introduction(
+            session=session,
+            introducer_id=_member_id(session, introducer),
+            member_id=_member_id(session, member),
+            with_member_id=_member_id(session, with_member) if with_member else None,
+            with_contact=with_contact,
+            network_id=_network_id(session, network),
+            occurred_on=_date(when, meeting),
+            meeting_id=meeting,
+            summary=summary,
+            created_by=run.acting_member_id(session),
+        )
+    ids = [e.id for e in made]
+    print_created(
+        ids, as_json=as_json, sentence=f"Logged introduction {' and '.join(f'#{i}' for i in ids)}."
+    )
+
+
+@app.command("ack")
+def ack(ctx: typer.Context, exchange_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Acknowledge a referral you received."""
+    with state(ctx).session() as session:
+        ledger_exchanges.acknowledge(session=session, exchange_id=exchange_id)
+    typer.echo(f"Acknowledged referral #{exchange_id}.")
+
+
+@app.command("followup")
+def followup(
+    ctx: typer.Context,
+    exchange_id: int = typer.Argument(..., metavar="ID"),
+    status: str = typer.Argument(
+        ..., help="contacted, meeting, proposal, won, lost or no_response."
+    ),
+    when: str = DATE_OPTION,
+    value: float | None = typer.Option(None, "--value", help="Value of won business."),
+    business: str | None = typer.Option(None, "--business", help="new or repeat (for won)."),
+    note: str | None = typer.Option(None, "--note"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Move a referral you received one step forward."""
+    with state(ctx).session() as session:
+        step = ledger_followups.record_followup(
+            session=session,
+            exchange_id=exchange_id,
+            status=status,
+            occurred_on=parse_date(when),
+            value=value,
+            business=business,
+            note=note,
+        )
+    print_created(
+        [step.id],
+        as_json=as_json,
+        sentence=f"Referral #{exchange_id} is now '{step.status}' (step #{step.id}).",
+    )
+
+
+@app.command("feedback")
+def feedback(
+    ctx: typer.Context,
+    exchange_id: int = typer.Argument(..., metavar="ID"),
+    rating: int = typer.Argument(..., help="1 to 5: how well your referral was treated."),
+    comment: str | None = typer.Option(None, "--comment"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Rate how the receiver treated a referral you gave (a new rating replaces the old)."""
+    with state(ctx).session() as session:
+        given = ledger_followups.give_feedback(
+            session=session, exchange_id=exchange_id, rating=rating, comment=comment
+        )
+    print_created(
+        [given.id], as_json=as_json, sentence=f"Rated referral #{exchange_id}: {given.rating}/5."
+    )
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    exchange_id: int = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option(
+        ..., "--reason", help="Why the entry is wrong (kept for the audit)."
+    ),
+) -> None:
+    """Void a wrong entry; it stays for the audit trail and leaves every metric."""
+    with state(ctx).session() as session:
+        ledger_exchanges.void_exchange(session=session, exchange_id=exchange_id, reason=reason)
+    typer.echo(f"Voided exchange #{exchange_id}.")
+
+
+@app.command("one-to-one")
+def one_to_one(
+    ctx: typer.Context,
+    first: str = typer.Argument(..., metavar="A"),
+    second: str = typer.Argument(..., metavar="B"),
+    network: str | None = typer.Option(None, "--network"),
+    when: str = DATE_OPTION,
+    note: str | None = typer.Option(None, "--note"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Record a one-to-one between members A and B."""
+    with state(ctx).session() as session:
+        meeting = log_one_to_one(
+            session=session,
+            member_a_id=_member_id(session, first),
+            member_b_id=_member_id(session, second),
+            network_id=_network_id(session, network),
+            held_on=parse_date(when),
+            note=note,
+        )
+    print_created([meeting.id], as_json=as_json, sentence=f"Logged one-to-one #{meeting.id}.")
+
+
+@app.command("exchanges")
+def exchanges(
+    ctx: typer.Context,
+    network: str | None = typer.Option(None, "--network"),
+    member: str | None = typer.Option(
+        None, "--member", help="Exchanges this member gave or received."
+    ),
+    kind: str | None = typer.Option(None, "--kind", help="referral, help or introduction."),
+    date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
+    date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="At most this many, newest first."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List exchanges, newest first (voided ones included and marked)."""
+    with state(ctx).session() as session:
+        rows = ledger_exchanges.list_exchanges(
+            session=session,
+            network_id=_network_id(session, network),
+            member_id=_member_id(session, member) if member else None,
+            kind=kind,
+            date_from=parse_date(date_from, field="start date") if date_from else None,
+            date_to=parse_date(date_to, field="end date") if date_to else None,
+            limit=limit,
+        )
+    if as_json:
+        print_json(rows)
+        return
+    print_rows(
+        rows,
+        columns=EXCHANGE_COLUMNS,
+        as_json=False,
+        title="Exchanges",
+        empty="No exchanges match.",
+    )

@@ -1,0 +1,298 @@
+"""``network``, ``member`` and ``meeting`` commands: the people and groups of the ledger."""
+
+import typer
+
+from reciprocity.cli.app import (
+    JSON_OPTION,
+    app,
+    as_dict,
+    print_created,
+    print_json,
+    print_rows,
+    state,
+)
+from reciprocity.ledger import members as ledger_members
+from reciprocity.ledger import networks as ledger_networks
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.rules import parse_date
+from reciprocity.store.models import Role
+
+network_app = typer.Typer(
+    help="Add and list networks (the groups that meet).", no_args_is_help=True
+)
+member_app = typer.Typer(help="Add, edit, list and deactivate members.", no_args_is_help=True)
+meeting_app = typer.Typer(help="Add and list meetings.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+app.add_typer(member_app, name="member")
+app.add_typer(meeting_app, name="meeting")
+
+NETWORK_COLUMNS = ("id", "name", "kind", "sla_days", "weights", "active")
+MEMBER_COLUMNS = ("id", "name", "company", "category", "email", "phone", "active")
+MEETING_COLUMNS = ("id", "network_id", "held_on", "title")
+
+
+def _parse_weights(pairs: list[str]) -> dict[str, int]:
+    weights: dict[str, int] = {}
+    for pair in pairs:
+        kind, sep, number = pair.partition("=")
+        if not sep or not number.strip().lstrip("-").isdigit():
+            raise LedgerError(f"The weight '{pair}' is not KIND=NUMBER, e.g. referral=3.")
+        weights[kind.strip()] = int(number)
+    return weights
+
+
+@network_app.command("add")
+def network_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Name of the network."),
+    kind: str = typer.Option("referral club", "--kind", help="What sort of group it is."),
+    sla_days: int = typer.Option(
+        2, "--sla-days", help="Days within which a referral is followed up."
+    ),
+    weight: list[str] = typer.Option(
+        [], "--weight", help="Points per exchange kind, e.g. referral=3."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a network."""
+    with state(ctx).session() as session:
+        network = ledger_networks.add_network(
+            session=session, name=name, kind=kind, sla_days=sla_days, weights=_parse_weights(weight)
+        )
+    print_created(
+        [network.id], as_json=as_json, sentence=f"Added network #{network.id}: {network.name}."
+    )
+
+
+@network_app.command("edit")
+def network_edit(
+    ctx: typer.Context,
+    network: str = typer.Argument(..., help="Network name."),
+    name: str | None = typer.Option(None, "--name", help="New name."),
+    kind: str | None = typer.Option(None, "--kind"),
+    sla_days: int | None = typer.Option(None, "--sla-days"),
+    weight: list[str] = typer.Option([], "--weight", help="Points per exchange kind, e.g. help=2."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Rename a network or change its kind, SLA or weights."""
+    with state(ctx).session() as session:
+        found = ledger_networks.resolve_network(session=session, name=network)
+        assert found.id is not None
+        changed = ledger_networks.edit_network(
+            session=session,
+            network_id=found.id,
+            name=name,
+            kind=kind,
+            sla_days=sla_days,
+            weights=_parse_weights(weight),
+        )
+    if as_json:
+        print_json(as_dict(changed))
+    else:
+        typer.echo(f"Updated network #{changed.id}: {changed.name}.")
+
+
+@network_app.command("deactivate")
+def network_deactivate(ctx: typer.Context, network: str = typer.Argument(...)) -> None:
+    """Mark a network that stopped meeting; its history stays."""
+    with state(ctx).session() as session:
+        found = ledger_networks.resolve_network(session=session, name=network)
+        assert found.id is not None
+        ledger_networks.deactivate_network(session=session, network_id=found.id)
+    typer.echo(f"Deactivated network #{found.id}: {found.name}.")
+
+
+@network_app.command("list")
+def network_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List networks."""
+    with state(ctx).session() as session:
+        rows = ledger_networks.list_networks(session=session)
+    print_rows(
+        rows,
+        columns=NETWORK_COLUMNS,
+        as_json=as_json,
+        title="Networks",
+        empty="No networks yet; add one with: reciprocity network add NAME",
+    )
+
+
+@member_app.command("add")
+def member_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Full name."),
+    network: list[str] = typer.Option([], "--network", help="Network to join (repeatable)."),
+    company: str | None = typer.Option(None, "--company"),
+    category: str | None = typer.Option(None, "--category", help="Profession, e.g. 'Accountant'."),
+    email: str | None = typer.Option(None, "--email"),
+    phone: str | None = typer.Option(None, "--phone"),
+    role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a member, optionally to networks."""
+    with state(ctx).session() as session:
+        network_ids = [
+            n.id
+            for n in (ledger_networks.resolve_network(session=session, name=x) for x in network)
+            if n.id is not None
+        ]
+        member = ledger_members.add_member(
+            session=session,
+            name=name,
+            company=company,
+            category=category,
+            email=email,
+            phone=phone,
+            network_ids=network_ids,
+            role=role,
+        )
+    print_created(
+        [member.id], as_json=as_json, sentence=f"Added member #{member.id}: {member.name}."
+    )
+
+
+@member_app.command("edit")
+def member_edit(
+    ctx: typer.Context,
+    member: str = typer.Argument(..., help="Member name (a unique prefix will do)."),
+    name: str | None = typer.Option(None, "--name", help="New name."),
+    company: str | None = typer.Option(None, "--company"),
+    category: str | None = typer.Option(None, "--category"),
+    email: str | None = typer.Option(None, "--email"),
+    phone: str | None = typer.Option(None, "--phone"),
+    reactivate: bool = typer.Option(
+        False, "--reactivate", help="Make a deactivated member active."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Change a member's details (an empty value clears a field)."""
+    with state(ctx).session() as session:
+        found = ledger_members.resolve_member(session=session, name=member)
+        assert found.id is not None
+        changed = ledger_members.edit_member(
+            session=session,
+            member_id=found.id,
+            name=name,
+            company=company,
+            category=category,
+            email=email,
+            phone=phone,
+            active=True if reactivate else None,
+        )
+    if as_json:
+        print_json(as_dict(changed))
+    else:
+        typer.echo(f"Updated member #{changed.id}: {changed.name}.")
+
+
+@member_app.command("deactivate")
+def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> None:
+    """Deactivate a member: their history stays, they take part in nothing new."""
+    with state(ctx).session() as session:
+        found = ledger_members.resolve_member(session=session, name=member)
+        assert found.id is not None
+        ledger_members.deactivate_member(session=session, member_id=found.id)
+    typer.echo(f"Deactivated member #{found.id}: {found.name}.")
+
+
+@member_app.command("join")
+def member_join(
+    ctx: typer.Context,
+    member: str = typer.Argument(...),
+    network: str = typer.Argument(...),
+    role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
+    joined: str = typer.Option("today", "--date", help="Joining date, YYYY-MM-DD or today."),
+) -> None:
+    """Add a member to a network, or change their role in it."""
+    with state(ctx).session() as session:
+        found = ledger_members.resolve_member(session=session, name=member)
+        net = ledger_networks.resolve_network(session=session, name=network)
+        assert found.id is not None and net.id is not None
+        ledger_networks.join_network(
+            session=session,
+            member_id=found.id,
+            network_id=net.id,
+            role=role,
+            joined_on=parse_date(joined, field="joining date"),
+        )
+    typer.echo(f"{found.name} is now a {role} of {net.name}.")
+
+
+@member_app.command("leave")
+def member_leave(
+    ctx: typer.Context,
+    member: str = typer.Argument(...),
+    network: str = typer.Argument(...),
+    left: str = typer.Option("today", "--date", help="Leaving date, YYYY-MM-DD or today."),
+) -> None:
+    """Record that a member left a network."""
+    with state(ctx).session() as session:
+        found = ledger_members.resolve_member(session=session, name=member)
+        net = ledger_networks.resolve_network(session=session, name=network)
+        assert found.id is not None and net.id is not None
+        ledger_networks.leave_network(
+            session=session,
+            member_id=found.id,
+            network_id=net.id,
+            left_on=parse_date(left, field="leaving date"),
+        )
+    typer.echo(f"{found.name} left {net.name}.")
+
+
+@member_app.command("list")
+def member_list(
+    ctx: typer.Context,
+    network: str | None = typer.Option(None, "--network", help="Only members of this network."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List members."""
+    with state(ctx).session() as session:
+        network_id = (
+            ledger_networks.resolve_network(session=session, name=network).id if network else None
+        )
+        rows = ledger_members.list_members(session=session, network_id=network_id)
+    print_rows(
+        rows,
+        columns=MEMBER_COLUMNS,
+        as_json=as_json,
+        title="Members",
+        empty="No members yet; add one with: reciprocity member add NAME",
+    )
+
+
+@meeting_app.command("add")
+def meeting_add(
+    ctx: typer.Context,
+    network: str = typer.Argument(..., help="Network name."),
+    held: str = typer.Option("today", "--date", help="YYYY-MM-DD or today."),
+    title: str | None = typer.Option(None, "--title"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a meeting of a network."""
+    with state(ctx).session() as session:
+        net = ledger_networks.resolve_network(session=session, name=network)
+        assert net.id is not None
+        meeting = ledger_networks.add_meeting(
+            session=session, network_id=net.id, held_on=parse_date(held), title=title
+        )
+    print_created(
+        [meeting.id],
+        as_json=as_json,
+        sentence=f"Added meeting #{meeting.id} of {net.name} on {meeting.held_on}.",
+    )
+
+
+@meeting_app.command("list")
+def meeting_list(
+    ctx: typer.Context,
+    network: str | None = typer.Option(None, "--network"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List meetings, newest first."""
+    with state(ctx).session() as session:
+        network_id = (
+            ledger_networks.resolve_network(session=session, name=network).id if network else None
+        )
+        rows = ledger_networks.list_meetings(session=session, network_id=network_id)
+    print_rows(
+        rows, columns=MEETING_COLUMNS, as_json=as_json, title="Meetings", empty="No meetings yet."
+    )

@@ -1,0 +1,78 @@
+"""The user's settings: which database, and who is acting.
+
+One pydantic-settings object read from, in order of precedence: explicit arguments (the
+command line), ``RECIPROCITY_*`` environment variables, then ``config.toml`` in the
+platformdirs config folder. It is created by the face and passed down explicitly; nothing
+here is a module-level global, so tests isolate it with ``XDG_CONFIG_HOME``/``XDG_DATA_HOME``.
+"""
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "reciprocity"
+
+
+def config_dir() -> Path:
+    """The folder that holds ``config.toml``."""
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """The folder that holds the embedded databases."""
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def config_file() -> Path:
+    """The settings file; it need not exist."""
+    return config_dir() / "config.toml"
+
+
+def default_database_url() -> str:
+    """The embedded SQLite database used when no URL is configured."""
+    return f"sqlite:///{data_dir() / 'reciprocity.sqlite'}"
+
+
+def demo_database_url() -> str:
+    """The separate SQLite database behind ``--demo``, so demo rows never mix with real ones."""
+    return f"sqlite:///{data_dir() / 'demo.sqlite'}"
+
+
+class Settings(BaseSettings):
+    """Resolved settings for one run of a face."""
+
+    model_config = SettingsConfigDict(env_prefix="RECIPROCITY_", extra="ignore")
+
+    db: str | None = Field(default=None, description="SQLAlchemy URL of the database.")
+    acting_member: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("acting_member", "RECIPROCITY_AS", "as"),
+        description="Name of the member the faces act as.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then environment, then the TOML file."""
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+        )
+
+    def database_url(self) -> str:
+        """The configured URL, or the default embedded database."""
+        return self.db or default_database_url()

@@ -1,0 +1,406 @@
+"""Logging what members give each other: referrals, help and introductions.
+
+Every function validates everything before it writes, then writes in one transaction:
+a :class:`LedgerError` means the database is unchanged. Exchanges are never deleted; a
+wrong one is voided with a reason and drops out of every metric.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import get_member
+from reciprocity.ledger.networks import (
+    get_meeting,
+    get_network,
+    require_membership,
+    shared_network,
+)
+from reciprocity.ledger.requests import Post
+from reciprocity.ledger.rules import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    check_amount,
+    check_choice,
+    check_not_future,
+    check_not_self,
+    check_scale,
+    clean_text,
+    require_text,
+)
+from reciprocity.store.models import (
+    Ask,
+    Exchange,
+    ExchangeKind,
+    Member,
+    Network,
+    Offer,
+    ReferralType,
+    RequestStatus,
+)
+from reciprocity.store.types import utcnow
+
+
+def new_external_id() -> str:
+    """A stable identity for an exchange, kept across export and import."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class _Parties:
+    giver: Member
+    receiver: Member
+    network: Network
+    meeting_id: int | None
+    occurred_on: date
+
+
+def _prepare(
+    session: Session,
+    *,
+    giver_id: int,
+    receiver_id: int,
+    network_id: int | None,
+    occurred_on: date | None,
+    meeting_id: int | None,
+    today: date | None,
+) -> _Parties:
+    giver = get_member(session=session, member_id=giver_id)
+    receiver = get_member(session=session, member_id=receiver_id)
+    check_not_self(giver_id, receiver_id, name=giver.name)
+    for member in (giver, receiver):
+        if not member.active:
+            raise LedgerError(f"{member.name} is deactivated and takes part in no new exchanges.")
+    meeting = get_meeting(session=session, meeting_id=meeting_id) if meeting_id else None
+    if network_id is None and meeting is not None:
+        network_id = meeting.network_id
+    if network_id is None:
+        network = shared_network(session=session, first=giver, second=receiver)
+    else:
+        network = get_network(session=session, network_id=network_id)
+        require_membership(session=session, member=giver, network=network)
+        require_membership(session=session, member=receiver, network=network)
+    if not network.active:
+        raise LedgerError(f"{network.name} is deactivated and takes no new exchanges.")
+    if meeting is not None and meeting.network_id != network.id:
+        raise LedgerError(f"Meeting #{meeting.id} belongs to another network than {network.name}.")
+    when = (
+        occurred_on or (meeting.held_on if meeting is not None else None) or today or date.today()
+    )
+    check_not_future(when, what="date", today=today)
+    return _Parties(giver, receiver, network, meeting_id, when)
+
+
+def _new_exchange(
+    kind: ExchangeKind, parties: _Parties, created_by: int | None, **fields: Any
+) -> Exchange:
+    assert parties.network.id is not None
+    assert parties.giver.id is not None and parties.receiver.id is not None
+    return Exchange(
+        external_id=new_external_id(),
+        kind=kind,
+        giver_id=parties.giver.id,
+        receiver_id=parties.receiver.id,
+        network_id=parties.network.id,
+        meeting_id=parties.meeting_id,
+        occurred_on=parties.occurred_on,
+        created_by=created_by,
+        **fields,
+    )
+
+
+def _save(session: Session, *exchanges: Exchange) -> None:
+    session.add_all(exchanges)
+    session.commit()
+    for exchange in exchanges:
+        session.refresh(exchange)
+
+
+def log_referral(
+    *,
+    session: Session,
+    giver_id: int,
+    receiver_id: int,
+    network_id: int | None = None,
+    occurred_on: date | None = None,
+    meeting_id: int | None = None,
+    summary: str | None = None,
+    contact_name: str | None = None,
+    contact_details: str | None = None,
+    referral_type: str = ReferralType.OUTSIDE,
+    hotness: int | None = None,
+    estimated_value: float | None = None,
+    created_by: int | None = None,
+    today: date | None = None,
+) -> Exchange:
+    """Log a referral (``outside``: a third party's business; ``inside``: the giver's own)."""
+    fields = {
+        "summary": clean_text(summary, field="summary", limit=LONG_TEXT_MAX),
+        "contact_name": clean_text(contact_name, field="contact name", limit=SHORT_TEXT_MAX),
+        "contact_details": clean_text(
+            contact_details, field="contact details", limit=SHORT_TEXT_MAX
+        ),
+        "referral_type": check_choice(referral_type, field="referral type", choices=ReferralType),
+        "hotness": check_scale(hotness, field="hotness"),
+        "estimated_value": check_amount(estimated_value, field="estimated value"),
+    }
+    parties = _prepare(
+        session,
+        giver_id=giver_id,
+        receiver_id=receiver_id,
+        network_id=network_id,
+        occurred_on=occurred_on,
+        meeting_id=meeting_id,
+        today=today,
+    )
+    exchange = _new_exchange(ExchangeKind.REFERRAL, parties, created_by, **fields)
+    _save(session, exchange)
+    return exchange
+
+
+def log_help(
+    *,
+    session: Session,
+    giver_id: int,
+    receiver_id: int,
+    network_id: int | None = None,
+    occurred_on: date | None = None,
+    meeting_id: int | None = None,
+    summary: str | None = None,
+    answers_ask_id: int | None = None,
+    takes_offer_id: int | None = None,
+    created_by: int | None = None,
+    today: date | None = None,
+) -> Exchange:
+    """Log help given; it may answer the receiver's ask or take up the giver's offer."""
+    clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
+    ask = _open_request(session, Ask, answers_ask_id, "Ask") if answers_ask_id else None
+    offer = _open_request(session, Offer, takes_offer_id, "Offer") if takes_offer_id else None
+    if ask is not None and ask.member_id != receiver_id:
+        asker = get_member(session=session, member_id=ask.member_id)
+        raise LedgerError(
+            f"Ask #{ask.id} is {asker.name}'s; the help that answers it goes to them."
+        )
+    if offer is not None and offer.member_id != giver_id:
+        offerer = get_member(session=session, member_id=offer.member_id)
+        raise LedgerError(f"Offer #{offer.id} is {offerer.name}'s; only they can give that help.")
+    if network_id is None:
+        network_id = (ask.network_id if ask else None) or (offer.network_id if offer else None)
+    parties = _prepare(
+        session,
+        giver_id=giver_id,
+        receiver_id=receiver_id,
+        network_id=network_id,
+        occurred_on=occurred_on,
+        meeting_id=meeting_id,
+        today=today,
+    )
+    exchange = _new_exchange(ExchangeKind.HELP, parties, created_by, summary=clean_summary)
+    session.add(exchange)
+    session.flush()
+    for request in (ask, offer):
+        if request is not None:
+            request.status = RequestStatus.ANSWERED
+            request.answered_by = exchange.id
+            session.add(request)
+    _save(session, exchange)
+    return exchange
+
+
+def _open_request(session: Session, table: type[Post], request_id: int, label: str) -> Post:
+    request = session.get(table, request_id)
+    if request is None:
+        raise LedgerError(f"There is no {label.lower()} #{request_id}.")
+    if request.status != RequestStatus.OPEN:
+        raise LedgerError(f"{label} #{request_id} was {request.status}; it cannot be answered now.")
+    return request
+
+
+def log_introduction(
+    *,
+    session: Session,
+    introducer_id: int,
+    member_id: int,
+    with_member_id: int | None = None,
+    with_contact: str | None = None,
+    network_id: int | None = None,
+    occurred_on: date | None = None,
+    meeting_id: int | None = None,
+    summary: str | None = None,
+    created_by: int | None = None,
+    today: date | None = None,
+) -> list[Exchange]:
+    """Log an introduction.
+
+    Two members B and C introduced by A are two exchanges, A→B and A→C, sharing one
+    ``introduction_group``. A member introduced to an outside contact is one exchange
+    whose ``contact_name`` names that contact.
+    """
+    if (with_member_id is None) == (with_contact is None):
+        raise LedgerError(
+            "An introduction needs exactly one of: another member, or an outside contact."
+        )
+    clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
+    common = {
+        "session": session,
+        "giver_id": introducer_id,
+        "network_id": network_id,
+        "occurred_on": occurred_on,
+        "meeting_id": meeting_id,
+        "today": today,
+    }
+    first = _prepare(receiver_id=member_id, **common)  # type: ignore[arg-type]
+    if with_contact is not None:
+        contact = require_text(with_contact, field="contact name", limit=SHORT_TEXT_MAX)
+        exchange = _new_exchange(
+            ExchangeKind.INTRODUCTION,
+            first,
+            created_by,
+            summary=clean_summary,
+            contact_name=contact,
+        )
+        _save(session, exchange)
+        return [exchange]
+    assert with_member_id is not None
+    if with_member_id == member_id:
+        raise LedgerError(f"{first.receiver.name} cannot be introduced to themselves.")
+    common["network_id"] = first.network.id
+    second = _prepare(receiver_id=with_member_id, **common)  # type: ignore[arg-type]
+    group = new_external_id()
+    pair = [
+        _new_exchange(
+            ExchangeKind.INTRODUCTION,
+            parties,
+            created_by,
+            summary=clean_summary,
+            introduction_group=group,
+        )
+        for parties in (first, second)
+    ]
+    _save(session, *pair)
+    return pair
+
+
+def get_exchange(*, session: Session, exchange_id: int) -> Exchange:
+    """The exchange with this id, or a sentence saying there is none."""
+    exchange = session.get(Exchange, exchange_id)
+    if exchange is None:
+        raise LedgerError(f"There is no exchange #{exchange_id}.")
+    return exchange
+
+
+def get_live_referral(*, session: Session, exchange_id: int) -> Exchange:
+    """A referral that is not voided: the only thing follow-ups, feedback and acks apply to."""
+    exchange = get_exchange(session=session, exchange_id=exchange_id)
+    if exchange.kind != ExchangeKind.REFERRAL:
+        raise LedgerError(f"Exchange #{exchange_id} is a {exchange.kind}, not a referral.")
+    if exchange.voided_at is not None:
+        raise LedgerError(f"Referral #{exchange_id} is voided; it takes no further steps.")
+    return exchange
+
+
+def acknowledge(*, session: Session, exchange_id: int) -> Exchange:
+    """The receiver confirms they got the referral (the first thing the giver sees)."""
+    from reciprocity.ledger.followups import last_step
+
+    exchange = get_live_referral(session=session, exchange_id=exchange_id)
+    if exchange.acknowledged_at is not None:
+        raise LedgerError(
+            f"Referral #{exchange_id} was already acknowledged on "
+            f"{exchange.acknowledged_at.date().isoformat()}."
+        )
+    step = last_step(session=session, exchange_id=exchange_id)
+    if step is not None:
+        raise LedgerError(
+            f"Referral #{exchange_id} is already at '{step.status}'; acknowledging comes first."
+        )
+    exchange.acknowledged_at = utcnow()
+    _save(session, exchange)
+    return exchange
+
+
+def void_exchange(*, session: Session, exchange_id: int, reason: str) -> Exchange:
+    """Void a wrong entry: it stays for the audit trail and drops out of every metric.
+
+    An ask or offer this exchange answered opens again.
+    """
+    clean_reason = clean_text(reason, field="void reason", limit=SHORT_TEXT_MAX)
+    if clean_reason is None:
+        raise LedgerError("Voiding needs a reason, for the audit trail.")
+    exchange = get_exchange(session=session, exchange_id=exchange_id)
+    if exchange.voided_at is not None:
+        raise LedgerError(
+            f"Exchange #{exchange_id} was already voided on "
+            f"{exchange.voided_at.date().isoformat()}."
+        )
+    exchange.voided_at = utcnow()
+    exchange.void_reason = clean_reason
+    for table in (Ask, Offer):
+        for request in session.exec(select(table).where(table.answered_by == exchange_id)).all():
+            request.status = RequestStatus.OPEN
+            request.answered_by = None
+            session.add(request)
+    _save(session, exchange)
+    return exchange
+
+
+EXCHANGE_LIST_COLUMNS: tuple[str, ...] = tuple(Exchange.__table__.columns.keys()) + (  # type: ignore[attr-defined]
+    "giver",
+    "receiver",
+    "network",
+)
+
+
+def list_exchanges(
+    *,
+    session: Session,
+    network_id: int | None = None,
+    member_id: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_voided: bool = True,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Exchanges, newest first: each a dict of its columns plus giver, receiver, network names."""
+    table = Exchange.__table__  # type: ignore[attr-defined]
+    members = Member.__table__  # type: ignore[attr-defined]
+    networks = Network.__table__  # type: ignore[attr-defined]
+    giver = members.alias("giver_member")
+    receiver = members.alias("receiver_member")
+    query = (
+        sa.select(
+            table,
+            giver.c.name.label("giver"),
+            receiver.c.name.label("receiver"),
+            networks.c.name.label("network"),
+        )
+        .join(giver, giver.c.id == table.c.giver_id)
+        .join(receiver, receiver.c.id == table.c.receiver_id)
+        .join(networks, networks.c.id == table.c.network_id)
+        .order_by(table.c.occurred_on.desc(), table.c.id.desc())
+    )
+    if network_id is not None:
+        query = query.where(table.c.network_id == network_id)
+    if member_id is not None:
+        query = query.where(sa.or_(table.c.giver_id == member_id, table.c.receiver_id == member_id))
+    if kind is not None:
+        query = query.where(table.c.kind == check_choice(kind, field="kind", choices=ExchangeKind))
+    if date_from is not None:
+        query = query.where(table.c.occurred_on >= date_from)
+    if date_to is not None:
+        query = query.where(table.c.occurred_on <= date_to)
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise LedgerError(
+            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
+        )
+    if not include_voided:
+        query = query.where(table.c.voided_at.is_(None))
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in session.execute(query)]

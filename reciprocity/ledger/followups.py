@@ -1,0 +1,107 @@
+"""A referral's life after it was given: dated follow-up steps and the giver's feedback.
+
+Steps form a state machine that only moves forward (``contacted → meeting → proposal →
+won | lost | no_response``); steps may be skipped, nothing follows an ending, and dates
+never go backwards. The giver reads every step: that is how Reciprocity tells a giver
+what happened to their referral.
+"""
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from reciprocity.ledger.exchanges import get_exchange, get_live_referral
+from reciprocity.ledger.rules import (
+    LONG_TEXT_MAX,
+    STEP_RANK,
+    check_amount,
+    check_choice,
+    check_next_step,
+    check_scale,
+    clean_text,
+)
+from reciprocity.store.models import Business, Feedback, Followup, FollowupStatus
+
+
+def last_step(*, session: Session, exchange_id: int) -> Followup | None:
+    """The furthest step a referral has reached, if any."""
+    steps = session.exec(select(Followup).where(Followup.exchange_id == exchange_id)).all()
+    return max(steps, key=lambda s: (STEP_RANK[s.status], s.occurred_on, s.id or 0), default=None)
+
+
+def record_followup(
+    *,
+    session: Session,
+    exchange_id: int,
+    status: str,
+    occurred_on: date | None = None,
+    value: float | None = None,
+    business: str | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> Followup:
+    """Move a referral one or more steps forward."""
+    clean_status = check_choice(status, field="status", choices=FollowupStatus)
+    clean_business = (
+        check_choice(business, field="business", choices=Business) if business else None
+    )
+    clean_value = check_amount(value, field="value")
+    clean_note = clean_text(note, field="note", limit=LONG_TEXT_MAX)
+    referral = get_live_referral(session=session, exchange_id=exchange_id)
+    previous = last_step(session=session, exchange_id=exchange_id)
+    when = occurred_on or today or date.today()
+    check_next_step(
+        exchange_id=exchange_id,
+        last_status=previous.status if previous else None,
+        last_date=previous.occurred_on if previous else None,
+        referral_date=referral.occurred_on,
+        status=clean_status,
+        occurred_on=when,
+        value=clean_value,
+        business=clean_business,
+        today=today,
+    )
+    step = Followup(
+        exchange_id=exchange_id,
+        status=clean_status,
+        occurred_on=when,
+        value=clean_value,
+        business=clean_business,
+        note=clean_note,
+    )
+    session.add(step)
+    session.commit()
+    session.refresh(step)
+    return step
+
+
+def list_followups(*, session: Session, exchange_id: int) -> list[Followup]:
+    """A referral's steps in the order they happened."""
+    get_exchange(session=session, exchange_id=exchange_id)
+    return list(
+        session.exec(
+            select(Followup)
+            .where(Followup.exchange_id == exchange_id)
+            .order_by(col(Followup.occurred_on), col(Followup.id))
+        ).all()
+    )
+
+
+def give_feedback(
+    *, session: Session, exchange_id: int, rating: int, comment: str | None = None
+) -> Feedback:
+    """The giver rates how the receiver treated the referral; a second rating replaces the first."""
+    clean_rating = check_scale(rating, field="rating")
+    assert clean_rating is not None
+    clean_comment = clean_text(comment, field="comment", limit=LONG_TEXT_MAX)
+    get_live_referral(session=session, exchange_id=exchange_id)
+    feedback = session.exec(select(Feedback).where(Feedback.exchange_id == exchange_id)).first()
+    if feedback is None:
+        feedback = Feedback(exchange_id=exchange_id, rating=clean_rating, comment=clean_comment)
+    else:
+        feedback.rating = clean_rating
+        feedback.comment = clean_comment
+    session.add(feedback)
+    session.commit()
+    session.refresh(feedback)
+    return feedback

@@ -1,0 +1,169 @@
+"""Members: add, edit, list, deactivate, and find one by the name a user typed.
+
+Name resolution is the same on every face: an exact case-insensitive name wins, then a
+unique prefix; an ambiguous name lists the candidates and an unknown one says how to add
+the member.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.networks import join_network
+from reciprocity.ledger.rules import NAME_MAX, SHORT_TEXT_MAX, clean_text, require_text
+from reciprocity.store.models import Member, Membership, Role
+
+_CANDIDATES_SHOWN = 8
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _clean_email(email: str | None) -> str | None:
+    cleaned = clean_text(email, field="email", limit=SHORT_TEXT_MAX)
+    if cleaned is not None and ("@" not in cleaned or " " in cleaned):
+        raise LedgerError(f"The email '{cleaned}' is not an email address.")
+    return cleaned
+
+
+def resolve_member(*, session: Session, name: str) -> Member:
+    """Find the member a user meant by ``name``: exact (any case), then a unique prefix."""
+    typed = name.strip()
+    if not typed:
+        raise LedgerError("A member name must not be empty.")
+    exact = session.exec(select(Member).where(func.lower(Member.name) == typed.lower())).first()
+    if exact is not None:
+        return exact
+    matches = session.exec(
+        select(Member)
+        .where(func.lower(Member.name).like(_like_prefix(typed), escape="\\"))
+        .order_by(col(Member.name))
+        .limit(_CANDIDATES_SHOWN + 1)
+    ).all()
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LedgerError(
+            f"No member is named '{typed}'; "
+            f'add them first with: reciprocity member add "{typed}".'
+        )
+    shown = ", ".join(m.name for m in matches[:_CANDIDATES_SHOWN])
+    more = " and more" if len(matches) > _CANDIDATES_SHOWN else ""
+    raise LedgerError(f"'{typed}' could be {shown}{more}; type more of the name.")
+
+
+def get_member(*, session: Session, member_id: int) -> Member:
+    """The member with this id, or a sentence saying there is none."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LedgerError(f"There is no member #{member_id}.")
+    return member
+
+
+def _check_name_free(session: Session, name: str, *, except_id: int | None = None) -> None:
+    clash = session.exec(select(Member).where(func.lower(Member.name) == name.lower())).first()
+    if clash is not None and clash.id != except_id:
+        raise LedgerError(f"A member named '{clash.name}' already exists (#{clash.id}).")
+
+
+def add_member(
+    *,
+    session: Session,
+    name: str,
+    company: str | None = None,
+    category: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    network_ids: Sequence[int] = (),
+    role: str = Role.MEMBER,
+    joined_on: date | None = None,
+) -> Member:
+    """Add a member, optionally to one or more networks with the given role."""
+    clean_name = require_text(name, field="member name", limit=NAME_MAX)
+    _check_name_free(session, clean_name)
+    member = Member(
+        name=clean_name,
+        company=clean_text(company, field="company", limit=SHORT_TEXT_MAX),
+        category=clean_text(category, field="category", limit=SHORT_TEXT_MAX),
+        email=_clean_email(email),
+        phone=clean_text(phone, field="phone", limit=SHORT_TEXT_MAX),
+    )
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    try:
+        for network_id in dict.fromkeys(network_ids):
+            join_network(
+                session=session,
+                member_id=member.id,
+                network_id=network_id,
+                role=role,
+                joined_on=joined_on,
+                commit=False,
+            )
+    except LedgerError:
+        session.rollback()
+        raise
+    session.commit()
+    session.refresh(member)
+    return member
+
+
+def edit_member(
+    *,
+    session: Session,
+    member_id: int,
+    name: str | None = None,
+    company: str | None = None,
+    category: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    active: bool | None = None,
+) -> Member:
+    """Change the given fields; ``None`` leaves a field as it is, ``""`` clears it."""
+    member = get_member(session=session, member_id=member_id)
+    if name is not None:
+        clean_name = require_text(name, field="member name", limit=NAME_MAX)
+        _check_name_free(session, clean_name, except_id=member_id)
+        member.name = clean_name
+    if company is not None:
+        member.company = clean_text(company, field="company", limit=SHORT_TEXT_MAX)
+    if category is not None:
+        member.category = clean_text(category, field="category", limit=SHORT_TEXT_MAX)
+    if email is not None:
+        member.email = _clean_email(email)
+    if phone is not None:
+        member.phone = clean_text(phone, field="phone", limit=SHORT_TEXT_MAX)
+    if active is not None:
+        member.active = active
+    session.add(member)
+    session.commit()
+    session.refresh(member)
+    return member
+
+
+def deactivate_member(*, session: Session, member_id: int) -> Member:
+    """Mark a member inactive: they keep their history but take part in nothing new."""
+    member = get_member(session=session, member_id=member_id)
+    if not member.active:
+        raise LedgerError(f"{member.name} is already deactivated.")
+    return edit_member(session=session, member_id=member_id, active=False)
+
+
+def list_members(
+    *, session: Session, network_id: int | None = None, include_inactive: bool = True
+) -> list[Member]:
+    """Members by name, optionally only those in one network."""
+    query = select(Member).order_by(col(Member.name))
+    if network_id is not None:
+        query = query.join(Membership, col(Membership.member_id) == col(Member.id)).where(
+            Membership.network_id == network_id
+        )
+    if not include_inactive:
+        query = query.where(col(Member.active).is_(True))
+    return list(session.exec(query).all())

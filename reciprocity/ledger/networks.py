@@ -1,0 +1,312 @@
+"""Networks, memberships and meetings: the groups members give within.
+
+A network carries its own exchange weights and follow-up SLA. Membership decides who can
+log exchanges in a network; leaving keeps the row with a ``left_on`` date.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.rules import NAME_MAX, SHORT_TEXT_MAX, check_choice, require_text
+from reciprocity.store.models import (
+    DEFAULT_SLA_DAYS,
+    DEFAULT_WEIGHTS,
+    ExchangeKind,
+    Meeting,
+    Member,
+    Membership,
+    Network,
+    Role,
+)
+
+MAX_WEIGHT = 100
+MAX_SLA_DAYS = 365
+
+
+def _check_sla(sla_days: int) -> int:
+    if not 0 <= sla_days <= MAX_SLA_DAYS:
+        raise LedgerError(
+            f"The follow-up SLA must be from 0 to {MAX_SLA_DAYS} days, not {sla_days}."
+        )
+    return sla_days
+
+
+def _merged_weights(base: Mapping[str, int], overrides: Mapping[str, int]) -> dict[str, int]:
+    weights = dict(base)
+    for kind, weight in overrides.items():
+        clean_kind = check_choice(kind, field="exchange kind", choices=ExchangeKind)
+        if not 0 <= weight <= MAX_WEIGHT:
+            raise LedgerError(
+                f"The weight of {clean_kind} must be from 0 to {MAX_WEIGHT}, not {weight}."
+            )
+        weights[clean_kind] = weight
+    return weights
+
+
+def resolve_network(*, session: Session, name: str) -> Network:
+    """Find a network by exact name (any case), then by a unique prefix."""
+    typed = name.strip()
+    exact = session.exec(select(Network).where(func.lower(Network.name) == typed.lower())).first()
+    if exact is not None:
+        return exact
+    lowered = typed.lower()
+    matches = (
+        [
+            n
+            for n in session.exec(select(Network).order_by(col(Network.name))).all()
+            if n.name.lower().startswith(lowered)
+        ]
+        if typed
+        else []
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LedgerError(
+            f"No network is named '{typed}'; "
+            f'add it first with: reciprocity network add "{typed}".'
+        )
+    raise LedgerError(
+        f"'{typed}' could be {', '.join(n.name for n in matches)}; type more of the name."
+    )
+
+
+def get_network(*, session: Session, network_id: int) -> Network:
+    """The network with this id, or a sentence saying there is none."""
+    network = session.get(Network, network_id)
+    if network is None:
+        raise LedgerError(f"There is no network #{network_id}.")
+    return network
+
+
+def add_network(
+    *,
+    session: Session,
+    name: str,
+    kind: str = "referral club",
+    sla_days: int = DEFAULT_SLA_DAYS,
+    weights: Mapping[str, int] | None = None,
+) -> Network:
+    """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1)."""
+    clean_name = require_text(name, field="network name", limit=NAME_MAX)
+    clash = session.exec(
+        select(Network).where(func.lower(Network.name) == clean_name.lower())
+    ).first()
+    if clash is not None:
+        raise LedgerError(f"A network named '{clash.name}' already exists (#{clash.id}).")
+    network = Network(
+        name=clean_name,
+        kind=require_text(kind, field="network kind", limit=SHORT_TEXT_MAX),
+        sla_days=_check_sla(sla_days),
+        weights=_merged_weights(DEFAULT_WEIGHTS, weights or {}),
+    )
+    session.add(network)
+    session.commit()
+    session.refresh(network)
+    return network
+
+
+def edit_network(
+    *,
+    session: Session,
+    network_id: int,
+    name: str | None = None,
+    kind: str | None = None,
+    sla_days: int | None = None,
+    weights: Mapping[str, int] | None = None,
+    active: bool | None = None,
+) -> Network:
+    """Change the given fields of a network; ``None`` leaves a field as it is."""
+    network = get_network(session=session, network_id=network_id)
+    if name is not None:
+        clean_name = require_text(name, field="network name", limit=NAME_MAX)
+        clash = session.exec(
+            select(Network).where(func.lower(Network.name) == clean_name.lower())
+        ).first()
+        if clash is not None and clash.id != network_id:
+            raise LedgerError(f"A network named '{clash.name}' already exists (#{clash.id}).")
+        network.name = clean_name
+    if kind is not None:
+        network.kind = require_text(kind, field="network kind", limit=SHORT_TEXT_MAX)
+    if sla_days is not None:
+        network.sla_days = _check_sla(sla_days)
+    if weights:
+        network.weights = _merged_weights(network.weights, weights)
+    if active is not None:
+        network.active = active
+    session.add(network)
+    session.commit()
+    session.refresh(network)
+    return network
+
+
+def deactivate_network(*, session: Session, network_id: int) -> Network:
+    """A network that stopped meeting keeps its history but takes no new exchanges."""
+    network = get_network(session=session, network_id=network_id)
+    if not network.active:
+        raise LedgerError(f"{network.name} is already deactivated.")
+    return edit_network(session=session, network_id=network_id, active=False)
+
+
+def list_networks(*, session: Session) -> list[Network]:
+    """All networks by name."""
+    return list(session.exec(select(Network).order_by(col(Network.name))).all())
+
+
+def join_network(
+    *,
+    session: Session,
+    member_id: int,
+    network_id: int,
+    role: str = Role.MEMBER,
+    joined_on: date | None = None,
+    commit: bool = True,
+) -> Membership:
+    """Make a member part of a network (or rejoin, or change role)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LedgerError(f"There is no member #{member_id}.")
+    get_network(session=session, network_id=network_id)
+    clean_role = check_choice(role, field="role", choices=Role)
+    membership = session.exec(
+        select(Membership).where(
+            Membership.member_id == member_id, Membership.network_id == network_id
+        )
+    ).first()
+    if membership is None:
+        membership = Membership(
+            member_id=member_id,
+            network_id=network_id,
+            role=clean_role,
+            joined_on=joined_on or date.today(),
+        )
+    else:
+        membership.role = clean_role
+        membership.left_on = None
+    session.add(membership)
+    if commit:
+        session.commit()
+        session.refresh(membership)
+    else:
+        session.flush()
+    return membership
+
+
+def leave_network(
+    *, session: Session, member_id: int, network_id: int, left_on: date | None = None
+) -> Membership:
+    """Record that a member left a network; their history stays."""
+    membership = session.exec(
+        select(Membership).where(
+            Membership.member_id == member_id, Membership.network_id == network_id
+        )
+    ).first()
+    if membership is None or membership.left_on is not None:
+        member = session.get(Member, member_id)
+        network = session.get(Network, network_id)
+        who = member.name if member else f"Member #{member_id}"
+        where = network.name if network else f"network #{network_id}"
+        raise LedgerError(f"{who} is not a current member of {where}.")
+    left = left_on or date.today()
+    if membership.joined_on is not None and left < membership.joined_on:
+        raise LedgerError(
+            f"The leaving date {left.isoformat()} is before the joining date "
+            f"{membership.joined_on.isoformat()}."
+        )
+    membership.left_on = left
+    session.add(membership)
+    session.commit()
+    session.refresh(membership)
+    return membership
+
+
+def member_network_ids(*, session: Session, member_id: int) -> set[int]:
+    """The networks a member currently belongs to."""
+    rows = session.exec(
+        select(Membership.network_id).where(
+            Membership.member_id == member_id, col(Membership.left_on).is_(None)
+        )
+    ).all()
+    return set(rows)
+
+
+def require_membership(*, session: Session, member: Member, network: Network) -> None:
+    """Refuse a member who is not (or no longer) in the network."""
+    assert member.id is not None and network.id is not None
+    if network.id not in member_network_ids(session=session, member_id=member.id):
+        raise LedgerError(f"{member.name} is not a member of {network.name}.")
+
+
+def shared_network(*, session: Session, first: Member, second: Member) -> Network:
+    """The one network two members share; none or several is an error that lists them."""
+    assert first.id is not None and second.id is not None
+    shared = member_network_ids(session=session, member_id=first.id) & member_network_ids(
+        session=session, member_id=second.id
+    )
+    networks = [get_network(session=session, network_id=n) for n in sorted(shared)]
+    if len(networks) == 1:
+        return networks[0]
+    if not networks:
+        raise LedgerError(
+            f"{first.name} and {second.name} share no network; add them to one or name the network."
+        )
+    names = ", ".join(sorted(n.name for n in networks))
+    raise LedgerError(
+        f"{first.name} and {second.name} share several networks ({names}); name the network."
+    )
+
+
+def add_meeting(
+    *, session: Session, network_id: int, held_on: date, title: str | None = None
+) -> Meeting:
+    """Record a meeting of a network (it may lie in the future: meetings are planned)."""
+    network = get_network(session=session, network_id=network_id)
+    assert network.id is not None
+    meeting = Meeting(
+        network_id=network.id,
+        held_on=held_on,
+        title=require_text(title, field="meeting title", limit=SHORT_TEXT_MAX) if title else None,
+    )
+    session.add(meeting)
+    session.commit()
+    session.refresh(meeting)
+    return meeting
+
+
+def get_meeting(*, session: Session, meeting_id: int) -> Meeting:
+    """The meeting with this id, or a sentence saying there is none."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise LedgerError(f"There is no meeting #{meeting_id}.")
+    return meeting
+
+
+def edit_meeting(
+    *,
+    session: Session,
+    meeting_id: int,
+    held_on: date | None = None,
+    title: str | None = None,
+) -> Meeting:
+    """Change a meeting's date or title."""
+    meeting = get_meeting(session=session, meeting_id=meeting_id)
+    if held_on is not None:
+        meeting.held_on = held_on
+    if title is not None:
+        meeting.title = title.strip() or None
+    session.add(meeting)
+    session.commit()
+    session.refresh(meeting)
+    return meeting
+
+
+def list_meetings(*, session: Session, network_id: int | None = None) -> list[Meeting]:
+    """Meetings, newest first."""
+    query = select(Meeting).order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())
+    if network_id is not None:
+        query = query.where(Meeting.network_id == network_id)
+    return list(session.exec(query).all())

@@ -1,0 +1,67 @@
+"""One-to-ones: two members met to learn each other's business.
+
+They carry no points, but they count for breadth and keep a pair from going cold.
+"""
+
+from datetime import date
+
+from sqlmodel import Session, col, or_, select
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import get_member
+from reciprocity.ledger.networks import (
+    get_network,
+    member_network_ids,
+    require_membership,
+)
+from reciprocity.ledger.rules import LONG_TEXT_MAX, check_not_future, clean_text
+from reciprocity.store.models import OneToOne
+
+
+def log_one_to_one(
+    *,
+    session: Session,
+    member_a_id: int,
+    member_b_id: int,
+    network_id: int | None = None,
+    held_on: date | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> OneToOne:
+    """Record a one-to-one; without a network, the one network the two share (if exactly one)."""
+    first = get_member(session=session, member_id=member_a_id)
+    second = get_member(session=session, member_id=member_b_id)
+    if member_a_id == member_b_id:
+        raise LedgerError(f"{first.name} cannot have a one-to-one with themselves.")
+    clean_note = clean_text(note, field="note", limit=LONG_TEXT_MAX)
+    when = check_not_future(held_on or today or date.today(), what="date", today=today)
+    if network_id is not None:
+        network = get_network(session=session, network_id=network_id)
+        require_membership(session=session, member=first, network=network)
+        require_membership(session=session, member=second, network=network)
+    else:
+        shared = member_network_ids(session=session, member_id=member_a_id) & member_network_ids(
+            session=session, member_id=member_b_id
+        )
+        network_id = next(iter(shared)) if len(shared) == 1 else None
+    meeting = OneToOne(
+        member_a_id=member_a_id,
+        member_b_id=member_b_id,
+        network_id=network_id,
+        held_on=when,
+        note=clean_note,
+    )
+    session.add(meeting)
+    session.commit()
+    session.refresh(meeting)
+    return meeting
+
+
+def list_one_to_ones(*, session: Session, member_id: int | None = None) -> list[OneToOne]:
+    """One-to-ones, newest first, optionally of one member."""
+    query = select(OneToOne).order_by(col(OneToOne.held_on).desc(), col(OneToOne.id).desc())
+    if member_id is not None:
+        query = query.where(
+            or_(OneToOne.member_a_id == member_id, OneToOne.member_b_id == member_id)
+        )
+    return list(session.exec(query).all())

@@ -1,0 +1,87 @@
+"""Asks and offers: the open board of who needs help and who offers expertise.
+
+An ask is answered by a help exchange to the asker (:func:`log_help` with
+``answers_ask_id``); an offer is taken up by a help exchange from the offerer. Either can
+be withdrawn while open. Voiding the answering exchange opens the request again.
+"""
+
+from typing import TypeVar
+
+from sqlmodel import Session, col, select
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import get_member
+from reciprocity.ledger.networks import get_network, require_membership
+from reciprocity.ledger.rules import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text, require_text
+from reciprocity.store.models import Ask, Offer, RequestStatus
+
+Post = TypeVar("Post", Ask, Offer)
+RequestTable = type[Ask] | type[Offer]
+
+
+def _label(table: RequestTable) -> str:
+    return "Ask" if table is Ask else "Offer"
+
+
+def add_request(
+    *,
+    session: Session,
+    table: type[Post],
+    member_id: int,
+    topic: str,
+    details: str | None = None,
+    network_id: int | None = None,
+) -> Post:
+    """Put an ask or an offer on the board."""
+    clean_topic = require_text(topic, field="topic", limit=SHORT_TEXT_MAX)
+    clean_details = clean_text(details, field="details", limit=LONG_TEXT_MAX)
+    member = get_member(session=session, member_id=member_id)
+    if not member.active:
+        raise LedgerError(f"{member.name} is deactivated and cannot post to the board.")
+    if network_id is not None:
+        require_membership(
+            session=session,
+            member=member,
+            network=get_network(session=session, network_id=network_id),
+        )
+    request = table(
+        member_id=member_id, network_id=network_id, topic=clean_topic, details=clean_details
+    )
+    session.add(request)
+    session.commit()
+    session.refresh(request)
+    return request
+
+
+def list_requests(
+    *,
+    session: Session,
+    table: type[Post],
+    open_only: bool = False,
+    network_id: int | None = None,
+    member_id: int | None = None,
+) -> list[Post]:
+    """Asks or offers, newest first."""
+    query = select(table).order_by(col(table.created_at).desc(), col(table.id).desc())
+    if open_only:
+        query = query.where(table.status == RequestStatus.OPEN)
+    if network_id is not None:
+        query = query.where(table.network_id == network_id)
+    if member_id is not None:
+        query = query.where(table.member_id == member_id)
+    return list(session.exec(query).all())
+
+
+def withdraw_request(*, session: Session, table: type[Post], request_id: int) -> Post:
+    """Take an open ask or offer off the board."""
+    request = session.get(table, request_id)
+    label = _label(table)
+    if request is None:
+        raise LedgerError(f"There is no {label.lower()} #{request_id}.")
+    if request.status != RequestStatus.OPEN:
+        raise LedgerError(f"{label} #{request_id} is already {request.status}.")
+    request.status = RequestStatus.WITHDRAWN
+    session.add(request)
+    session.commit()
+    session.refresh(request)
+    return request

@@ -1,0 +1,170 @@
+"""Pure checks shared by every way into the ledger: one-off logging and bulk imports.
+
+Nothing here touches the database. Each check returns the clean value or raises a
+:class:`LedgerError` with one sentence, so the CLI, the TUI and the CSV importer give the
+same message for the same mistake.
+"""
+
+import math
+from datetime import date
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.store.models import (
+    Business,
+    ExchangeKind,
+    FollowupStatus,
+    ReferralType,
+    RequestStatus,
+    Role,
+)
+
+NAME_MAX = 120
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 2000
+MAX_AMOUNT = 1_000_000_000_000
+
+STEP_RANK: dict[str, int] = {
+    FollowupStatus.CONTACTED: 1,
+    FollowupStatus.MEETING: 2,
+    FollowupStatus.PROPOSAL: 3,
+    FollowupStatus.WON: 4,
+    FollowupStatus.LOST: 4,
+    FollowupStatus.NO_RESPONSE: 4,
+}
+ENDINGS = frozenset({FollowupStatus.WON, FollowupStatus.LOST, FollowupStatus.NO_RESPONSE})
+STEP_ORDER = "contacted → meeting → proposal → won | lost | no_response"
+
+
+def clean_text(value: str | None, *, field: str, limit: int = LONG_TEXT_MAX) -> str | None:
+    """Strip a free-text value; empty becomes ``None``; over ``limit`` characters is an error."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > limit:
+        raise LedgerError(f"The {field} is {len(value)} characters long; the limit is {limit}.")
+    return value
+
+
+def require_text(value: str | None, *, field: str, limit: int = NAME_MAX) -> str:
+    """Like :func:`clean_text`, but the value must be present."""
+    cleaned = clean_text(value, field=field, limit=limit)
+    if cleaned is None:
+        raise LedgerError(f"The {field} must not be empty.")
+    return cleaned
+
+
+def parse_date(text: str | date, *, field: str = "date", today: date | None = None) -> date:
+    """Read ``YYYY-MM-DD`` or ``today``."""
+    if isinstance(text, date):
+        return text
+    raw = text.strip()
+    if raw.lower() == "today":
+        return today or date.today()
+    try:
+        if len(raw) != 10:
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise LedgerError(
+            f"The {field} '{text}' is not a date; use YYYY-MM-DD or 'today'."
+        ) from None
+
+
+def check_not_future(value: date, *, what: str, today: date | None = None) -> date:
+    """Business dates are facts about the past: refuse one after today."""
+    today = today or date.today()
+    if value > today:
+        raise LedgerError(
+            f"The {what} {value.isoformat()} is in the future; log it on or after that day."
+        )
+    return value
+
+
+def check_choice(
+    value: str,
+    *,
+    field: str,
+    choices: type[ExchangeKind]
+    | type[ReferralType]
+    | type[FollowupStatus]
+    | type[Business]
+    | type[Role]
+    | type[RequestStatus],
+) -> str:
+    """The value must be one of an enum's values (case-insensitive)."""
+    lowered = value.strip().lower()
+    allowed = [item.value for item in choices]
+    if lowered not in allowed:
+        raise LedgerError(f"The {field} '{value}' is not one of: {', '.join(allowed)}.")
+    return lowered
+
+
+def check_amount(value: float | None, *, field: str) -> float | None:
+    """Money is a finite amount of zero or more, kept to the cent."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or value < 0:
+        raise LedgerError(f"The {field} must be zero or more, not {value:g}.")
+    if value > MAX_AMOUNT:
+        raise LedgerError(f"The {field} {value:g} is larger than any real deal; check the amount.")
+    return round(value, 2)
+
+
+def check_scale(value: int | None, *, field: str) -> int | None:
+    """Hotness and ratings run from 1 to 5."""
+    if value is None:
+        return None
+    if not 1 <= value <= 5:
+        raise LedgerError(f"The {field} must be from 1 to 5, not {value}.")
+    return value
+
+
+def check_not_self(giver_id: int, receiver_id: int, *, name: str) -> None:
+    """Every give is someone else's take."""
+    if giver_id == receiver_id:
+        raise LedgerError(f"{name} cannot give to themselves; giver and receiver must differ.")
+
+
+def check_next_step(
+    *,
+    exchange_id: int,
+    last_status: str | None,
+    last_date: date | None,
+    referral_date: date,
+    status: str,
+    occurred_on: date,
+    value: float | None,
+    business: str | None,
+    today: date | None = None,
+) -> None:
+    """A follow-up step moves a referral forward only, and is dated in order."""
+    if last_status in ENDINGS:
+        raise LedgerError(
+            f"Referral #{exchange_id} already ended as {last_status}; no step can follow an ending."
+        )
+    if last_status is not None and STEP_RANK[status] <= STEP_RANK[last_status]:
+        raise LedgerError(
+            f"Referral #{exchange_id} is already at '{last_status}'; steps move forward only "
+            f"({STEP_ORDER})."
+        )
+    if occurred_on < referral_date:
+        raise LedgerError(
+            f"The step date {occurred_on.isoformat()} is before the referral's date "
+            f"{referral_date.isoformat()}."
+        )
+    if last_date is not None and occurred_on < last_date:
+        raise LedgerError(
+            f"The step date {occurred_on.isoformat()} is before the previous step's date "
+            f"{last_date.isoformat()}."
+        )
+    check_not_future(occurred_on, what="step date", today=today)
+    if status == FollowupStatus.WON:
+        if value is None or business is None:
+            raise LedgerError(
+                "A won step needs its business value (zero or more) and whether the business "
+                "is new or repeat."
+            )
+    elif value is not None or business is not None:
+        raise LedgerError("Only a won step carries a value and new/repeat business.")

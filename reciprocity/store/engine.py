@@ -1,0 +1,106 @@
+"""The one engine factory. Nothing here runs at import time.
+
+:func:`make_engine` returns an engine whose schema is at the newest Alembic revision:
+an empty database is created, an older one is upgraded in place, and one written by a
+newer version of Reciprocity is refused with a sentence rather than touched.
+SQLite connections get ``foreign_keys=ON``, WAL and a busy timeout so that two TUIs and
+a CLI import can write to one file at once.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.url import make_url
+
+from reciprocity.paths import resource_dir
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class SchemaError(Exception):
+    """The database cannot be used by this version of Reciprocity."""
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, *, migrate: bool = True) -> Engine:
+    """Create an engine for ``url`` and bring its schema to the newest revision.
+
+    ``migrate=False`` skips the schema check; it is for tools that manage the schema
+    themselves (the Alembic tests).
+    """
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    engine = sa.create_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _set_sqlite_pragmas)
+    if migrate:
+        upgrade_to_head(engine)
+    return engine
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("db")))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision this version of Reciprocity knows."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "db/versions holds no revision"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or ``None`` for an empty database."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        row = connection.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest revision; refuse a newer database."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    current = current_revision(engine)
+    script = ScriptDirectory.from_config(_alembic_config())
+    if current == script.get_current_head():
+        return
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise SchemaError(
+            f"This database was written by a newer version of Reciprocity (schema {current}); "
+            "upgrade Reciprocity to open it."
+        )
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Move the schema back to ``revision`` (for tests and emergency rollbacks)."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), revision)

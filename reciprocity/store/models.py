@@ -1,0 +1,280 @@
+"""The ledger's tables. Their names and columns are the contract of DESIGN.md.
+
+Rules that must hold whatever writes the database are also check constraints here (no
+self-exchange, valid kinds and ranges); every other rule, and every user-facing message,
+lives in :mod:`reciprocity.ledger`. Schema changes go through an Alembic revision in
+``db/versions``; ``create_all`` is for test fixtures only.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from reciprocity.store.types import MONEY, UTCDateTime, utcnow
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class ExchangeKind(StrEnum):
+    """What was given."""
+
+    REFERRAL = "referral"
+    HELP = "help"
+    INTRODUCTION = "introduction"
+
+
+DEFAULT_WEIGHTS: dict[str, int] = {
+    ExchangeKind.REFERRAL: 3,
+    ExchangeKind.INTRODUCTION: 2,
+    ExchangeKind.HELP: 1,
+}
+DEFAULT_SLA_DAYS = 2
+
+
+class ReferralType(StrEnum):
+    """BNI convention: ``inside`` is the giver's own business, ``outside`` a third party."""
+
+    INSIDE = "inside"
+    OUTSIDE = "outside"
+
+
+class FollowupStatus(StrEnum):
+    """A referral's steps after it was given, in the only order they may happen."""
+
+    CONTACTED = "contacted"
+    MEETING = "meeting"
+    PROPOSAL = "proposal"
+    WON = "won"
+    LOST = "lost"
+    NO_RESPONSE = "no_response"
+
+
+class Business(StrEnum):
+    """Whether won business is new to the receiver or repeat business."""
+
+    NEW = "new"
+    REPEAT = "repeat"
+
+
+class Role(StrEnum):
+    """A member's role in a network."""
+
+    MEMBER = "member"
+    ORGANISER = "organiser"
+
+
+class RequestStatus(StrEnum):
+    """Life of an ask or an offer."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
+
+
+def _default_weights() -> dict[str, int]:
+    return dict(DEFAULT_WEIGHTS)
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    values = ", ".join(f"'{item.value}'" for item in enum)
+    return f"{column} IN ({values})"
+
+
+class Network(SQLModel, table=True):
+    """A group that meets: a referral club, an open coffee, a chamber."""
+
+    __tablename__ = "network"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    kind: str = Field(default="referral club")
+    weights: dict[str, int] = Field(default_factory=_default_weights, sa_type=sa.JSON)
+    sla_days: int = Field(default=DEFAULT_SLA_DAYS)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Member(SQLModel, table=True):
+    """A person tracked by the ledger."""
+
+    __tablename__ = "member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    company: str | None = None
+    category: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Membership(SQLModel, table=True):
+    """A member in a network, with a role and the dates they joined and left."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "network_id"),
+        sa.CheckConstraint(_in("role", Role), name="role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    network_id: int = Field(foreign_key="network.id", index=True)
+    role: str = Field(default=Role.MEMBER)
+    joined_on: date | None = None
+    left_on: date | None = None
+
+
+class Meeting(SQLModel, table=True):
+    """One meeting of a network."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (sa.Index(None, "network_id", "held_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id")
+    held_on: date
+    title: str | None = None
+
+
+class Exchange(SQLModel, table=True):
+    """One give from one member to another: a referral, a help or an introduction."""
+
+    __tablename__ = "exchange"
+    __table_args__ = (
+        sa.Index(None, "giver_id", "occurred_on"),
+        sa.Index(None, "receiver_id", "occurred_on"),
+        sa.Index(None, "network_id", "occurred_on"),
+        sa.CheckConstraint("giver_id <> receiver_id", name="not_self"),
+        sa.CheckConstraint(_in("kind", ExchangeKind), name="kind"),
+        sa.CheckConstraint(
+            "referral_type IS NULL OR " + _in("referral_type", ReferralType), name="referral_type"
+        ),
+        sa.CheckConstraint("hotness IS NULL OR hotness BETWEEN 1 AND 5", name="hotness"),
+        sa.CheckConstraint(
+            "estimated_value IS NULL OR estimated_value >= 0", name="estimated_value"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(sa_column_kwargs={"unique": True})
+    kind: str
+    giver_id: int = Field(foreign_key="member.id")
+    receiver_id: int = Field(foreign_key="member.id")
+    network_id: int = Field(foreign_key="network.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    occurred_on: date
+    summary: str | None = None
+    contact_name: str | None = None
+    contact_details: str | None = None
+    referral_type: str | None = None
+    hotness: int | None = None
+    estimated_value: float | None = Field(default=None, sa_type=MONEY)
+    introduction_group: str | None = Field(default=None, index=True)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    void_reason: str | None = None
+
+
+class Followup(SQLModel, table=True):
+    """One dated step in a referral's life."""
+
+    __tablename__ = "followup"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", FollowupStatus), name="status"),
+        sa.CheckConstraint("business IS NULL OR " + _in("business", Business), name="business"),
+        sa.CheckConstraint("value IS NULL OR value >= 0", name="value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    status: str
+    occurred_on: date
+    value: float | None = Field(default=None, sa_type=MONEY)
+    business: str | None = None
+    note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Feedback(SQLModel, table=True):
+    """The giver's rating of how the receiver treated a referral; one per referral."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", sa_column_kwargs={"unique": True})
+    rating: int
+    comment: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OneToOne(SQLModel, table=True):
+    """Two members met to learn each other's business."""
+
+    __tablename__ = "one_to_one"
+    __table_args__ = (
+        sa.CheckConstraint("member_a_id <> member_b_id", name="not_self"),
+        sa.Index(None, "member_a_id", "held_on"),
+        sa.Index(None, "member_b_id", "held_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_a_id: int = Field(foreign_key="member.id")
+    member_b_id: int = Field(foreign_key="member.id")
+    network_id: int | None = Field(default=None, foreign_key="network.id")
+    held_on: date
+    note: str | None = None
+
+
+class BoardPost(SQLModel):
+    """The columns an ask and an offer share: a topic on the board, open until answered."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    network_id: int | None = Field(default=None, foreign_key="network.id")
+    topic: str
+    details: str | None = None
+    status: str = Field(default=RequestStatus.OPEN)
+    answered_by: int | None = Field(default=None, foreign_key="exchange.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Ask(BoardPost, table=True):
+    """An open request for help, answered by a help exchange to the asker."""
+
+    __tablename__ = "ask"
+    __table_args__ = (sa.CheckConstraint(_in("status", RequestStatus), name="status"),)
+
+
+class Offer(BoardPost, table=True):
+    """An offer of expertise, taken up by a help exchange from the offering member."""
+
+    __tablename__ = "offer"
+    __table_args__ = (sa.CheckConstraint(_in("status", RequestStatus), name="status"),)
+
+
+TABLES_IN_DEPENDENCY_ORDER: tuple[type[SQLModel], ...] = (
+    Network,
+    Member,
+    Membership,
+    Meeting,
+    Exchange,
+    Followup,
+    Feedback,
+    OneToOne,
+    Ask,
+    Offer,
+)
+"""Every table, parents before children: the order to load or dump the whole ledger."""

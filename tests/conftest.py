@@ -1,0 +1,93 @@
+"""Shared fixtures: isolated user folders, real databases, and a snapshot of every row.
+
+Every test that takes ``engine`` or ``session`` runs twice: on a fresh SQLite file and on
+a real PostgreSQL server (``RECIPROCITY_TEST_PG_URL``, which ``.ci/run`` sets). Without
+that variable the PostgreSQL half skips and says why.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+from typer.testing import CliRunner
+
+from reciprocity.store.engine import make_engine
+from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
+
+PG_URL = os.environ.get("RECIPROCITY_TEST_PG_URL")
+PG_SKIP_REASON = (
+    "PostgreSQL tests need RECIPROCITY_TEST_PG_URL (.ci/run starts a server and sets it)"
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's config or data folders."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    for name in ("RECIPROCITY_DB", "RECIPROCITY_AS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def reset_postgres(url: str) -> None:
+    """Give a test an empty PostgreSQL database."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """The URL of an empty database: a SQLite file, or the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated engine on an empty database."""
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the migrated database."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every ledger table, ordered by id: 'unchanged' means equal snapshots."""
+    tables: list[type[SQLModel]] = list(TABLES_IN_DEPENDENCY_ORDER)
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as connection:
+        for model in tables:
+            table = model.__table__  # type: ignore[attr-defined]
+            rows = connection.execute(sa.select(table).order_by(table.c.id)).all()
+            result[table.name] = [tuple(row) for row in rows]
+    return result
+
+
+@pytest.fixture
+def run_cli(db_url: str) -> Callable[..., Any]:
+    """Run ``reciprocity --db URL ARGS...`` in-process; returns Click's result (stdout, stderr)."""
+    from reciprocity.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Any:
+        return runner.invoke(app, ["--db", db_url, *args], env=env, catch_exceptions=False)
+
+    return run
