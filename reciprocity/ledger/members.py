@@ -71,6 +71,26 @@ def _check_name_free(session: Session, name: str, *, except_id: int | None = Non
         raise LedgerError(f"A member named '{clash.name}' already exists (#{clash.id}).")
 
 
+def clean_member_fields(
+    *,
+    company: str | None = None,
+    category: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> dict[str, str | None]:
+    """Validate a member's optional details; only the fields given (not ``None``) are returned."""
+    given = {"company": company, "category": category, "email": email, "phone": phone}
+    cleaned: dict[str, str | None] = {}
+    for field, value in given.items():
+        if value is None:
+            continue
+        if field == "email":
+            cleaned[field] = _clean_email(value)
+        else:
+            cleaned[field] = clean_text(value, field=field, limit=SHORT_TEXT_MAX)
+    return cleaned
+
+
 def add_member(
     *,
     session: Session,
@@ -85,14 +105,9 @@ def add_member(
 ) -> Member:
     """Add a member, optionally to one or more networks with the given role."""
     clean_name = require_text(name, field="member name", limit=NAME_MAX)
+    details = clean_member_fields(company=company, category=category, email=email, phone=phone)
     _check_name_free(session, clean_name)
-    member = Member(
-        name=clean_name,
-        company=clean_text(company, field="company", limit=SHORT_TEXT_MAX),
-        category=clean_text(category, field="category", limit=SHORT_TEXT_MAX),
-        email=_clean_email(email),
-        phone=clean_text(phone, field="phone", limit=SHORT_TEXT_MAX),
-    )
+    member = Member.model_validate({"name": clean_name, **details})
     session.add(member)
     session.flush()
     assert member.id is not None
@@ -127,20 +142,16 @@ def edit_member(
 ) -> Member:
     """Change the given fields; ``None`` leaves a field as it is, ``""`` clears it."""
     member = get_member(session=session, member_id=member_id)
+    changes: dict[str, object] = dict(
+        clean_member_fields(company=company, category=category, email=email, phone=phone)
+    )
     if name is not None:
-        clean_name = require_text(name, field="member name", limit=NAME_MAX)
-        _check_name_free(session, clean_name, except_id=member_id)
-        member.name = clean_name
-    if company is not None:
-        member.company = clean_text(company, field="company", limit=SHORT_TEXT_MAX)
-    if category is not None:
-        member.category = clean_text(category, field="category", limit=SHORT_TEXT_MAX)
-    if email is not None:
-        member.email = _clean_email(email)
-    if phone is not None:
-        member.phone = clean_text(phone, field="phone", limit=SHORT_TEXT_MAX)
+        changes["name"] = require_text(name, field="member name", limit=NAME_MAX)
+        _check_name_free(session, str(changes["name"]), except_id=member_id)
     if active is not None:
-        member.active = active
+        changes["active"] = active
+    for field, value in changes.items():
+        setattr(member, field, value)
     session.add(member)
     session.commit()
     session.refresh(member)

@@ -75,6 +75,12 @@ def resolve_network(*, session: Session, name: str) -> Network:
     )
 
 
+def _check_network_name_free(session: Session, name: str, *, except_id: int | None = None) -> None:
+    clash = session.exec(select(Network).where(func.lower(Network.name) == name.lower())).first()
+    if clash is not None and clash.id != except_id:
+        raise LedgerError(f"A network named '{clash.name}' already exists (#{clash.id}).")
+
+
 def get_network(*, session: Session, network_id: int) -> Network:
     """The network with this id, or a sentence saying there is none."""
     network = session.get(Network, network_id)
@@ -93,11 +99,7 @@ def add_network(
 ) -> Network:
     """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1)."""
     clean_name = require_text(name, field="network name", limit=NAME_MAX)
-    clash = session.exec(
-        select(Network).where(func.lower(Network.name) == clean_name.lower())
-    ).first()
-    if clash is not None:
-        raise LedgerError(f"A network named '{clash.name}' already exists (#{clash.id}).")
+    _check_network_name_free(session, clean_name)
     network = Network(
         name=clean_name,
         kind=require_text(kind, field="network kind", limit=SHORT_TEXT_MAX),
@@ -122,22 +124,20 @@ def edit_network(
 ) -> Network:
     """Change the given fields of a network; ``None`` leaves a field as it is."""
     network = get_network(session=session, network_id=network_id)
+    changes: dict[str, object] = {}
     if name is not None:
-        clean_name = require_text(name, field="network name", limit=NAME_MAX)
-        clash = session.exec(
-            select(Network).where(func.lower(Network.name) == clean_name.lower())
-        ).first()
-        if clash is not None and clash.id != network_id:
-            raise LedgerError(f"A network named '{clash.name}' already exists (#{clash.id}).")
-        network.name = clean_name
+        changes["name"] = require_text(name, field="network name", limit=NAME_MAX)
+        _check_network_name_free(session, str(changes["name"]), except_id=network_id)
     if kind is not None:
-        network.kind = require_text(kind, field="network kind", limit=SHORT_TEXT_MAX)
+        changes["kind"] = require_text(kind, field="network kind", limit=SHORT_TEXT_MAX)
     if sla_days is not None:
-        network.sla_days = _check_sla(sla_days)
+        changes["sla_days"] = _check_sla(sla_days)
     if weights:
-        network.weights = _merged_weights(network.weights, weights)
+        changes["weights"] = _merged_weights(network.weights, weights)
     if active is not None:
-        network.active = active
+        changes["active"] = active
+    for field, value in changes.items():
+        setattr(network, field, value)
     session.add(network)
     session.commit()
     session.refresh(network)

@@ -1,0 +1,271 @@
+"""A chapter's week scripted through the command line, read back with every ``--json`` list."""
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from reciprocity.store.engine import make_engine
+from tests.conftest import snapshot
+
+Run = Callable[..., Any]
+
+
+def ok(run: Run, *args: str) -> Any:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout) if "--json" in args else result.stdout
+
+
+def test_a_week_of_a_chapter(run_cli: Run) -> None:
+    monday = date.today() - timedelta(days=7)
+    day = [str(monday + timedelta(days=n)) for n in range(7)]
+    club = ok(run_cli, "network", "add", "Club Delft", "--sla-days", "3", "--json")
+    coffee = ok(
+        run_cli,
+        "network",
+        "add",
+        "Open Coffee",
+        "--kind",
+        "open coffee",
+        "--weight",
+        "help=2",
+        "--json",
+    )
+    anna = ok(
+        run_cli,
+        "member",
+        "add",
+        "Anna de Vries",
+        "--network",
+        "Club",
+        "--role",
+        "organiser",
+        "--category",
+        "Accountant",
+        "--email",
+        "anna@example.nl",
+        "--json",
+    )
+    bob = ok(
+        run_cli,
+        "member",
+        "add",
+        "Bob Jansen",
+        "--network",
+        "Club",
+        "--network",
+        "Open",
+        "--company",
+        "Jansen Web",
+        "--json",
+    )
+    carla = ok(run_cli, "member", "add", "Carla Smit", "--network", "Club Delft", "--json")
+    eva = ok(run_cli, "member", "add", "Eva Visser", "--network", "Open Coffee", "--json")
+    meeting = ok(run_cli, "meeting", "add", "Club", "--date", day[1], "--title", "Week 1", "--json")
+
+    referral = ok(
+        run_cli,
+        "log",
+        "referral",
+        "anna",
+        "bob",
+        "--meeting",
+        str(meeting["id"]),
+        "--summary",
+        "New web shop",
+        "--contact",
+        "Piet Kok",
+        "--contact-details",
+        "06-1",
+        "--type",
+        "inside",
+        "--hotness",
+        "5",
+        "--value",
+        "2500",
+        "--json",
+    )
+    ask = ok(run_cli, "ask", "add", "Carla", "Help with LinkedIn", "--network", "Club", "--json")
+    helped = ok(
+        run_cli,
+        "log",
+        "help",
+        "Bob",
+        "Carla",
+        "--date",
+        day[2],
+        "--answers",
+        str(ask["id"]),
+        "--json",
+    )
+    intro = ok(
+        run_cli, "log", "intro", "Carla", "Anna", "--with", "Bob", "--date", day[3], "--json"
+    )
+    outside = ok(
+        run_cli,
+        "log",
+        "intro",
+        "Eva",
+        "Bob",
+        "--with-contact",
+        "Marieke",
+        "--date",
+        day[3],
+        "--json",
+    )
+    offer = ok(run_cli, "offer", "add", "Eva", "Bookkeeping check", "--json")
+    assert ok(run_cli, "ack", str(referral["id"])).startswith("Acknowledged referral")
+    ok(run_cli, "followup", str(referral["id"]), "contacted", "--date", day[2])
+    ok(
+        run_cli,
+        "followup",
+        str(referral["id"]),
+        "won",
+        "--date",
+        day[5],
+        "--value",
+        "3100.50",
+        "--business",
+        "new",
+        "--note",
+        "Signed",
+    )
+    ok(run_cli, "feedback", str(referral["id"]), "5", "--comment", "Called the same day")
+    one_to_one = ok(run_cli, "one-to-one", "Anna", "Carla", "--date", day[4], "--json")
+    wrong = ok(run_cli, "log", "referral", "Bob", "Anna", "--date", day[4], "--json")
+    ok(run_cli, "void", str(wrong["id"]), "--reason", "Logged twice")
+
+    networks = ok(run_cli, "network", "list", "--json")
+    assert [(n["id"], n["name"], n["sla_days"], n["weights"]["help"]) for n in networks] == [
+        (club["id"], "Club Delft", 3, 1),
+        (coffee["id"], "Open Coffee", 2, 2),
+    ]
+    members = ok(run_cli, "member", "list", "--json")
+    assert [m["name"] for m in members] == [
+        "Anna de Vries",
+        "Bob Jansen",
+        "Carla Smit",
+        "Eva Visser",
+    ]
+    assert members[0]["email"] == "anna@example.nl"
+    assert members[1]["company"] == "Jansen Web"
+    assert [m["id"] for m in ok(run_cli, "member", "list", "--network", "Open", "--json")] == [
+        bob["id"],
+        eva["id"],
+    ]
+    meetings = ok(run_cli, "meeting", "list", "--json")
+    assert [(m["id"], m["held_on"], m["title"]) for m in meetings] == [
+        (meeting["id"], day[1], "Week 1")
+    ]
+
+    exchanges = {e["id"]: e for e in ok(run_cli, "exchanges", "--json")}
+    assert len(exchanges) == 6
+    given = exchanges[referral["id"]]
+    assert (given["kind"], given["giver"], given["receiver"], given["network"]) == (
+        "referral",
+        "Anna de Vries",
+        "Bob Jansen",
+        "Club Delft",
+    )
+    assert (given["occurred_on"], given["meeting_id"]) == (day[1], meeting["id"])
+    assert (given["contact_name"], given["contact_details"], given["referral_type"]) == (
+        "Piet Kok",
+        "06-1",
+        "inside",
+    )
+    assert (given["hotness"], given["estimated_value"]) == (5, 2500.0)
+    assert given["acknowledged_at"] is not None
+    assert exchanges[helped["id"]]["kind"] == "help"
+    first, second = (exchanges[i] for i in intro["ids"])
+    assert (first["receiver"], second["receiver"]) == ("Anna de Vries", "Bob Jansen")
+    assert first["introduction_group"] == second["introduction_group"] is not None
+    assert exchanges[outside["id"]]["contact_name"] == "Marieke"
+    assert exchanges[outside["id"]]["network"] == "Open Coffee"
+    assert exchanges[wrong["id"]]["void_reason"] == "Logged twice"
+    assert exchanges[wrong["id"]]["voided_at"] is not None
+
+    asks = ok(run_cli, "ask", "list", "--json")
+    assert [(a["id"], a["status"], a["answered_by"]) for a in asks] == [
+        (ask["id"], "answered", helped["id"])
+    ]
+    assert ok(run_cli, "ask", "list", "--open", "--json") == []
+    assert [o["id"] for o in ok(run_cli, "offer", "list", "--open", "--json")] == [offer["id"]]
+    bobs = ok(run_cli, "exchanges", "--member", "Bob", "--kind", "introduction", "--json")
+    assert sorted(e["id"] for e in bobs) == sorted([intro["ids"][1], outside["id"]])
+    assert one_to_one["id"] >= 1
+    assert anna["id"] != carla["id"]
+
+
+BAD_INPUTS = [
+    (["log", "referral", "Anna", "Anna"], "Anna de Vries cannot give to themselves"),
+    (["log", "referral", "Anna", "Zed"], "No member is named 'Zed'"),
+    (["log", "referral", "Anna", "B"], "'B' could be Bart Kok, Bob Jansen; type more"),
+    (["log", "referral", "Anna", "Bob", "--date", "2026-02-30"], "'2026-02-30' is not a date"),
+    (["log", "referral", "Anna", "Bob", "--date", "next week"], "is not a date"),
+    (["log", "referral", "Anna", "Bob", "--date", "2999-01-01"], "is in the future"),
+    (["log", "referral", "Anna", "Bob", "--value", "-10"], "must be zero or more"),
+    (["log", "referral", "Anna", "Bob", "--value", "lots"], "Invalid value for '--value'"),
+    (["log", "referral", "Anna", "Bob", "--hotness", "7"], "must be from 1 to 5, not 7"),
+    (["log", "referral", "Anna", "Bob", "--type", "both"], "'both' is not one of: inside"),
+    (["log", "referral", "Anna", "Bob", "--network", "Chamber"], "No network is named"),
+    (["log", "intro", "Anna", "Bob"], "exactly one of: another member, or an outside contact"),
+    (["log", "help", "Anna", "Bob", "--answers", "42"], "There is no ask #42."),
+    (["followup", "1", "contacted"], "already at 'meeting'; steps move forward only"),
+    (["followup", "1", "won", "--value", "10"], "A won step needs its business value"),
+    (["followup", "1", "sold"], "'sold' is not one of: contacted"),
+    (["followup", "77", "contacted"], "There is no exchange #77."),
+    (["feedback", "1", "6"], "The rating must be from 1 to 5, not 6."),
+    (["feedback", "2", "4"], "Exchange #2 is a help, not a referral."),
+    (["void", "1", "--reason", " "], "Voiding needs a reason"),
+    (["void", "3", "--reason", "again"], "Exchange #3 was already voided on"),
+    (["ack", "1"], "already at 'meeting'; acknowledging comes first"),
+    (["member", "add", "anna de vries"], "A member named 'Anna de Vries' already exists"),
+    (["member", "add", "New", "--email", "nope"], "'nope' is not an email address"),
+    (["network", "add", "Chamber", "--weight", "referral"], "is not KIND=NUMBER"),
+    (["network", "add", "Chamber", "--sla-days", "x"], "Invalid value for '--sla-days'"),
+    (["one-to-one", "Bob", "bob jansen"], "cannot have a one-to-one with themselves"),
+    (["exchanges", "--from", "2026-13-01"], "The start date '2026-13-01' is not a date"),
+    (["ask", "withdraw", "1"], "Ask #1 is already withdrawn."),
+    (["log", "help", "Bob", "Anna", "--answers", "1"], "Ask #1 was withdrawn"),
+    (["member", "deactivate", "Nobody"], "No member is named 'Nobody'"),
+    (["log", "referral"], "Missing argument"),
+    (["no-such-command"], "No such command"),
+]
+
+
+@pytest.fixture
+def small_chapter(run_cli: Run) -> None:
+    today = str(date.today())
+    ok(run_cli, "network", "add", "Club")
+    for name in ("Anna de Vries", "Bob Jansen", "Bart Kok"):
+        ok(run_cli, "member", "add", name, "--network", "Club")
+    ok(run_cli, "log", "referral", "Anna", "Bob", "--date", today)
+    ok(run_cli, "log", "help", "Bob", "Anna", "--date", today)
+    ok(run_cli, "followup", "1", "meeting", "--date", today)
+    ok(run_cli, "log", "referral", "Bart", "Bob", "--date", today)
+    ok(run_cli, "void", "3", "--reason", "Wrong member")
+    ok(run_cli, "ask", "add", "Anna", "Need a lawyer")
+    ok(run_cli, "ask", "withdraw", "1")
+
+
+@pytest.mark.parametrize(("args", "sentence"), BAD_INPUTS, ids=lambda v: " ".join(v)[:40])
+def test_bad_input_prints_one_sentence_and_changes_nothing(
+    run_cli: Run, db_url: str, small_chapter: None, args: list[str], sentence: str
+) -> None:
+    engine: Engine = make_engine(db_url)
+    before = snapshot(engine)
+    result = run_cli(*args)
+    after = snapshot(engine)
+    engine.dispose()
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    message = result.stderr.strip()
+    assert message.startswith("Error: ")
+    assert sentence in message
+    assert "\n" not in message
+    assert "Traceback" not in message
+    assert after == before
