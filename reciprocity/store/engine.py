@@ -18,6 +18,10 @@ from reciprocity.paths import resource_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+SCHEMA_HEAD = "0001"
+"""The newest revision in ``db/versions``. Kept here so that opening an up-to-date
+database never loads Alembic; a test keeps it equal to Alembic's own head."""
+
 
 class SchemaError(Exception):
     """The database cannot be used by this version of Reciprocity."""
@@ -63,7 +67,7 @@ def _alembic_config(connection: Connection | None = None) -> Any:
 
 
 def head_revision() -> str:
-    """The newest revision this version of Reciprocity knows."""
+    """The newest revision in ``db/versions``, as Alembic reads it."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
@@ -86,6 +90,8 @@ def upgrade_to_head(engine: Engine) -> None:
     from alembic.script import ScriptDirectory
 
     current = current_revision(engine)
+    if current == SCHEMA_HEAD:
+        return
     script = ScriptDirectory.from_config(_alembic_config())
     if current == script.get_current_head():
         return

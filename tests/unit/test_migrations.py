@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from reciprocity.store.engine import (
+    SCHEMA_HEAD,
     SchemaError,
     current_revision,
     downgrade,
@@ -18,6 +19,10 @@ from reciprocity.store.engine import (
 )
 
 FIRST_REVISION = "0001"
+
+
+def test_the_schema_head_constant_is_alembics_head() -> None:
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_upgrade_head_on_an_empty_database_matches_the_models(db_url: str) -> None:
