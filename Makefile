@@ -9,7 +9,7 @@ install:
 check:
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy reciprocity
+	$(BIN)/mypy reciprocity tests
 	$(BIN)/lint-imports
 
 test:

@@ -34,7 +34,7 @@ def test_ruff_format_is_clean() -> None:
 
 @pytest.mark.slow
 def test_mypy_strict_is_clean() -> None:
-    result = run_tool(sys.executable, "-m", "mypy", "reciprocity")
+    result = run_tool(sys.executable, "-m", "mypy", "reciprocity", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
