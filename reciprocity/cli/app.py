@@ -17,6 +17,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
@@ -202,6 +203,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_HEADERS = {"occurred_on": "date", "held_on": "date"}
+_WHOLE = frozenset({"id", "occurred_on", "held_on", "kind", "status", "created_at", "sla_days"})
+
+
 def print_rows(
     rows: Sequence[SQLModel | dict[str, Any]],
     *,
@@ -209,8 +214,12 @@ def print_rows(
     as_json: bool,
     title: str,
     empty: str,
+    footer: str | None = None,
 ) -> None:
-    """A list: JSON with every column under ``--json``, else a Rich table of ``columns``."""
+    """A list: JSON with every column under ``--json``, else a Rich table of ``columns``.
+
+    Ids, dates and kinds stay on one line; names and free text wrap to fit the terminal.
+    """
     dicts = [as_dict(row) for row in rows]
     if as_json:
         print_json(dicts)
@@ -218,11 +227,12 @@ def print_rows(
     if not dicts:
         typer.echo(empty)
         return
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", caption=footer, caption_justify="left")
     for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
+        table.add_column(_HEADERS.get(column, column.replace("_", " ")), no_wrap=column in _WHOLE)
     for row in dicts:
-        table.add_row(*(_cell(row.get(column)) for column in columns))
+        # Text, not str: user data such as "[voided]" or "[bold]" must not be read as markup.
+        table.add_row(*(Text(_cell(row.get(column))) for column in columns))
     Console().print(table)
 
 

@@ -21,16 +21,9 @@ from reciprocity.store.models import ReferralType
 log_app = typer.Typer(help="Log a referral, help or introduction.", no_args_is_help=True)
 app.add_typer(log_app, name="log")
 
-EXCHANGE_COLUMNS = (
-    "id",
-    "occurred_on",
-    "kind",
-    "giver",
-    "receiver",
-    "network",
-    "summary",
-    "voided_at",
-)
+EXCHANGE_COLUMNS = ("id", "occurred_on", "kind", "giver", "receiver", "network", "summary")
+TABLE_LIMIT = 50
+"""Rows a table shows when no ``--limit`` is given; ``--json`` lists everything."""
 
 DATE_OPTION = typer.Option("today", "--date", help="YYYY-MM-DD or today.")
 NETWORK_OPTION = typer.Option(
@@ -273,6 +266,7 @@ def exchanges(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List exchanges, newest first (voided ones included and marked)."""
+    shown = limit if limit is not None or as_json else TABLE_LIMIT
     with state(ctx).session() as session:
         rows = ledger_exchanges.list_exchanges(
             session=session,
@@ -281,15 +275,21 @@ def exchanges(
             kind=kind,
             date_from=parse_date(date_from, field="start date") if date_from else None,
             date_to=parse_date(date_to, field="end date") if date_to else None,
-            limit=limit,
+            limit=None if shown is None else shown + 1,
         )
+    more = shown is not None and len(rows) > shown
+    rows = rows[:shown]
     if as_json:
         print_json(rows)
         return
+    for row in rows:
+        if row["voided_at"] is not None:
+            row["summary"] = f"[voided: {row['void_reason']}] {row['summary'] or ''}".strip()
     print_rows(
         rows,
         columns=EXCHANGE_COLUMNS,
         as_json=False,
         title="Exchanges",
         empty="No exchanges match.",
+        footer=f"The newest {shown}; --limit N shows more, --json shows all." if more else None,
     )
