@@ -160,7 +160,7 @@ def log_intro(
 def ack(ctx: typer.Context, exchange_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Acknowledge a referral you received."""
     with state(ctx).session() as session:
-        ledger_exchanges.acknowledge(session=session, exchange_id=exchange_id)
+        ledger_followups.acknowledge(session=session, exchange_id=exchange_id)
     typer.echo(f"Acknowledged referral #{exchange_id}.")
 
 

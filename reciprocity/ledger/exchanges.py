@@ -8,6 +8,7 @@ wrong one is voided with a reason and drops out of every metric.
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -246,15 +247,15 @@ def log_introduction(
             "An introduction needs exactly one of: another member, or an outside contact."
         )
     clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
-    common = {
-        "session": session,
-        "giver_id": introducer_id,
-        "network_id": network_id,
-        "occurred_on": occurred_on,
-        "meeting_id": meeting_id,
-        "today": today,
-    }
-    first = _prepare(receiver_id=member_id, **common)  # type: ignore[arg-type]
+    prepare = partial(
+        _prepare,
+        session,
+        giver_id=introducer_id,
+        occurred_on=occurred_on,
+        meeting_id=meeting_id,
+        today=today,
+    )
+    first = prepare(receiver_id=member_id, network_id=network_id)
     if with_contact is not None:
         contact = require_text(with_contact, field="contact name", limit=SHORT_TEXT_MAX)
         exchange = _new_exchange(
@@ -269,8 +270,7 @@ def log_introduction(
     assert with_member_id is not None
     if with_member_id == member_id:
         raise LedgerError(f"{first.receiver.name} cannot be introduced to themselves.")
-    common["network_id"] = first.network.id
-    second = _prepare(receiver_id=with_member_id, **common)  # type: ignore[arg-type]
+    second = prepare(receiver_id=with_member_id, network_id=first.network.id)
     group = new_external_id()
     pair = [
         _new_exchange(
@@ -301,26 +301,6 @@ def get_live_referral(*, session: Session, exchange_id: int) -> Exchange:
         raise LedgerError(f"Exchange #{exchange_id} is a {exchange.kind}, not a referral.")
     if exchange.voided_at is not None:
         raise LedgerError(f"Referral #{exchange_id} is voided; it takes no further steps.")
-    return exchange
-
-
-def acknowledge(*, session: Session, exchange_id: int) -> Exchange:
-    """The receiver confirms they got the referral (the first thing the giver sees)."""
-    from reciprocity.ledger.followups import last_step
-
-    exchange = get_live_referral(session=session, exchange_id=exchange_id)
-    if exchange.acknowledged_at is not None:
-        raise LedgerError(
-            f"Referral #{exchange_id} was already acknowledged on "
-            f"{exchange.acknowledged_at.date().isoformat()}."
-        )
-    step = last_step(session=session, exchange_id=exchange_id)
-    if step is not None:
-        raise LedgerError(
-            f"Referral #{exchange_id} is already at '{step.status}'; acknowledging comes first."
-        )
-    exchange.acknowledged_at = utcnow()
-    _save(session, exchange)
     return exchange
 
 

@@ -1,4 +1,4 @@
-"""A referral's life after it was given: dated follow-up steps and the giver's feedback.
+"""A referral's life after it was given: acknowledgement, follow-up steps, feedback.
 
 Steps form a state machine that only moves forward (``contacted → meeting → proposal →
 won | lost | no_response``); steps may be skipped, nothing follows an ending, and dates
@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import get_exchange, get_live_referral
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
@@ -20,13 +21,34 @@ from reciprocity.ledger.rules import (
     check_scale,
     clean_text,
 )
-from reciprocity.store.models import Business, Feedback, Followup, FollowupStatus
+from reciprocity.store.models import Business, Exchange, Feedback, Followup, FollowupStatus
+from reciprocity.store.types import utcnow
 
 
 def last_step(*, session: Session, exchange_id: int) -> Followup | None:
     """The furthest step a referral has reached, if any."""
     steps = session.exec(select(Followup).where(Followup.exchange_id == exchange_id)).all()
     return max(steps, key=lambda s: (STEP_RANK[s.status], s.occurred_on, s.id or 0), default=None)
+
+
+def acknowledge(*, session: Session, exchange_id: int) -> Exchange:
+    """The receiver confirms they got the referral (the first thing the giver sees)."""
+    exchange = get_live_referral(session=session, exchange_id=exchange_id)
+    if exchange.acknowledged_at is not None:
+        raise LedgerError(
+            f"Referral #{exchange_id} was already acknowledged on "
+            f"{exchange.acknowledged_at.date().isoformat()}."
+        )
+    step = last_step(session=session, exchange_id=exchange_id)
+    if step is not None:
+        raise LedgerError(
+            f"Referral #{exchange_id} is already at '{step.status}'; acknowledging comes first."
+        )
+    exchange.acknowledged_at = utcnow()
+    session.add(exchange)
+    session.commit()
+    session.refresh(exchange)
+    return exchange
 
 
 def record_followup(

@@ -10,13 +10,13 @@ from sqlmodel import Session, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import (
-    acknowledge,
     list_exchanges,
     log_help,
     log_introduction,
     log_referral,
     void_exchange,
 )
+from reciprocity.ledger.followups import acknowledge
 from reciprocity.ledger.members import deactivate_member
 from reciprocity.ledger.networks import add_meeting
 from reciprocity.ledger.requests import add_request, withdraw_request
