@@ -84,18 +84,12 @@ app = typer.Typer(
 
 @dataclass
 class State:
-    """What one run of the command line works with."""
+    """What one run of the command line works with: a database and who is acting."""
 
-    settings: Settings
+    url: str
+    acting_name: str | None = None
     demo: bool = False
     _engine: Engine | None = field(default=None, repr=False)
-
-    @property
-    def url(self) -> str:
-        """The database URL this run uses."""
-        if self.settings.db:
-            return self.settings.db
-        return demo_database_url() if self.demo else self.settings.database_url()
 
     def engine(self) -> Engine:
         """The migrated engine, opened on first use (and seeded on first use of ``--demo``)."""
@@ -115,12 +109,11 @@ class State:
             yield session
 
     def acting_member_id(self, session: Session) -> int | None:
-        """The member the command acts as: ``--as``, ``RECIPROCITY_AS``, or the demo organiser."""
+        """The member the command acts as: ``--as`` (or the settings), else the demo organiser."""
         from reciprocity.ledger.members import resolve_member
 
-        if self.settings.acting_member:
-            member = resolve_member(session=session, name=self.settings.acting_member)
-            return member.id
+        if self.acting_name:
+            return resolve_member(session=session, name=self.acting_name).id
         if self.demo:
             from reciprocity.ledger.demo import demo_organiser
 
@@ -142,11 +135,10 @@ def _global_options(
     db: str | None = typer.Option(
         None,
         "--db",
-        envvar="RECIPROCITY_DB",
-        help="Database URL (sqlite:///… or postgresql+psycopg://…).",
+        help="Database URL (sqlite:///… or postgresql+psycopg://…); env RECIPROCITY_DB.",
     ),
     acting_as: str | None = typer.Option(
-        None, "--as", envvar="RECIPROCITY_AS", help="Act as this member."
+        None, "--as", help="Act as this member; env RECIPROCITY_AS."
     ),
     demo: bool = typer.Option(
         False,
@@ -159,12 +151,20 @@ def _global_options(
     if version:
         typer.echo(f"reciprocity {__version__}")
         raise typer.Exit()
-    overrides: dict[str, Any] = {}
-    if db:
-        overrides["db"] = db
-    if acting_as:
-        overrides["acting_member"] = acting_as
-    ctx.obj = State(settings=Settings(**overrides), demo=demo)
+    if demo:
+        # The demo never touches a configured database, and acts as its organiser
+        # unless --as says otherwise: settings from the environment or file do not apply.
+        if db:
+            _fail("--demo uses its own database; leave out --db.")
+        ctx.obj = State(url=demo_database_url(), acting_name=acting_as, demo=True)
+    else:
+        overrides: dict[str, Any] = {}
+        if db:
+            overrides["db"] = db
+        if acting_as:
+            overrides["acting_member"] = acting_as
+        settings = Settings(**overrides)
+        ctx.obj = State(url=settings.database_url(), acting_name=settings.acting_member)
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit()

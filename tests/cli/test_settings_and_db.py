@@ -114,3 +114,19 @@ def test_unreachable_postgres_is_one_sentence() -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: The database could not be used")
     assert result.stderr.count("\n") == 1
+
+
+def test_demo_never_touches_the_configured_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configured = tmp_path / "real.sqlite"
+    monkeypatch.setenv("RECIPROCITY_DB", f"sqlite:///{configured}")
+    monkeypatch.setenv("RECIPROCITY_AS", "Someone Real")
+    result = invoke("--demo", "init")
+    assert result.exit_code == 0, result.stderr
+    assert "demo.sqlite" in result.stdout
+    assert not configured.exists()
+    both = invoke("--demo", "--db", f"sqlite:///{configured}", "init")
+    assert both.exit_code == 1
+    assert both.stderr == "Error: --demo uses its own database; leave out --db.\n"
+    assert not configured.exists()
