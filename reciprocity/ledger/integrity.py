@@ -4,6 +4,7 @@ The check reads the whole database once; it is an audit tool, not a metric. It r
 each breach as a sentence naming the ids involved.
 """
 
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,6 +13,16 @@ from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import STEP_RANK
+
+_RANK = (
+    "CASE {t}.status "
+    + " ".join(f"WHEN '{status}' THEN {rank}" for status, rank in STEP_RANK.items())
+    + " END"
+)
+_NOT_A_MEMBER = (
+    "NOT EXISTS (SELECT 1 FROM membership m WHERE m.member_id = e.{side}_id "
+    "AND m.network_id = e.network_id)"
+)
 
 _RULE_QUERIES: tuple[tuple[str, str], ...] = (
     (
@@ -24,14 +35,65 @@ _RULE_QUERIES: tuple[tuple[str, str], ...] = (
         "Voided exchanges without a reason: {ids}.",
     ),
     (
+        "SELECT e.id FROM exchange e WHERE "
+        + _NOT_A_MEMBER.format(side="giver")
+        + " OR "
+        + _NOT_A_MEMBER.format(side="receiver"),
+        "Exchanges between people who are not both members of the exchange's network: {ids}.",
+    ),
+    (
+        "SELECT e.id FROM exchange e JOIN meeting mt ON mt.id = e.meeting_id "
+        "WHERE mt.network_id <> e.network_id",
+        "Exchanges linked to a meeting of another network: {ids}.",
+    ),
+    (
+        "SELECT MIN(id) FROM exchange WHERE introduction_group IS NOT NULL "
+        "GROUP BY introduction_group HAVING COUNT(*) <> 2",
+        "Introduction groups that do not hold exactly two exchanges (first ids): {ids}.",
+    ),
+    (
+        "SELECT id FROM exchange WHERE occurred_on > :today",
+        "Exchanges dated in the future: {ids}.",
+    ),
+    (
         "SELECT f.id FROM followup f JOIN exchange e ON e.id = f.exchange_id "
         "WHERE f.occurred_on < e.occurred_on",
         "Follow-up steps dated before their referral: {ids}.",
     ),
     (
+        "SELECT id FROM followup WHERE occurred_on > :today",
+        "Follow-up steps dated in the future: {ids}.",
+    ),
+    (
         "SELECT f.id FROM followup f JOIN exchange e ON e.id = f.exchange_id "
         "WHERE e.kind <> 'referral'",
         "Follow-up steps on exchanges that are not referrals: {ids}.",
+    ),
+    (
+        "SELECT id FROM followup WHERE (status = 'won') <> "
+        "(value IS NOT NULL AND business IS NOT NULL) "
+        "OR (status <> 'won' AND (value IS NOT NULL OR business IS NOT NULL))",
+        "Follow-up steps whose value and new/repeat business do not match a won step: {ids}.",
+    ),
+    (
+        # Two steps of one referral at the same rank (two endings included), or a lower
+        # step dated after a higher one: the referral moved backwards.
+        "SELECT DISTINCT a.exchange_id FROM followup a JOIN followup b "
+        "ON a.exchange_id = b.exchange_id AND a.id < b.id "
+        "WHERE "
+        + _RANK.format(t="a")
+        + " = "
+        + _RANK.format(t="b")
+        + " OR ("
+        + _RANK.format(t="a")
+        + " < "
+        + _RANK.format(t="b")
+        + " AND a.occurred_on > b.occurred_on) OR ("
+        + _RANK.format(t="a")
+        + " > "
+        + _RANK.format(t="b")
+        + " AND a.occurred_on < b.occurred_on)",
+        "Referrals whose steps go backwards or follow an ending: {ids}.",
     ),
     (
         "SELECT f.id FROM feedback f JOIN exchange e ON e.id = f.exchange_id "
@@ -44,25 +106,6 @@ _RULE_QUERIES: tuple[tuple[str, str], ...] = (
 def _ids(rows: list[int]) -> str:
     shown = ", ".join(f"#{i}" for i in rows[:20])
     return shown + (f" and {len(rows) - 20} more" if len(rows) > 20 else "")
-
-
-def _check_step_order(session: Session) -> list[str]:
-    rows = session.execute(
-        sa.text(
-            "SELECT exchange_id, id, status, occurred_on FROM followup ORDER BY exchange_id, id"
-        )
-    ).all()
-    broken: list[int] = []
-    last: dict[int, tuple[int, object]] = {}
-    for exchange_id, _step_id, status, occurred_on in rows:
-        rank = STEP_RANK.get(status, 0)
-        previous = last.get(exchange_id)
-        if previous is not None and (rank <= previous[0] or str(occurred_on) < str(previous[1])):
-            broken.append(exchange_id)
-        last[exchange_id] = (rank, occurred_on)
-    if not broken:
-        return []
-    return [f"Referrals whose steps go backwards or follow an ending: {_ids(sorted(set(broken)))}."]
 
 
 def _check_storage(session: Session) -> list[str]:
@@ -81,14 +124,19 @@ def _check_storage(session: Session) -> list[str]:
     return problems
 
 
-def check_ledger(*, session: Session) -> list[str]:
-    """Every breach found, one sentence each; an empty list means the ledger is sound."""
+def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
+    """Every breach found, one sentence each; an empty list means the ledger is sound.
+
+    Each rule is one SQL query, so the check runs in the database, not in memory.
+    """
     problems = _check_storage(session)
+    day = today or date.today()
     for query, message in _RULE_QUERIES:
-        ids = [int(row[0]) for row in session.execute(sa.text(query)).all()]
+        statement = sa.text(query)
+        parameters = {"today": day} if ":today" in query else {}
+        ids = sorted(int(row[0]) for row in session.execute(statement, parameters).all())
         if ids:
             problems.append(message.format(ids=_ids(ids)))
-    problems.extend(_check_step_order(session))
     return problems
 
 
