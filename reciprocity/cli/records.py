@@ -21,7 +21,7 @@ network_app = typer.Typer(
     help="Add and list networks (the groups that meet).", no_args_is_help=True
 )
 member_app = typer.Typer(help="Add, edit, list and deactivate members.", no_args_is_help=True)
-meeting_app = typer.Typer(help="Add and list meetings.", no_args_is_help=True)
+meeting_app = typer.Typer(help="Add, edit and list meetings.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(member_app, name="member")
 app.add_typer(meeting_app, name="meeting")
@@ -279,6 +279,24 @@ def meeting_add(
         as_json=as_json,
         sentence=f"Added meeting #{meeting.id} of {net.name} on {meeting.held_on}.",
     )
+
+
+@meeting_app.command("edit")
+def meeting_edit(
+    ctx: typer.Context,
+    meeting_id: int = typer.Argument(..., metavar="ID"),
+    held: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD or today."),
+    title: str | None = typer.Option(None, "--title", help="New title ('' clears it)."),
+) -> None:
+    """Change a meeting's date or title."""
+    with state(ctx).session() as session:
+        meeting = ledger_networks.edit_meeting(
+            session=session,
+            meeting_id=meeting_id,
+            held_on=parse_date(held) if held else None,
+            title=title,
+        )
+    typer.echo(f"Updated meeting #{meeting.id} on {meeting.held_on}.")
 
 
 @meeting_app.command("list")

@@ -26,11 +26,10 @@ from reciprocity.ledger.requests import Post
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
-    check_amount,
     check_choice,
     check_not_future,
     check_not_self,
-    check_scale,
+    clean_exchange_fields,
     clean_text,
     require_text,
 )
@@ -140,16 +139,15 @@ def log_referral(
     today: date | None = None,
 ) -> Exchange:
     """Log a referral (``outside``: a third party's business; ``inside``: the giver's own)."""
-    fields = {
-        "summary": clean_text(summary, field="summary", limit=LONG_TEXT_MAX),
-        "contact_name": clean_text(contact_name, field="contact name", limit=SHORT_TEXT_MAX),
-        "contact_details": clean_text(
-            contact_details, field="contact details", limit=SHORT_TEXT_MAX
-        ),
+    fields: dict[str, Any] = {
+        "summary": summary,
+        "contact_name": contact_name,
+        "contact_details": contact_details,
         "referral_type": check_choice(referral_type, field="referral type", choices=ReferralType),
-        "hotness": check_scale(hotness, field="hotness"),
-        "estimated_value": check_amount(estimated_value, field="estimated value"),
+        "hotness": hotness,
+        "estimated_value": estimated_value,
     }
+    clean_exchange_fields(ExchangeKind.REFERRAL, fields)
     parties = _prepare(
         session,
         giver_id=giver_id,

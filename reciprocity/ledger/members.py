@@ -13,7 +13,13 @@ from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.networks import join_network
-from reciprocity.ledger.rules import NAME_MAX, SHORT_TEXT_MAX, clean_text, require_text
+from reciprocity.ledger.rules import (
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    check_email,
+    clean_text,
+    require_text,
+)
 from reciprocity.store.models import Member, Membership, Role
 
 _CANDIDATES_SHOWN = 8
@@ -22,13 +28,6 @@ _CANDIDATES_SHOWN = 8
 def _like_prefix(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
-
-
-def _clean_email(email: str | None) -> str | None:
-    cleaned = clean_text(email, field="email", limit=SHORT_TEXT_MAX)
-    if cleaned is not None and ("@" not in cleaned or " " in cleaned):
-        raise LedgerError(f"The email '{cleaned}' is not an email address.")
-    return cleaned
 
 
 def resolve_member(*, session: Session, name: str) -> Member:
@@ -85,7 +84,7 @@ def clean_member_fields(
         if value is None:
             continue
         if field == "email":
-            cleaned[field] = _clean_email(value)
+            cleaned[field] = check_email(value)
         else:
             cleaned[field] = clean_text(value, field=field, limit=SHORT_TEXT_MAX)
     return cleaned

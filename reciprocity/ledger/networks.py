@@ -11,40 +11,24 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.rules import NAME_MAX, SHORT_TEXT_MAX, check_choice, require_text
+from reciprocity.ledger.rules import (
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    check_choice,
+    check_sla_days,
+    check_weights,
+    clean_text,
+    require_text,
+)
 from reciprocity.store.models import (
     DEFAULT_SLA_DAYS,
     DEFAULT_WEIGHTS,
-    ExchangeKind,
     Meeting,
     Member,
     Membership,
     Network,
     Role,
 )
-
-MAX_WEIGHT = 100
-MAX_SLA_DAYS = 365
-
-
-def _check_sla(sla_days: int) -> int:
-    if not 0 <= sla_days <= MAX_SLA_DAYS:
-        raise LedgerError(
-            f"The follow-up SLA must be from 0 to {MAX_SLA_DAYS} days, not {sla_days}."
-        )
-    return sla_days
-
-
-def _merged_weights(base: Mapping[str, int], overrides: Mapping[str, int]) -> dict[str, int]:
-    weights = dict(base)
-    for kind, weight in overrides.items():
-        clean_kind = check_choice(kind, field="exchange kind", choices=ExchangeKind)
-        if not 0 <= weight <= MAX_WEIGHT:
-            raise LedgerError(
-                f"The weight of {clean_kind} must be from 0 to {MAX_WEIGHT}, not {weight}."
-            )
-        weights[clean_kind] = weight
-    return weights
 
 
 def resolve_network(*, session: Session, name: str) -> Network:
@@ -103,8 +87,8 @@ def add_network(
     network = Network(
         name=clean_name,
         kind=require_text(kind, field="network kind", limit=SHORT_TEXT_MAX),
-        sla_days=_check_sla(sla_days),
-        weights=_merged_weights(DEFAULT_WEIGHTS, weights or {}),
+        sla_days=check_sla_days(sla_days),
+        weights={**DEFAULT_WEIGHTS, **check_weights(weights or {})},
     )
     session.add(network)
     session.commit()
@@ -131,9 +115,9 @@ def edit_network(
     if kind is not None:
         changes["kind"] = require_text(kind, field="network kind", limit=SHORT_TEXT_MAX)
     if sla_days is not None:
-        changes["sla_days"] = _check_sla(sla_days)
+        changes["sla_days"] = check_sla_days(sla_days)
     if weights:
-        changes["weights"] = _merged_weights(network.weights, weights)
+        changes["weights"] = {**network.weights, **check_weights(weights)}
     if active is not None:
         changes["active"] = active
     for field, value in changes.items():
@@ -269,7 +253,7 @@ def add_meeting(
     meeting = Meeting(
         network_id=network.id,
         held_on=held_on,
-        title=require_text(title, field="meeting title", limit=SHORT_TEXT_MAX) if title else None,
+        title=clean_text(title, field="meeting title", limit=SHORT_TEXT_MAX),
     )
     session.add(meeting)
     session.commit()
@@ -292,12 +276,13 @@ def edit_meeting(
     held_on: date | None = None,
     title: str | None = None,
 ) -> Meeting:
-    """Change a meeting's date or title."""
+    """Change a meeting's date or title (``""`` clears the title)."""
     meeting = get_meeting(session=session, meeting_id=meeting_id)
+    clean_title = clean_text(title, field="meeting title", limit=SHORT_TEXT_MAX)
     if held_on is not None:
         meeting.held_on = held_on
     if title is not None:
-        meeting.title = title.strip() or None
+        meeting.title = clean_title
     session.add(meeting)
     session.commit()
     session.refresh(meeting)

@@ -6,7 +6,9 @@ same message for the same mistake.
 """
 
 import math
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import (
@@ -22,6 +24,8 @@ NAME_MAX = 120
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
 MAX_AMOUNT = 1_000_000_000_000
+MAX_WEIGHT = 100
+MAX_SLA_DAYS = 365
 
 STEP_RANK: dict[str, int] = {
     FollowupStatus.CONTACTED: 1,
@@ -168,3 +172,86 @@ def check_next_step(
             )
     elif value is not None or business is not None:
         raise LedgerError("Only a won step carries a value and new/repeat business.")
+
+
+def check_email(email: str | None) -> str | None:
+    """An email address, loosely: something with an ``@`` and no spaces."""
+    cleaned = clean_text(email, field="email", limit=SHORT_TEXT_MAX)
+    if cleaned is not None and ("@" not in cleaned or " " in cleaned):
+        raise LedgerError(f"The email '{cleaned}' is not an email address.")
+    return cleaned
+
+
+def check_sla_days(sla_days: int) -> int:
+    """Days within which a received referral should get its first step."""
+    if not 0 <= sla_days <= MAX_SLA_DAYS:
+        raise LedgerError(
+            f"The follow-up SLA must be from 0 to {MAX_SLA_DAYS} days, not {sla_days}."
+        )
+    return sla_days
+
+
+def check_weights(weights: Mapping[str, Any]) -> dict[str, int]:
+    """Points per exchange kind: known kinds, whole numbers from 0 to ``MAX_WEIGHT``."""
+    if not isinstance(weights, Mapping):
+        raise LedgerError('The weights must be a JSON object like {"referral": 3, "help": 1}.')
+    clean: dict[str, int] = {}
+    for kind, weight in weights.items():
+        clean_kind = check_choice(str(kind), field="exchange kind", choices=ExchangeKind)
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            raise LedgerError(f"The weight of {clean_kind} must be a whole number, not {weight}.")
+        if not 0 <= weight <= MAX_WEIGHT:
+            raise LedgerError(
+                f"The weight of {clean_kind} must be from 0 to {MAX_WEIGHT}, not {weight}."
+            )
+        clean[clean_kind] = weight
+    return clean
+
+
+KIND_ONLY_FIELDS: dict[str, tuple[frozenset[str], str]] = {
+    "contact_name": (
+        frozenset({ExchangeKind.REFERRAL, ExchangeKind.INTRODUCTION}),
+        "referrals and introductions",
+    ),
+    "contact_details": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
+    "referral_type": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
+    "hotness": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
+    "estimated_value": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
+    "introduction_group": (frozenset({ExchangeKind.INTRODUCTION}), "introductions"),
+    "acknowledged_at": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
+}
+"""Fields only some kinds carry: ``log_help`` takes no contact, ``log_introduction`` no hotness."""
+
+
+def clean_exchange_fields(kind: str, fields: dict[str, Any]) -> None:
+    """Clean an exchange's free fields in place; the one check for logging and imports alike.
+
+    ``kind`` and any ``referral_type`` must already be clean choices. Absent fields become
+    ``None``, so the dict can be handed to the table as it is.
+    """
+    for name in (*KIND_ONLY_FIELDS, "summary", "voided_at", "void_reason"):
+        fields.setdefault(name, None)
+    fields["summary"] = clean_text(fields["summary"], field="summary", limit=LONG_TEXT_MAX)
+    for name in ("contact_name", "contact_details", "introduction_group", "void_reason"):
+        fields[name] = clean_text(fields[name], field=name.replace("_", " "), limit=SHORT_TEXT_MAX)
+    fields["hotness"] = check_scale(fields["hotness"], field="hotness")
+    fields["estimated_value"] = check_amount(fields["estimated_value"], field="estimated value")
+    for name, (kinds, carriers) in KIND_ONLY_FIELDS.items():
+        if fields[name] is not None and kind not in kinds:
+            article = "An" if kind[0] in "aeiou" else "A"
+            raise LedgerError(
+                f"{article} {kind} has no {name.replace('_', ' ')}; only {carriers} carry one."
+            )
+    if (
+        kind == ExchangeKind.INTRODUCTION
+        and fields["contact_name"]
+        and fields["introduction_group"]
+    ):
+        raise LedgerError(
+            "An introduction is either to an outside contact (contact_name) or between two "
+            "members (introduction_group), not both."
+        )
+    if fields["voided_at"] is not None and fields["void_reason"] is None:
+        raise LedgerError("A voided exchange needs its void_reason, for the audit trail.")
+    if fields["voided_at"] is None and fields["void_reason"] is not None:
+        raise LedgerError("A void_reason needs the voided_at timestamp it explains.")

@@ -234,6 +234,8 @@ BAD_INPUTS = [
     (["member", "deactivate", "Nobody"], "No member is named 'Nobody'"),
     (["log", "referral"], "Missing argument"),
     (["no-such-command"], "No such command"),
+    (["meeting", "edit", "1", "--title", "x" * 201], "The meeting title is 201 characters long"),
+    (["meeting", "edit", "1", "--date", "someday"], "The date 'someday' is not a date"),
 ]
 
 
@@ -241,6 +243,7 @@ BAD_INPUTS = [
 def small_chapter(run_cli: Run) -> None:
     today = str(date.today())
     ok(run_cli, "network", "add", "Club")
+    ok(run_cli, "meeting", "add", "Club", "--title", "Kick-off")
     for name in ("Anna de Vries", "Bob Jansen", "Bart Kok"):
         ok(run_cli, "member", "add", name, "--network", "Club")
     ok(run_cli, "log", "referral", "Anna", "Bob", "--date", today)
