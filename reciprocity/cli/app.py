@@ -27,12 +27,15 @@ from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
 from reciprocity.config import Settings, demo_database_url
-from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.store.engine import SchemaError, make_engine
 
 
 class _Cli(TyperGroup):
-    """Turns every user mistake into one sentence on stderr and exit code 1."""
+    """Turns every user mistake into one sentence on stderr and exit code 1.
+
+    A rejected import first lists its bad rows, one ``line N: …`` each, then the sentence.
+    """
 
     def main(
         self,
@@ -56,6 +59,10 @@ class _Cli(TyperGroup):
             message = error.format_message().rstrip(".") + "."
             hint = " See --help." if isinstance(error, UsageError) else ""
             _fail(message + hint)
+        except ImportRejected as rejected:
+            for problem in rejected.problems:
+                typer.echo(problem, err=True)
+            _fail(rejected.summary)
         except (LedgerError, SchemaError) as error:
             _fail(str(error))
         except OperationalError as error:

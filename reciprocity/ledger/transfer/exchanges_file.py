@@ -1,0 +1,448 @@
+"""The exchanges file: one row per give, members and networks by name, idempotent by
+``external_id``. See ``docs/csv-formats.md``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.exchanges import new_external_id
+from reciprocity.ledger.rules import (
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    check_choice,
+    check_not_future,
+    check_not_self,
+    clean_exchange_fields,
+    clean_text,
+    parse_date,
+    require_text,
+)
+from reciprocity.ledger.transfer.csvfiles import (
+    BATCH_ROWS,
+    EXCHANGE_TABLE,
+    MEMBER_TABLE,
+    MEMBERSHIP_TABLE,
+    NETWORK_TABLE,
+    cell_formatters,
+    parse_int,
+    parse_moment,
+    parse_number,
+    read_data_rows,
+    rejected,
+    stream_rows,
+    write_csv,
+    write_in_one_transaction,
+    wrong_width,
+)
+from reciprocity.store.models import (
+    ExchangeKind,
+    ReferralType,
+    Role,
+)
+from reciprocity.store.types import utcnow
+
+T = TypeVar("T")
+
+# --- Exchanges by name ----------------------------------------------------------------------
+
+EXCHANGE_COLUMNS: tuple[str, ...] = (
+    "external_id",
+    "kind",
+    "giver",
+    "receiver",
+    "network",
+    "occurred_on",
+    "summary",
+    "contact_name",
+    "contact_details",
+    "referral_type",
+    "hotness",
+    "estimated_value",
+    "introduction_group",
+    "voided_at",
+    "void_reason",
+)
+"""The exchanges file's columns, in the order an export writes them."""
+
+EXCHANGE_REQUIRED: tuple[str, ...] = ("kind", "giver", "receiver", "network", "occurred_on")
+
+_EXCHANGE_KEYS: tuple[str, ...] = (
+    "external_id",
+    "kind",
+    "giver_id",
+    "receiver_id",
+    "network_id",
+    "occurred_on",
+    "summary",
+    "contact_name",
+    "contact_details",
+    "referral_type",
+    "hotness",
+    "estimated_value",
+    "introduction_group",
+    "voided_at",
+    "void_reason",
+)
+"""The exchange columns a checked row fills, in the order of its tuple."""
+
+
+@dataclass(frozen=True)
+class ExchangeImport:
+    """What an exchanges import did (or, on a dry run, would do)."""
+
+    file: str
+    rows: int
+    added: int
+    already_present: int
+    members_added: list[str]
+    dry_run: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``--json`` summary."""
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "added": self.added,
+            "already_present": self.already_present,
+            "members_added": self.members_added,
+            "dry_run": self.dry_run,
+        }
+
+
+class _Memo(Generic[T]):
+    """A pure check remembered by its raw text: a large file repeats the same few values."""
+
+    def __init__(self, check: Callable[[str], T]) -> None:
+        self._check = check
+        self._seen: dict[str, T] = {}
+
+    def __call__(self, raw: str) -> T:
+        try:
+            return self._seen[raw]
+        except KeyError:
+            value = self._seen[raw] = self._check(raw)
+            return value
+
+
+class _ExchangeChecker:
+    """Checks exchange rows against the ledger loaded once; never queries per row.
+
+    Members the file creates (``--create-members``) get negative placeholder ids until
+    they are written, so the self-give check and memberships work before they exist.
+    """
+
+    def __init__(self, session: Session, *, create_members: bool, today: date) -> None:
+        self.create_members = create_members
+        self.members: dict[str, tuple[int, str]] = {
+            name.lower(): (member_id, name)
+            for member_id, name in session.execute(
+                sa.select(MEMBER_TABLE.c.id, MEMBER_TABLE.c.name)
+            )
+        }
+        self.networks: dict[str, tuple[int, str]] = {
+            name.lower(): (network_id, name)
+            for network_id, name in session.execute(
+                sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name)
+            )
+        }
+        self.memberships: set[tuple[int, int]] = {
+            (member_id, network_id)
+            for member_id, network_id in session.execute(
+                sa.select(MEMBERSHIP_TABLE.c.member_id, MEMBERSHIP_TABLE.c.network_id)
+            )
+        }
+        self.present: set[str] = set(session.scalars(sa.select(EXCHANGE_TABLE.c.external_id)))
+        self.first_line: dict[str, int] = {}
+        self.new_members: dict[int, str] = {}
+        self.new_memberships: dict[tuple[int, int], date] = {}
+        self._names: dict[str, tuple[int, str]] = {}
+        self._places: dict[str, tuple[int, str]] = {}
+        self._kinds = _Memo(lambda raw: check_choice(raw, field="kind", choices=ExchangeKind))
+        self._referral_types = _Memo(
+            lambda raw: check_choice(raw, field="referral type", choices=ReferralType)
+        )
+        self._dates = _Memo(
+            lambda raw: check_not_future(
+                parse_date(raw, field="date", today=today), what="date", today=today
+            )
+        )
+
+    def _member(self, raw: str, role: str) -> tuple[int, str]:
+        found = self._names.get(raw)
+        if found is not None:
+            return found
+        name = require_text(raw, field=role, limit=NAME_MAX)
+        found = self.members.get(name.lower())
+        if found is None:
+            if not self.create_members:
+                raise LedgerError(
+                    f"No member is named '{name}'; rerun with --create-members or add them first."
+                )
+            found = (-(len(self.new_members) + 1), name)
+            self.members[name.lower()] = found
+            self.new_members[found[0]] = name
+        self._names[raw] = found
+        return found
+
+    def _network(self, raw: str) -> tuple[int, str]:
+        found = self._places.get(raw)
+        if found is not None:
+            return found
+        name = require_text(raw, field="network", limit=NAME_MAX)
+        found = self.networks.get(name.lower())
+        if found is None:
+            raise LedgerError(
+                f"No network is named '{name}'; "
+                f'add it first with: reciprocity network add "{name}".'
+            )
+        self._places[raw] = found
+        return found
+
+    def _require_membership(self, member: tuple[int, str], network: tuple[int, str]) -> None:
+        if (member[0], network[0]) in self.memberships:
+            return
+        if member[0] < 0:
+            return  # a member this import creates joins the row's network (see check_row)
+        raise LedgerError(
+            f"{member[1]} is not a member of {network[1]}; add them with: "
+            f'reciprocity member join "{member[1]}" "{network[1]}".'
+        )
+
+    def check_row(self, line: int, cells: tuple[str, ...]) -> tuple[Any, ...] | None:
+        """The row as values in :data:`_EXCHANGE_KEYS` order, or ``None`` if already present."""
+        (
+            external_id,
+            kind,
+            giver,
+            receiver,
+            network,
+            occurred_on,
+            summary,
+            contact_name,
+            contact_details,
+            referral_type,
+            hotness,
+            estimated_value,
+            introduction_group,
+            voided_at,
+            void_reason,
+        ) = cells
+        clean_id = clean_text(external_id, field="external_id", limit=SHORT_TEXT_MAX)
+        if clean_id is not None:
+            first = self.first_line.setdefault(clean_id, line)
+            if first != line:
+                raise LedgerError(
+                    f"The external_id '{clean_id}' is also on line {first}; "
+                    "each exchange needs its own."
+                )
+            if clean_id in self.present:
+                # The ledger already holds this exchange: re-importing adds nothing, and a
+                # member renamed since the export must not make an old file fail.
+                return None
+        clean_kind = self._kinds(kind)
+        giving = self._member(giver, "giver")
+        receiving = self._member(receiver, "receiver")
+        place = self._network(network)
+        check_not_self(giving[0], receiving[0], name=giving[1])
+        self._require_membership(giving, place)
+        self._require_membership(receiving, place)
+        when = self._dates(occurred_on)
+        fields: dict[str, Any] = {
+            "summary": summary,
+            "contact_name": contact_name,
+            "contact_details": contact_details,
+            "referral_type": self._referral_types(referral_type) if referral_type.strip() else None,
+            "hotness": parse_int(hotness, field="hotness") if hotness.strip() else None,
+            "estimated_value": (
+                parse_number(estimated_value, field="estimated value")
+                if estimated_value.strip()
+                else None
+            ),
+            "introduction_group": introduction_group,
+            "voided_at": parse_moment(voided_at, field="voided_at") if voided_at.strip() else None,
+            "void_reason": void_reason,
+        }
+        clean_exchange_fields(clean_kind, fields)
+        if clean_kind == ExchangeKind.REFERRAL and fields["referral_type"] is None:
+            fields["referral_type"] = ReferralType.OUTSIDE.value  # log_referral's default
+        for member_id in (giving[0], receiving[0]):
+            if member_id < 0:
+                key = (member_id, place[0])
+                self.new_memberships[key] = min(self.new_memberships.get(key, when), when)
+        return (
+            clean_id or new_external_id(),
+            clean_kind,
+            giving[0],
+            receiving[0],
+            place[0],
+            when,
+            fields["summary"],
+            fields["contact_name"],
+            fields["contact_details"],
+            fields["referral_type"],
+            fields["hotness"],
+            fields["estimated_value"],
+            fields["introduction_group"],
+            fields["voided_at"],
+            fields["void_reason"],
+        )
+
+
+def import_exchanges(
+    *,
+    session: Session,
+    path: str | Path,
+    create_members: bool = False,
+    dry_run: bool = False,
+    created_by: int | None = None,
+    today: date | None = None,
+) -> ExchangeImport:
+    """Check every row of an exchanges file, then add the new ones in one transaction.
+
+    Raises :class:`ImportRejected` listing every bad row, or :class:`LedgerError` for a
+    file that cannot be read; in both cases the database is unchanged.
+    """
+    source = Path(path).expanduser()
+    width, rows = read_data_rows(source, known=EXCHANGE_COLUMNS, required=EXCHANGE_REQUIRED)
+    checker = _ExchangeChecker(session, create_members=create_members, today=today or date.today())
+    # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
+    checked: list[tuple[Any, ...]] = []
+    problems: list[str] = []
+    seen = skipped = 0
+    for line, cells in rows:
+        seen += 1
+        try:
+            if not cells:
+                raise wrong_width(width)
+            row = checker.check_row(line, cells)
+        except LedgerError as error:
+            problems.append(f"line {line}: {error}")
+            checked.clear()  # nothing will be written: stop holding rows
+            continue
+        if row is None:
+            skipped += 1
+        elif not problems:
+            checked.append(row)
+    if problems:
+        raise rejected(source.name, problems)
+    added = seen - skipped
+    if not dry_run and added:
+        write_in_one_transaction(
+            session, lambda: _write_exchanges(session, checker, checked, created_by=created_by)
+        )
+    return ExchangeImport(
+        file=str(source),
+        rows=seen,
+        added=added,
+        already_present=skipped,
+        members_added=list(checker.new_members.values()),
+        dry_run=dry_run,
+    )
+
+
+def _write_exchanges(
+    session: Session,
+    checker: _ExchangeChecker,
+    rows: list[tuple[Any, ...]],
+    *,
+    created_by: int | None,
+) -> None:
+    now = utcnow()
+    new_ids: dict[int, int] = {}
+    if checker.new_members:
+        placeholders = list(checker.new_members)
+        inserted = session.execute(
+            sa.insert(MEMBER_TABLE).returning(MEMBER_TABLE.c.id, sort_by_parameter_order=True),
+            [
+                {"name": checker.new_members[p], "active": True, "created_at": now}
+                for p in placeholders
+            ],
+        )
+        new_ids = dict(zip(placeholders, inserted.scalars(), strict=True))
+        session.execute(
+            sa.insert(MEMBERSHIP_TABLE),
+            [
+                {
+                    "member_id": new_ids[member],
+                    "network_id": network,
+                    "role": Role.MEMBER.value,
+                    "joined_on": joined,
+                    "left_on": None,
+                }
+                for (member, network), joined in checker.new_memberships.items()
+            ],
+        )
+    insert = sa.insert(EXCHANGE_TABLE)
+    for start in range(0, len(rows), BATCH_ROWS):
+        batch = []
+        for row in rows[start : start + BATCH_ROWS]:
+            values = dict(zip(_EXCHANGE_KEYS, row, strict=True))
+            if new_ids:
+                values["giver_id"] = new_ids.get(values["giver_id"], values["giver_id"])
+                values["receiver_id"] = new_ids.get(values["receiver_id"], values["receiver_id"])
+            values["created_at"] = now
+            values["created_by"] = created_by
+            batch.append(values)
+        session.execute(insert, batch)
+
+
+def export_exchanges(
+    *,
+    session: Session,
+    path: str | Path,
+    network_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    overwrite: bool = False,
+) -> int:
+    """Write exchanges (voided ones included, for the audit trail) oldest first; the count."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise LedgerError(
+            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
+        )
+    giver = MEMBER_TABLE.alias("giver")
+    receiver = MEMBER_TABLE.alias("receiver")
+    row = EXCHANGE_TABLE.c
+    query = (
+        sa.select(
+            row.external_id,
+            row.kind,
+            giver.c.name,
+            receiver.c.name,
+            NETWORK_TABLE.c.name,
+            row.occurred_on,
+            row.summary,
+            row.contact_name,
+            row.contact_details,
+            row.referral_type,
+            row.hotness,
+            row.estimated_value,
+            row.introduction_group,
+            row.voided_at,
+            row.void_reason,
+        )
+        .join(giver, giver.c.id == row.giver_id)
+        .join(receiver, receiver.c.id == row.receiver_id)
+        .join(NETWORK_TABLE, NETWORK_TABLE.c.id == row.network_id)
+        .order_by(row.occurred_on, row.id)
+    )
+    if network_id is not None:
+        query = query.where(row.network_id == network_id)
+    if date_from is not None:
+        query = query.where(row.occurred_on >= date_from)
+    if date_to is not None:
+        query = query.where(row.occurred_on <= date_to)
+    return write_csv(
+        Path(path).expanduser(),
+        EXCHANGE_COLUMNS,
+        stream_rows(session.connection(), query),
+        formats=cell_formatters(query),
+        overwrite=overwrite,
+    )

@@ -1,0 +1,437 @@
+"""The whole ledger by id: one CSV file per table, loaded only into an empty database,
+which it then reproduces row for row. See ``docs/csv-formats.md``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.rules import (
+    LONG_TEXT_MAX,
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    check_amount,
+    check_choice,
+    check_email,
+    check_next_step,
+    check_not_future,
+    check_not_self,
+    check_scale,
+    check_sla_days,
+    check_weights,
+    clean_exchange_fields,
+    clean_text,
+    require_text,
+)
+from reciprocity.ledger.transfer.csvfiles import (
+    BATCH_ROWS,
+    cell_formatters,
+    parse_bool,
+    parse_day,
+    parse_int,
+    parse_json,
+    parse_moment,
+    parse_number,
+    read_data_rows,
+    rejected,
+    stream_rows,
+    table_of,
+    write_csv,
+    write_in_one_transaction,
+    wrong_width,
+)
+from reciprocity.store.models import (
+    TABLES_IN_DEPENDENCY_ORDER,
+    Business,
+    ExchangeKind,
+    FollowupStatus,
+    ReferralType,
+    RequestStatus,
+    Role,
+)
+from reciprocity.store.types import UTCDateTime
+
+# --- The whole ledger by id -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerTransfer:
+    """What ``export all`` or ``import all`` moved: rows per table."""
+
+    directory: str
+    tables: dict[str, int]
+    dry_run: bool = False
+
+    @property
+    def rows(self) -> int:
+        """Rows in every table together."""
+        return sum(self.tables.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``--json`` summary."""
+        return {
+            "directory": self.directory,
+            "tables": self.tables,
+            "rows": self.rows,
+            "dry_run": self.dry_run,
+        }
+
+
+def export_all(*, session: Session, directory: str | Path) -> LedgerTransfer:
+    """Write every table to ``DIR/<table>.csv`` with raw columns and ids, from one snapshot."""
+    folder = Path(directory).expanduser()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise LedgerError(f"{folder} is not an empty folder; export into a new or empty one.")
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, sa.Engine) else bind.engine
+    # One snapshot for every table, or a step written meanwhile could lack its referral.
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        else:
+            connection.exec_driver_sql("BEGIN")
+        for model in TABLES_IN_DEPENDENCY_ORDER:
+            table = table_of(model)
+            query = sa.select(table).order_by(table.c.id)
+            counts[table.name] = write_csv(
+                folder / f"{table.name}.csv",
+                table.columns.keys(),
+                stream_rows(connection, query),
+                formats=cell_formatters(query),
+                overwrite=False,
+            )
+    return LedgerTransfer(directory=str(folder), tables=counts)
+
+
+class _Parse(Protocol):
+    def __call__(self, text: str, *, field: str) -> Any: ...
+
+
+def _parse_text(text: str, *, field: str) -> str:
+    return text
+
+
+def _column_parser(column: sa.Column[Any]) -> _Parse:
+    """How to read a cell of this column from its SQL type."""
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return parse_moment
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    if isinstance(kind, sa.JSON):
+        return parse_json
+    if isinstance(kind, sa.Boolean):
+        return parse_bool
+    if isinstance(kind, sa.Integer):
+        return parse_int
+    if isinstance(kind, sa.Numeric):
+        return parse_number
+    if isinstance(kind, sa.Date):
+        return parse_day
+    if isinstance(kind, sa.String):
+        return _parse_text
+    raise TypeError(f"No CSV reader for {column.table.name}.{column.name} ({kind!r}).")
+
+
+class _LedgerChecker:
+    """Checks a full export table by table, parents first, with the ledger's rules.
+
+    Each check cleans its row in place and remembers what later tables refer to. Rows
+    are checked in id order: the order they were written, which is the order follow-up
+    steps must keep.
+    """
+
+    def __init__(self, *, today: date) -> None:
+        self.today = today
+        self.network_names: dict[int, str] = {}
+        self.member_names: dict[int, str] = {}
+        self.memberships: dict[tuple[int, int], int] = {}
+        self.meeting_networks: dict[int, int] = {}
+        self.exchanges: dict[int, tuple[str, date, int, int]] = {}
+        self.last_steps: dict[int, tuple[str, date]] = {}
+        self.lines: dict[str, dict[Any, int]] = {}
+        self.checks: dict[str, Callable[[int, dict[str, Any]], None]] = {
+            "network": self._network,
+            "member": self._member,
+            "membership": self._membership,
+            "meeting": self._meeting,
+            "exchange": self._exchange,
+            "followup": self._followup,
+            "feedback": self._feedback,
+            "one_to_one": self._one_to_one,
+            "ask": self._ask,
+            "offer": self._offer,
+        }
+
+    def _once(self, what: str, key: Any, line: int, message: str) -> None:
+        first = self.lines.setdefault(what, {}).setdefault(key, line)
+        if first != line:
+            raise LedgerError(f"{message} (also on line {first}).")
+
+    def _named(self, names: dict[int, str], ref: int, table: str) -> str:
+        name = names.get(ref)
+        if name is None:
+            raise LedgerError(f"There is no {table} #{ref} in {table}.csv.")
+        return name
+
+    def _require_membership(self, member_id: int, network_id: int) -> None:
+        if (member_id, network_id) not in self.memberships:
+            member = self._named(self.member_names, member_id, "member")
+            network = self._named(self.network_names, network_id, "network")
+            raise LedgerError(f"{member} is not a member of {network} in membership.csv.")
+
+    def _network(self, line: int, row: dict[str, Any]) -> None:
+        row["name"] = require_text(row["name"], field="network name", limit=NAME_MAX)
+        self._once("network", row["name"].lower(), line, f"A network is named '{row['name']}'")
+        row["kind"] = require_text(row["kind"], field="network kind", limit=SHORT_TEXT_MAX)
+        row["weights"] = check_weights(row["weights"])
+        row["sla_days"] = check_sla_days(row["sla_days"])
+        self.network_names[row["id"]] = row["name"]
+
+    def _member(self, line: int, row: dict[str, Any]) -> None:
+        row["name"] = require_text(row["name"], field="member name", limit=NAME_MAX)
+        self._once("member", row["name"].lower(), line, f"A member is named '{row['name']}'")
+        for name in ("company", "category", "phone"):
+            row[name] = clean_text(row[name], field=name, limit=SHORT_TEXT_MAX)
+        row["email"] = check_email(row["email"])
+        self.member_names[row["id"]] = row["name"]
+
+    def _membership(self, line: int, row: dict[str, Any]) -> None:
+        member = self._named(self.member_names, row["member_id"], "member")
+        network = self._named(self.network_names, row["network_id"], "network")
+        row["role"] = check_choice(row["role"], field="role", choices=Role)
+        pair = (row["member_id"], row["network_id"])
+        self._once("membership", pair, line, f"{member} is in {network} twice")
+        joined, left = row["joined_on"], row["left_on"]
+        if joined is not None and left is not None and left < joined:
+            raise LedgerError(
+                f"The leaving date {left.isoformat()} is before the joining date "
+                f"{joined.isoformat()}."
+            )
+        self.memberships[pair] = row["id"]
+
+    def _meeting(self, line: int, row: dict[str, Any]) -> None:
+        self._named(self.network_names, row["network_id"], "network")
+        row["title"] = clean_text(row["title"], field="meeting title", limit=SHORT_TEXT_MAX)
+        self.meeting_networks[row["id"]] = row["network_id"]
+
+    def _exchange(self, line: int, row: dict[str, Any]) -> None:
+        row["external_id"] = require_text(
+            row["external_id"], field="external_id", limit=SHORT_TEXT_MAX
+        )
+        self._once(
+            "external_id", row["external_id"], line, f"The external_id '{row['external_id']}'"
+        )
+        kind = row["kind"] = check_choice(row["kind"], field="kind", choices=ExchangeKind)
+        giver = self._named(self.member_names, row["giver_id"], "member")
+        self._named(self.member_names, row["receiver_id"], "member")
+        check_not_self(row["giver_id"], row["receiver_id"], name=giver)
+        network = self._named(self.network_names, row["network_id"], "network")
+        self._require_membership(row["giver_id"], row["network_id"])
+        self._require_membership(row["receiver_id"], row["network_id"])
+        meeting_id = row["meeting_id"]
+        if meeting_id is not None:
+            if meeting_id not in self.meeting_networks:
+                raise LedgerError(f"There is no meeting #{meeting_id} in meeting.csv.")
+            if self.meeting_networks[meeting_id] != row["network_id"]:
+                raise LedgerError(
+                    f"Meeting #{meeting_id} belongs to another network than {network}."
+                )
+        check_not_future(row["occurred_on"], what="date", today=self.today)
+        if row["created_by"] is not None:
+            self._named(self.member_names, row["created_by"], "member")
+        if row["referral_type"] is not None:
+            row["referral_type"] = check_choice(
+                row["referral_type"], field="referral type", choices=ReferralType
+            )
+        clean_exchange_fields(kind, row)
+        self.exchanges[row["id"]] = (kind, row["occurred_on"], row["giver_id"], row["receiver_id"])
+
+    def _referral(self, exchange_id: int) -> date:
+        found = self.exchanges.get(exchange_id)
+        if found is None:
+            raise LedgerError(f"There is no exchange #{exchange_id} in exchange.csv.")
+        if found[0] != ExchangeKind.REFERRAL:
+            raise LedgerError(f"Exchange #{exchange_id} is a {found[0]}, not a referral.")
+        return found[1]
+
+    def _followup(self, line: int, row: dict[str, Any]) -> None:
+        referral_date = self._referral(row["exchange_id"])
+        row["status"] = check_choice(row["status"], field="status", choices=FollowupStatus)
+        if row["business"] is not None:
+            row["business"] = check_choice(row["business"], field="business", choices=Business)
+        row["value"] = check_amount(row["value"], field="value")
+        row["note"] = clean_text(row["note"], field="note", limit=LONG_TEXT_MAX)
+        previous = self.last_steps.get(row["exchange_id"])
+        check_next_step(
+            exchange_id=row["exchange_id"],
+            last_status=previous[0] if previous else None,
+            last_date=previous[1] if previous else None,
+            referral_date=referral_date,
+            status=row["status"],
+            occurred_on=row["occurred_on"],
+            value=row["value"],
+            business=row["business"],
+            today=self.today,
+        )
+        self.last_steps[row["exchange_id"]] = (row["status"], row["occurred_on"])
+
+    def _feedback(self, line: int, row: dict[str, Any]) -> None:
+        self._referral(row["exchange_id"])
+        self._once(
+            "feedback", row["exchange_id"], line, f"Referral #{row['exchange_id']} is rated twice"
+        )
+        row["rating"] = check_scale(row["rating"], field="rating")
+        row["comment"] = clean_text(row["comment"], field="comment", limit=LONG_TEXT_MAX)
+
+    def _one_to_one(self, line: int, row: dict[str, Any]) -> None:
+        first = self._named(self.member_names, row["member_a_id"], "member")
+        self._named(self.member_names, row["member_b_id"], "member")
+        if row["member_a_id"] == row["member_b_id"]:
+            raise LedgerError(f"{first} cannot have a one-to-one with themselves.")
+        if row["network_id"] is not None:
+            self._named(self.network_names, row["network_id"], "network")
+            self._require_membership(row["member_a_id"], row["network_id"])
+            self._require_membership(row["member_b_id"], row["network_id"])
+        check_not_future(row["held_on"], what="date", today=self.today)
+        row["note"] = clean_text(row["note"], field="note", limit=LONG_TEXT_MAX)
+
+    def _ask(self, line: int, row: dict[str, Any]) -> None:
+        self._post(row, label="ask")
+
+    def _offer(self, line: int, row: dict[str, Any]) -> None:
+        self._post(row, label="offer")
+
+    def _post(self, row: dict[str, Any], *, label: str) -> None:
+        self._named(self.member_names, row["member_id"], "member")
+        if row["network_id"] is not None:
+            self._named(self.network_names, row["network_id"], "network")
+            self._require_membership(row["member_id"], row["network_id"])
+        row["topic"] = require_text(row["topic"], field="topic", limit=SHORT_TEXT_MAX)
+        row["details"] = clean_text(row["details"], field="details", limit=LONG_TEXT_MAX)
+        row["status"] = check_choice(row["status"], field="status", choices=RequestStatus)
+        answered_by = row["answered_by"]
+        if (row["status"] == RequestStatus.ANSWERED) != (answered_by is not None):
+            raise LedgerError(f"An {label} has answered_by exactly when its status is answered.")
+        if answered_by is None:
+            return
+        found = self.exchanges.get(answered_by)
+        if found is None:
+            raise LedgerError(f"There is no exchange #{answered_by} in exchange.csv.")
+        kind, _, giver_id, receiver_id = found
+        party = receiver_id if label == "ask" else giver_id
+        if kind != ExchangeKind.HELP or party != row["member_id"]:
+            who = "to" if label == "ask" else "from"
+            raise LedgerError(
+                f"Exchange #{answered_by} is not a help {who} the member of this {label}."
+            )
+
+    def load(self, path: Path, table: sa.Table, problems: list[str]) -> list[dict[str, Any]]:
+        """The table's checked rows; each bad row adds ``<file> line N: sentence``."""
+        if not path.is_file():
+            raise LedgerError(
+                f"{path.parent} has no {path.name}; "
+                "import all reads the folder that export all writes."
+            )
+        columns = [(c.name, _column_parser(c), c.nullable) for c in table.columns]
+        names = [name for name, _, _ in columns]
+        width, rows = read_data_rows(path, known=names, required=names)
+        parsed: list[tuple[int, dict[str, Any]]] = []
+        bad: list[tuple[int, str]] = []
+        for line, cells in rows:
+            try:
+                if not cells:
+                    raise wrong_width(width)
+                row: dict[str, Any] = {}
+                for (name, parse, nullable), raw in zip(columns, cells, strict=False):
+                    if raw == "":
+                        if not nullable:
+                            raise LedgerError(f"The {name} must not be empty.")
+                        row[name] = None
+                    else:
+                        row[name] = parse(raw, field=name)
+                self._once(f"{table.name}.id", row["id"], line, f"The id {row['id']}")
+            except LedgerError as error:
+                bad.append((line, str(error)))
+                continue
+            parsed.append((line, row))
+        check = self.checks[table.name]
+        kept: list[dict[str, Any]] = []
+        for line, row in sorted(parsed, key=lambda item: int(item[1]["id"])):
+            try:
+                check(line, row)
+            except LedgerError as error:
+                bad.append((line, str(error)))
+                continue
+            kept.append(row)
+        problems.extend(f"{path.name} line {line}: {message}" for line, message in sorted(bad))
+        return kept
+
+
+def _require_empty(session: Session) -> None:
+    for model in TABLES_IN_DEPENDENCY_ORDER:
+        table = table_of(model)
+        if session.execute(sa.select(table.c.id).limit(1)).first() is not None:
+            raise LedgerError(
+                f"The database already holds data ({table.name} is not empty); import all loads a "
+                "whole ledger into an empty database only, so point --db at a new one."
+            )
+
+
+def import_all(
+    *,
+    session: Session,
+    directory: str | Path,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> LedgerTransfer:
+    """Load a folder written by :func:`export_all` into an empty database, row for row.
+
+    Ids, values and timestamps are kept. Every row of every file is checked first, and the
+    tables are written in one transaction, so a bad row anywhere means nothing is written.
+    """
+    folder = Path(directory).expanduser()
+    if not folder.is_dir():
+        raise LedgerError(f"There is no folder {folder}.")
+    _require_empty(session)
+    checker = _LedgerChecker(today=today or date.today())
+    problems: list[str] = []
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for model in TABLES_IN_DEPENDENCY_ORDER:
+        table = table_of(model)
+        tables[table.name] = checker.load(folder / f"{table.name}.csv", table, problems)
+    if problems:
+        raise rejected(folder.name, problems)
+    if not dry_run:
+        write_in_one_transaction(session, lambda: _write_all(session, tables))
+    return LedgerTransfer(
+        directory=str(folder),
+        tables={name: len(rows) for name, rows in tables.items()},
+        dry_run=dry_run,
+    )
+
+
+def _write_all(session: Session, tables: dict[str, list[dict[str, Any]]]) -> None:
+    for model in TABLES_IN_DEPENDENCY_ORDER:
+        table = table_of(model)
+        rows = tables[table.name]
+        for start in range(0, len(rows), BATCH_ROWS):
+            session.execute(sa.insert(table), rows[start : start + BATCH_ROWS])
+    if session.get_bind().dialect.name == "postgresql":
+        # Rows came with their ids, so the sequences never advanced: move each past
+        # its table's largest id, or the next log would collide with an imported row.
+        for name in tables:
+            session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {name}"
+                )
+            )

@@ -1,0 +1,328 @@
+"""The members file: one row per member with the networks they are in; a re-import
+updates and extends, never duplicates. See ``docs/csv-formats.md``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.rules import (
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    check_email,
+    clean_text,
+    require_text,
+)
+from reciprocity.ledger.transfer.csvfiles import (
+    MEMBER_TABLE,
+    MEMBERSHIP_TABLE,
+    NETWORK_TABLE,
+    _format,
+    parse_bool,
+    read_data_rows,
+    rejected,
+    stream_rows,
+    write_csv,
+    write_in_one_transaction,
+    wrong_width,
+)
+from reciprocity.store.models import (
+    Role,
+)
+from reciprocity.store.types import utcnow
+
+# --- Members by name --------------------------------------------------------------------------
+
+MEMBER_COLUMNS: tuple[str, ...] = (
+    "name",
+    "company",
+    "category",
+    "email",
+    "phone",
+    "active",
+    "networks",
+    "organiser_of",
+)
+"""The members file's columns; ``networks`` and ``organiser_of`` hold ``;``-separated names."""
+
+NETWORK_SEPARATOR = ";"
+_MEMBER_FIELDS = ("company", "category", "email", "phone", "active")
+
+
+@dataclass(frozen=True)
+class MemberImport:
+    """What a members import did (or, on a dry run, would do)."""
+
+    file: str
+    rows: int
+    added: int
+    updated: int
+    unchanged: int
+    memberships_added: int
+    dry_run: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``--json`` summary."""
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "memberships_added": self.memberships_added,
+            "dry_run": self.dry_run,
+        }
+
+
+@dataclass
+class _MemberPlan:
+    """Everything a members import will write, worked out before anything is."""
+
+    new_members: list[dict[str, Any]] = field(default_factory=list)
+    member_updates: list[dict[str, Any]] = field(default_factory=list)
+    new_memberships: list[dict[str, Any]] = field(default_factory=list)
+    membership_updates: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class _MemberChecker:
+    """Checks member rows against members, networks and memberships loaded once."""
+
+    def __init__(self, session: Session, *, today: date) -> None:
+        self.today = today
+        self.members: dict[str, dict[str, Any]] = {
+            row.name.lower(): dict(row._mapping)
+            for row in session.execute(
+                sa.select(
+                    MEMBER_TABLE.c.id,
+                    MEMBER_TABLE.c.name,
+                    *(MEMBER_TABLE.c[f] for f in _MEMBER_FIELDS),
+                )
+            )
+        }
+        self.networks: dict[str, tuple[int, str]] = {
+            name.lower(): (network_id, name)
+            for network_id, name in session.execute(
+                sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name)
+            )
+        }
+        self.memberships: dict[tuple[int, int], tuple[int, str, date | None]] = {
+            (member_id, network_id): (membership_id, role, left_on)
+            for membership_id, member_id, network_id, role, left_on in session.execute(
+                sa.select(
+                    MEMBERSHIP_TABLE.c.id,
+                    MEMBERSHIP_TABLE.c.member_id,
+                    MEMBERSHIP_TABLE.c.network_id,
+                    MEMBERSHIP_TABLE.c.role,
+                    MEMBERSHIP_TABLE.c.left_on,
+                )
+            )
+        }
+        self.first_line: dict[str, int] = {}
+        self.plan = _MemberPlan()
+
+    def _network_ids(self, cell: str, *, column: str) -> list[int]:
+        ids: list[int] = []
+        for part in cell.split(NETWORK_SEPARATOR):
+            name = part.strip()
+            if not name:
+                continue
+            found = self.networks.get(name.lower())
+            if found is None:
+                raise LedgerError(
+                    f"No network is named '{name}' (in {column}); add it first with: "
+                    f'reciprocity network add "{name}".'
+                )
+            ids.append(found[0])
+        return ids
+
+    def check_row(self, line: int, cells: tuple[str, ...]) -> None:
+        """Check one row and add what it changes to the plan."""
+        name, company, category, email, phone, active, networks, organiser_of = cells
+        clean_name = require_text(name, field="member name", limit=NAME_MAX)
+        key = clean_name.lower()
+        first = self.first_line.setdefault(key, line)
+        if first != line:
+            raise LedgerError(f"{clean_name} is also on line {first}; list each member once.")
+        values: dict[str, Any] = {
+            "company": clean_text(company, field="company", limit=SHORT_TEXT_MAX),
+            "category": clean_text(category, field="category", limit=SHORT_TEXT_MAX),
+            "email": check_email(email),
+            "phone": clean_text(phone, field="phone", limit=SHORT_TEXT_MAX),
+            "active": parse_bool(active, field="active") if active.strip() else None,
+        }
+        organiser_ids = set(self._network_ids(organiser_of, column="organiser_of"))
+        wanted = dict.fromkeys(self._network_ids(networks, column="networks"), Role.MEMBER.value)
+        wanted.update(dict.fromkeys(organiser_ids, Role.ORGANISER.value))
+        existing = self.members.get(key)
+        if existing is None:
+            self._plan_new(clean_name, values, wanted)
+        else:
+            self._plan_update(existing, values, wanted)
+
+    def _plan_new(self, name: str, values: dict[str, Any], wanted: dict[int, str]) -> None:
+        placeholder = -(len(self.plan.new_members) + 1)  # real once written
+        self.plan.new_members.append(
+            {**values, "name": name, "active": values["active"] is not False}
+        )
+        self.plan.new_memberships.extend(
+            {"member_id": placeholder, "network_id": network_id, "role": role}
+            for network_id, role in wanted.items()
+        )
+
+    def _plan_update(
+        self, existing: dict[str, Any], values: dict[str, Any], wanted: dict[int, str]
+    ) -> None:
+        # An empty cell keeps what the ledger has: a sparse file never wipes details.
+        merged = {f: existing[f] if values[f] is None else values[f] for f in _MEMBER_FIELDS}
+        changed = any(merged[f] != existing[f] for f in _MEMBER_FIELDS)
+        if changed:
+            self.plan.member_updates.append({"member_id": existing["id"], **merged})
+        for network_id, role in wanted.items():
+            current = self.memberships.get((existing["id"], network_id))
+            if current is None:
+                changed = True
+                self.plan.new_memberships.append(
+                    {"member_id": existing["id"], "network_id": network_id, "role": role}
+                )
+                continue
+            membership_id, current_role, left_on = current
+            # Extend only: a listed network is rejoined and organiser_of promotes, but a
+            # file never demotes an organiser or removes anyone from a network.
+            new_role = Role.ORGANISER.value if role == Role.ORGANISER else current_role
+            if left_on is not None or new_role != current_role:
+                changed = True
+                self.plan.membership_updates.append(
+                    {"membership_id": membership_id, "role": new_role}
+                )
+        if not changed:
+            self.plan.unchanged += 1
+
+
+def import_members(
+    *,
+    session: Session,
+    path: str | Path,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> MemberImport:
+    """Add the file's new members and update or extend the known ones, all or nothing.
+
+    Members are matched by exact name, in any case. A known member's empty cells keep
+    their values, and listed networks are joined (or rejoined). Nothing is ever removed.
+    """
+    source = Path(path).expanduser()
+    width, rows = read_data_rows(source, known=MEMBER_COLUMNS, required=("name",))
+    checker = _MemberChecker(session, today=today or date.today())
+    problems: list[str] = []
+    seen = 0
+    for line, cells in rows:
+        seen += 1
+        try:
+            if not cells:
+                raise wrong_width(width)
+            checker.check_row(line, cells)
+        except LedgerError as error:
+            problems.append(f"line {line}: {error}")
+    if problems:
+        raise rejected(source.name, problems)
+    plan = checker.plan
+    if not dry_run:
+        write_in_one_transaction(
+            session, lambda: _write_members(session, plan, joined_on=checker.today)
+        )
+    return MemberImport(
+        file=str(source),
+        rows=seen,
+        added=len(plan.new_members),
+        updated=seen - len(plan.new_members) - plan.unchanged,
+        unchanged=plan.unchanged,
+        memberships_added=len(plan.new_memberships),
+        dry_run=dry_run,
+    )
+
+
+def _real_id(member_id: int, new_ids: list[int]) -> int:
+    """A negative placeholder ``-n`` stands for the n-th member this import adds."""
+    return new_ids[-member_id - 1] if member_id < 0 else member_id
+
+
+def _write_members(session: Session, plan: _MemberPlan, *, joined_on: date) -> None:
+    now = utcnow()
+    new_ids: list[int] = []
+    if plan.new_members:
+        inserted = session.execute(
+            sa.insert(MEMBER_TABLE).returning(MEMBER_TABLE.c.id, sort_by_parameter_order=True),
+            [{**member, "created_at": now} for member in plan.new_members],
+        )
+        new_ids = list(inserted.scalars())
+    if plan.member_updates:
+        session.execute(
+            sa.update(MEMBER_TABLE)
+            .where(MEMBER_TABLE.c.id == sa.bindparam("member_id"))
+            .values({f: sa.bindparam(f) for f in _MEMBER_FIELDS}),
+            plan.member_updates,
+        )
+    if plan.new_memberships:
+        session.execute(
+            sa.insert(MEMBERSHIP_TABLE),
+            [
+                {
+                    **membership,
+                    "member_id": _real_id(membership["member_id"], new_ids),
+                    "joined_on": joined_on,
+                    "left_on": None,
+                }
+                for membership in plan.new_memberships
+            ],
+        )
+    if plan.membership_updates:
+        session.execute(
+            sa.update(MEMBERSHIP_TABLE)
+            .where(MEMBERSHIP_TABLE.c.id == sa.bindparam("membership_id"))
+            .values(role=sa.bindparam("role"), left_on=None),
+            plan.membership_updates,
+        )
+
+
+def export_members(*, session: Session, path: str | Path, overwrite: bool = False) -> int:
+    """Write every member by name with the networks they are in now; the count."""
+    networks_of: dict[int, list[tuple[str, str]]] = {}
+    current = (
+        sa.select(MEMBERSHIP_TABLE.c.member_id, NETWORK_TABLE.c.name, MEMBERSHIP_TABLE.c.role)
+        .join(NETWORK_TABLE, NETWORK_TABLE.c.id == MEMBERSHIP_TABLE.c.network_id)
+        .where(MEMBERSHIP_TABLE.c.left_on.is_(None))
+        .order_by(NETWORK_TABLE.c.name)
+    )
+    for member_id, network, role in session.execute(current):
+        if NETWORK_SEPARATOR in network:
+            raise LedgerError(
+                f"The network name '{network}' contains '{NETWORK_SEPARATOR}', which the "
+                "members file uses between names; rename the network first."
+            )
+        networks_of.setdefault(member_id, []).append((network, role))
+    query = sa.select(
+        MEMBER_TABLE.c.id, MEMBER_TABLE.c.name, *(MEMBER_TABLE.c[f] for f in _MEMBER_FIELDS)
+    )
+    rows = (
+        (
+            *row[1:],
+            f"{NETWORK_SEPARATOR} ".join(name for name, _ in networks_of.get(row[0], [])),
+            f"{NETWORK_SEPARATOR} ".join(
+                name for name, role in networks_of.get(row[0], []) if role == Role.ORGANISER
+            ),
+        )
+        for row in stream_rows(session.connection(), query.order_by(MEMBER_TABLE.c.name))
+    )
+    return write_csv(
+        Path(path).expanduser(),
+        MEMBER_COLUMNS,
+        rows,
+        formats=[_format] * len(MEMBER_COLUMNS),
+        overwrite=overwrite,
+    )
