@@ -129,6 +129,9 @@ def log_intro(
     with_contact: str | None = typer.Option(
         None, "--with-contact", help="An outside contact's name."
     ),
+    contact_details: str | None = typer.Option(
+        None, "--contact-details", help="The outside contact's phone or email."
+    ),
     network: str | None = NETWORK_OPTION,
     when: str = DATE_OPTION,
     summary: str | None = SUMMARY_OPTION,
@@ -144,6 +147,7 @@ def log_intro(
             member_id=_member_id(session, member),
             with_member_id=_member_id(session, with_member) if with_member else None,
             with_contact=with_contact,
+            contact_details=contact_details,
             network_id=_network_id(session, network),
             occurred_on=_date(when, meeting),
             meeting_id=meeting,

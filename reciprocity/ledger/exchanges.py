@@ -227,6 +227,7 @@ def log_introduction(
     member_id: int,
     with_member_id: int | None = None,
     with_contact: str | None = None,
+    contact_details: str | None = None,
     network_id: int | None = None,
     occurred_on: date | None = None,
     meeting_id: int | None = None,
@@ -238,13 +239,16 @@ def log_introduction(
 
     Two members B and C introduced by A are two exchanges, A→B and A→C, sharing one
     ``introduction_group``. A member introduced to an outside contact is one exchange
-    whose ``contact_name`` names that contact.
+    whose ``contact_name`` (and optional ``contact_details``) say who that contact is.
     """
     if (with_member_id is None) == (with_contact is None):
         raise LedgerError(
             "An introduction needs exactly one of: another member, or an outside contact."
         )
+    if contact_details is not None and with_contact is None:
+        raise LedgerError("Contact details go with an outside contact, not with a member.")
     clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
+    clean_details = clean_text(contact_details, field="contact details", limit=SHORT_TEXT_MAX)
     prepare = partial(
         _prepare,
         session,
@@ -262,6 +266,7 @@ def log_introduction(
             created_by,
             summary=clean_summary,
             contact_name=contact,
+            contact_details=clean_details,
         )
         _save(session, exchange)
         return [exchange]

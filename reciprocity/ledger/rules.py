@@ -213,7 +213,10 @@ KIND_ONLY_FIELDS: dict[str, tuple[frozenset[str], str]] = {
         frozenset({ExchangeKind.REFERRAL, ExchangeKind.INTRODUCTION}),
         "referrals and introductions",
     ),
-    "contact_details": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
+    "contact_details": (
+        frozenset({ExchangeKind.REFERRAL, ExchangeKind.INTRODUCTION}),
+        "referrals and introductions",
+    ),
     "referral_type": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
     "hotness": (frozenset({ExchangeKind.REFERRAL}), "referrals"),
     "estimated_value": (frozenset({ExchangeKind.REFERRAL}), "referrals"),

@@ -411,3 +411,30 @@ def test_list_exchanges_filters(session: Session, chapter: Chapter) -> None:
         list_exchanges(session=session, kind="gift")
     with pytest.raises(LedgerError, match="starts 2026-11-30 after it ends 2026-11-01"):
         list_exchanges(session=session, date_from=date(2026, 11, 30), date_to=date(2026, 11, 1))
+
+
+def test_introduction_to_an_outside_contact_keeps_their_details(
+    engine: Engine, session: Session, chapter: Chapter
+) -> None:
+    made = log_introduction(
+        session=session,
+        introducer_id=chapter.anna,
+        member_id=chapter.bob,
+        with_contact="Marieke de Groot",
+        contact_details="marieke@gemeente.nl",
+    )
+    assert (made[0].contact_name, made[0].contact_details) == (
+        "Marieke de Groot",
+        "marieke@gemeente.nl",
+    )
+    refuses(
+        engine,
+        "Contact details go with an outside contact, not with a member.",
+        lambda: log_introduction(
+            session=session,
+            introducer_id=chapter.anna,
+            member_id=chapter.bob,
+            with_member_id=chapter.carla,
+            contact_details="x@y.nl",
+        ),
+    )
