@@ -6,10 +6,12 @@ platformdirs config folder. It is created by the face and passed down explicitly
 here is a module-level global, so tests isolate it with ``XDG_CONFIG_HOME``/``XDG_DATA_HOME``.
 """
 
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -76,3 +78,24 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         """The configured URL, or the default embedded database."""
         return self.db or default_database_url()
+
+
+class SettingsError(Exception):
+    """The settings file or environment holds something unusable; ``str()`` is one sentence."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings, with a sentence instead of a traceback for a broken settings file."""
+    try:
+        return Settings(**overrides)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(
+            f"The settings file {config_file()} is not valid TOML ({error}); fix or remove it."
+        ) from None
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "a setting"
+        raise SettingsError(
+            f"The setting '{where}' in {config_file()} or the environment is invalid "
+            f"({problem['msg']}); fix or remove it."
+        ) from None

@@ -26,9 +26,9 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
-from reciprocity.config import Settings, demo_database_url
+from reciprocity.config import SettingsError, demo_database_url, load_settings
 from reciprocity.ledger.errors import ImportRejected, LedgerError
-from reciprocity.store.engine import SchemaError, make_engine
+from reciprocity.store.engine import DatabaseUnavailable, SchemaError, make_engine
 
 
 class _Cli(TyperGroup):
@@ -63,7 +63,7 @@ class _Cli(TyperGroup):
             for problem in rejected.problems:
                 typer.echo(problem, err=True)
             _fail(rejected.summary)
-        except (LedgerError, SchemaError) as error:
+        except (LedgerError, SchemaError, DatabaseUnavailable, SettingsError) as error:
             _fail(str(error))
         except OperationalError as error:
             detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
@@ -96,12 +96,13 @@ class State:
     url: str
     acting_name: str | None = None
     demo: bool = False
+    default_location: bool = False
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self) -> Engine:
         """The migrated engine, opened on first use (and seeded on first use of ``--demo``)."""
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, create_folder=self.default_location)
             if self.demo:
                 from reciprocity.ledger.demo import ensure_demo_data
 
@@ -163,15 +164,21 @@ def _global_options(
         # unless --as says otherwise: settings from the environment or file do not apply.
         if db:
             _fail("--demo uses its own database; leave out --db.")
-        ctx.obj = State(url=demo_database_url(), acting_name=acting_as, demo=True)
+        ctx.obj = State(
+            url=demo_database_url(), acting_name=acting_as, demo=True, default_location=True
+        )
     else:
         overrides: dict[str, Any] = {}
         if db:
             overrides["db"] = db
         if acting_as:
             overrides["acting_member"] = acting_as
-        settings = Settings(**overrides)
-        ctx.obj = State(url=settings.database_url(), acting_name=settings.acting_member)
+        settings = load_settings(**overrides)
+        ctx.obj = State(
+            url=settings.database_url(),
+            acting_name=settings.acting_member,
+            default_location=settings.db is None,
+        )
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit()
@@ -252,6 +259,19 @@ def print_created(ids: Sequence[int | None], *, as_json: bool, sentence: str) ->
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit in PostgreSQL; a larger number is a typo, refused before any lookup."""
+
+
+def id_argument(help: str = "The id, as the lists show it.") -> Any:
+    """A positional row id."""
+    return typer.Argument(..., metavar="ID", min=1, max=MAX_ID, help=help)
+
+
+def id_option(flag: str, help: str) -> Any:
+    """An optional row id given as ``flag``."""
+    return typer.Option(None, flag, min=1, max=MAX_ID, help=help)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 import typer
 
-from reciprocity.cli.app import JSON_OPTION, app, print_created, print_rows, state
+from reciprocity.cli.app import JSON_OPTION, app, id_argument, print_created, print_rows, state
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.requests import Post, add_request, list_requests, withdraw_request
@@ -53,7 +53,7 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
         )
 
     @board.command("withdraw")
-    def withdraw(ctx: typer.Context, request_id: int = typer.Argument(..., metavar="ID")) -> None:
+    def withdraw(ctx: typer.Context, request_id: int = id_argument()) -> None:
         with state(ctx).session() as session:
             withdraw_request(session=session, table=table, request_id=request_id)
         typer.echo(f"Withdrew {noun} #{request_id}.")

@@ -9,7 +9,17 @@ from datetime import date
 import typer
 from sqlmodel import Session
 
-from reciprocity.cli.app import JSON_OPTION, app, print_created, print_json, print_rows, state
+from reciprocity.cli.app import (
+    JSON_OPTION,
+    MAX_ID,
+    app,
+    id_argument,
+    id_option,
+    print_created,
+    print_json,
+    print_rows,
+    state,
+)
 from reciprocity.ledger import exchanges as ledger_exchanges
 from reciprocity.ledger import followups as ledger_followups
 from reciprocity.ledger.members import resolve_member
@@ -30,7 +40,7 @@ NETWORK_OPTION = typer.Option(
     None, "--network", help="Network name; defaults to the one both share."
 )
 SUMMARY_OPTION = typer.Option(None, "--summary", help="What it was about.")
-MEETING_OPTION = typer.Option(None, "--meeting", help="Meeting id; its date becomes the default.")
+MEETING_OPTION = id_option("--meeting", "Meeting id; without --date, its date is used.")
 
 
 def _member_id(session: Session, name: str) -> int:
@@ -97,8 +107,8 @@ def log_help(
     network: str | None = NETWORK_OPTION,
     when: str = DATE_OPTION,
     summary: str | None = SUMMARY_OPTION,
-    answers: int | None = typer.Option(None, "--answers", help="The ask id this help answers."),
-    offer: int | None = typer.Option(None, "--offer", help="The offer id this help takes up."),
+    answers: int | None = id_option("--answers", "The ask id this help answers."),
+    offer: int | None = id_option("--offer", "The offer id this help takes up."),
     meeting: int | None = MEETING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -161,7 +171,7 @@ def log_intro(
 
 
 @app.command("ack")
-def ack(ctx: typer.Context, exchange_id: int = typer.Argument(..., metavar="ID")) -> None:
+def ack(ctx: typer.Context, exchange_id: int = id_argument("The referral's id.")) -> None:
     """Acknowledge a referral you received."""
     with state(ctx).session() as session:
         ledger_followups.acknowledge(session=session, exchange_id=exchange_id)
@@ -171,7 +181,7 @@ def ack(ctx: typer.Context, exchange_id: int = typer.Argument(..., metavar="ID")
 @app.command("followup")
 def followup(
     ctx: typer.Context,
-    exchange_id: int = typer.Argument(..., metavar="ID"),
+    exchange_id: int = id_argument("The exchange's id."),
     status: str = typer.Argument(
         ..., help="contacted, meeting, proposal, won, lost or no_response."
     ),
@@ -202,7 +212,7 @@ def followup(
 @app.command("feedback")
 def feedback(
     ctx: typer.Context,
-    exchange_id: int = typer.Argument(..., metavar="ID"),
+    exchange_id: int = id_argument("The exchange's id."),
     rating: int = typer.Argument(..., help="1 to 5: how well your referral was treated."),
     comment: str | None = typer.Option(None, "--comment"),
     as_json: bool = JSON_OPTION,
@@ -220,7 +230,7 @@ def feedback(
 @app.command("void")
 def void(
     ctx: typer.Context,
-    exchange_id: int = typer.Argument(..., metavar="ID"),
+    exchange_id: int = id_argument("The exchange's id."),
     reason: str = typer.Option(
         ..., "--reason", help="Why the entry is wrong (kept for the audit)."
     ),
@@ -265,7 +275,7 @@ def exchanges(
     date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
     date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
     limit: int | None = typer.Option(
-        None, "--limit", min=1, help="At most this many, newest first."
+        None, "--limit", min=1, max=MAX_ID, help="At most this many, newest first."
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:

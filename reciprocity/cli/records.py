@@ -6,6 +6,7 @@ from reciprocity.cli.app import (
     JSON_OPTION,
     app,
     as_dict,
+    id_argument,
     print_created,
     print_json,
     print_rows,
@@ -284,7 +285,7 @@ def meeting_add(
 @meeting_app.command("edit")
 def meeting_edit(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., metavar="ID"),
+    meeting_id: int = id_argument("The meeting's id."),
     held: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD or today."),
     title: str | None = typer.Option(None, "--title", help="New title ('' clears it)."),
 ) -> None:

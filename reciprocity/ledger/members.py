@@ -32,9 +32,7 @@ def _like_prefix(text: str) -> str:
 
 def resolve_member(*, session: Session, name: str) -> Member:
     """Find the member a user meant by ``name``: exact (any case), then a unique prefix."""
-    typed = name.strip()
-    if not typed:
-        raise LedgerError("A member name must not be empty.")
+    typed = require_text(name, field="member name", limit=NAME_MAX)
     exact = session.exec(select(Member).where(func.lower(Member.name) == typed.lower())).first()
     if exact is not None:
         return exact

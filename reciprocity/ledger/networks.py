@@ -33,7 +33,7 @@ from reciprocity.store.models import (
 
 def resolve_network(*, session: Session, name: str) -> Network:
     """Find a network by exact name (any case), then by a unique prefix."""
-    typed = name.strip()
+    typed = require_text(name, field="network name", limit=NAME_MAX)
     exact = session.exec(select(Network).where(func.lower(Network.name) == typed.lower())).first()
     if exact is not None:
         return exact

@@ -6,6 +6,8 @@ same message for the same mistake.
 """
 
 import math
+import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -23,7 +25,8 @@ from reciprocity.store.models import (
 NAME_MAX = 120
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
-MAX_AMOUNT = 1_000_000_000_000
+MAX_AMOUNT = 1_000_000_000
+"""A billion: beyond any referral's value, and well inside the two-decimal money column."""
 MAX_WEIGHT = 100
 MAX_SLA_DAYS = 365
 
@@ -39,13 +42,29 @@ ENDINGS = frozenset({FollowupStatus.WON, FollowupStatus.LOST, FollowupStatus.NO_
 STEP_ORDER = "contacted → meeting → proposal → won | lost | no_response"
 
 
+_CONTROL_ANYWHERE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def clean_text(value: str | None, *, field: str, limit: int = LONG_TEXT_MAX) -> str | None:
-    """Strip a free-text value; empty becomes ``None``; over ``limit`` characters is an error."""
+    """Strip a free-text value; empty becomes ``None``; over ``limit`` characters is an error.
+
+    Text is stored in Unicode NFC, so one name typed two ways is one name. Control
+    characters are refused (they would reach terminals as escape codes); only long,
+    multi-line fields such as a summary keep line breaks and tabs.
+    """
     if value is None:
         return None
-    value = value.strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not value:
         return None
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    control = (_CONTROL_BUT_LINES if limit > SHORT_TEXT_MAX else _CONTROL_ANYWHERE).search(value)
+    if control is not None:
+        raise LedgerError(
+            f"The {field} contains the control character {control.group()!r}; use plain text."
+        )
     if len(value) > limit:
         raise LedgerError(f"The {field} is {len(value)} characters long; the limit is {limit}.")
     return value

@@ -4,7 +4,8 @@
 an empty database is created, an older one is upgraded in place, and one written by a
 newer version of Reciprocity is refused with a sentence rather than touched.
 SQLite connections get ``foreign_keys=ON``, WAL and a busy timeout so that two TUIs and
-a CLI import can write to one file at once.
+a CLI import can write to one file at once, and a Unicode-aware ``lower()`` so that
+names match case-insensitively beyond ASCII, as they do in PostgreSQL.
 """
 
 from pathlib import Path
@@ -27,7 +28,21 @@ class SchemaError(Exception):
     """The database cannot be used by this version of Reciprocity."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened; ``str()`` is one sentence that says what to fix."""
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+URL_EXAMPLES = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host/dbname"
+
+
+def _unicode_lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite's own lower() folds ASCII only; names such as "Élodie" must match "élodie".
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -36,23 +51,53 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, migrate: bool = True) -> Engine:
+def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) -> Engine:
     """Create an engine for ``url`` and bring its schema to the newest revision.
 
-    ``migrate=False`` skips the schema check; it is for tools that manage the schema
-    themselves (the Alembic tests).
+    A SQLite file's folder must exist unless ``create_folder`` is set (the default data
+    folder is created; a mistyped ``--db`` path is not). ``migrate=False`` skips the
+    schema check; it is for tools that manage the schema themselves (the Alembic tests).
+    Raises :class:`DatabaseUnavailable` or :class:`SchemaError` with one sentence.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise DatabaseUnavailable(f"'{url}' is not a database URL; use {URL_EXAMPLES}.") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseUnavailable(
+            f"Reciprocity keeps its ledger in SQLite or PostgreSQL, not {backend}; "
+            f"use {URL_EXAMPLES}."
+        )
     kwargs: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite":
+    if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            if create_folder:
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise DatabaseUnavailable(
+                    f"The folder {folder} does not exist; create it or choose another path."
+                )
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    engine = sa.create_engine(parsed, **kwargs)
-    if parsed.get_backend_name() == "sqlite":
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
+        raise DatabaseUnavailable(
+            f"The database URL '{parsed.render_as_string()}' cannot be used ({error}); "
+            f"use {URL_EXAMPLES}."
+        ) from None
+    if backend == "sqlite":
         sa.event.listen(engine, "connect", _set_sqlite_pragmas)
     if migrate:
-        upgrade_to_head(engine)
+        try:
+            upgrade_to_head(engine)
+        except sa.exc.DBAPIError as error:
+            engine.dispose()
+            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise DatabaseUnavailable(
+                f"The database at {parsed.render_as_string()} could not be opened ({detail})."
+            ) from None
     return engine
 
 

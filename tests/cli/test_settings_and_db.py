@@ -109,10 +109,38 @@ def test_db_check_and_backup(tmp_path: Path) -> None:
     assert "Voided exchanges without a reason: #1." in broken.stderr
 
 
-def test_unreachable_postgres_is_one_sentence() -> None:
-    result = invoke("--db", "postgresql+psycopg://nobody:x@127.0.0.1:1/none", "member", "list")
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        ("postgresql+psycopg://nobody:x@127.0.0.1:1/none", "could not be opened (connection"),
+        ("nonsense", "'nonsense' is not a database URL; use sqlite:///"),
+        ("mysql://u:p@localhost/x", "in SQLite or PostgreSQL, not mysql"),
+        ("sqlite:////etc/hostname", "could not be opened (file is not a database)"),
+        ("sqlite:////no/such/folder/x.sqlite", "The folder /no/such/folder does not exist"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_one_sentence(url: str, sentence: str) -> None:
+    result = invoke("--db", url, "member", "list")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: The database could not be used")
+    assert result.stderr.startswith("Error: ")
+    assert sentence in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not Path("/no/such/folder").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        ("db = [", "is not valid TOML"),
+        ("db = 5", "The setting 'db' in"),
+    ],
+)
+def test_a_broken_settings_file_is_one_sentence(content: str, sentence: str) -> None:
+    config_file().parent.mkdir(parents=True)
+    config_file().write_text(content + "\n")
+    result = invoke("member", "list")
+    assert result.exit_code == 1
+    assert sentence in result.stderr
     assert result.stderr.count("\n") == 1
 
 

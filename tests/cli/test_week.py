@@ -234,6 +234,11 @@ BAD_INPUTS = [
     (["member", "deactivate", "Nobody"], "No member is named 'Nobody'"),
     (["log", "referral"], "Missing argument"),
     (["no-such-command"], "No such command"),
+    (["ack", "99999999999999999999"], "Invalid value for 'ID'"),
+    (["log", "help", "Anna", "Bob", "--answers", "0"], "Invalid value for '--answers'"),
+    (["log", "referral", "Anna", "Bob", "--value", "1e12"], "larger than any real deal"),
+    (["member", "add", "Ctrl\x1b[31mRed"], "contains the control character '\\x1b'"),
+    (["log", "referral", "Anna", "Bob", "--summary", "a\x07b"], "control character '\\x07'"),
     (["meeting", "edit", "1", "--title", "x" * 201], "The meeting title is 201 characters long"),
     (["meeting", "edit", "1", "--date", "someday"], "The date 'someday' is not a date"),
 ]

@@ -192,3 +192,22 @@ def test_meetings_are_listed_newest_first(session: Session) -> None:
         (date(2026, 11, 5), None),
     ]
     assert len(list_meetings(session=session)) == 3
+
+
+def test_names_match_beyond_ascii_and_in_either_unicode_form(session: Session) -> None:
+    build_chapter(session)
+    elodie = add_member(session=session, name="Élodie Martin")
+    assert resolve_member(session=session, name="élodie martin").id == elodie.id
+    assert resolve_member(session=session, name="ÉLO").id == elodie.id
+    decomposed = "E\u0301lodie Martin"
+    assert resolve_member(session=session, name=decomposed).id == elodie.id
+    with pytest.raises(LedgerError, match="A member named 'Élodie Martin' already exists"):
+        add_member(session=session, name=decomposed.lower())
+
+
+def test_multi_line_text_keeps_its_lines_but_names_stay_on_one(session: Session) -> None:
+    from reciprocity.ledger.rules import clean_text
+
+    assert clean_text("first\r\nsecond\tthird", field="summary") == "first\nsecond\tthird"
+    with pytest.raises(LedgerError, match="The member name contains the control character"):
+        add_member(session=session, name="Two\nLines")
