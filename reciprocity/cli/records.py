@@ -201,7 +201,9 @@ def member_join(
     member: str = typer.Argument(...),
     network: str = typer.Argument(...),
     role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
-    joined: str = typer.Option("today", "--date", help="Joining date, YYYY-MM-DD or today."),
+    joined: str | None = typer.Option(
+        None, "--date", help="Joining date, YYYY-MM-DD or today; unknown if left out."
+    ),
 ) -> None:
     """Add a member to a network, or change their role in it."""
     with state(ctx).session() as session:
@@ -213,7 +215,7 @@ def member_join(
             member_id=found.id,
             network_id=net.id,
             role=role,
-            joined_on=parse_date(joined, field="joining date"),
+            joined_on=parse_date(joined, field="joining date") if joined else None,
         )
     typer.echo(f"{found.name} is now a {role} of {net.name}.")
 

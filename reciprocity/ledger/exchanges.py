@@ -79,20 +79,20 @@ def _prepare(
     meeting = get_meeting(session=session, meeting_id=meeting_id) if meeting_id else None
     if network_id is None and meeting is not None:
         network_id = meeting.network_id
-    if network_id is None:
-        network = shared_network(session=session, first=giver, second=receiver)
-    else:
-        network = get_network(session=session, network_id=network_id)
-        require_membership(session=session, member=giver, network=network)
-        require_membership(session=session, member=receiver, network=network)
-    if not network.active:
-        raise LedgerError(f"{network.name} is deactivated and takes no new exchanges.")
-    if meeting is not None and meeting.network_id != network.id:
-        raise LedgerError(f"Meeting #{meeting.id} belongs to another network than {network.name}.")
     when = (
         occurred_on or (meeting.held_on if meeting is not None else None) or today or date.today()
     )
     check_not_future(when, what="date", today=today)
+    if network_id is None:
+        network = shared_network(session=session, first=giver, second=receiver, on=when)
+    else:
+        network = get_network(session=session, network_id=network_id)
+        require_membership(session=session, member=giver, network=network, on=when)
+        require_membership(session=session, member=receiver, network=network, on=when)
+    if not network.active:
+        raise LedgerError(f"{network.name} is deactivated and takes no new exchanges.")
+    if meeting is not None and meeting.network_id != network.id:
+        raise LedgerError(f"Meeting #{meeting.id} belongs to another network than {network.name}.")
     return _Parties(giver, receiver, network, meeting_id, when)
 
 

@@ -16,6 +16,7 @@ from reciprocity.ledger.networks import join_network
 from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
+    check_choice,
     check_email,
     clean_text,
     require_text,
@@ -102,6 +103,7 @@ def add_member(
 ) -> Member:
     """Add a member, optionally to one or more networks with the given role."""
     clean_name = require_text(name, field="member name", limit=NAME_MAX)
+    check_choice(role, field="role", choices=Role)
     details = clean_member_fields(company=company, category=category, email=email, phone=phone)
     _check_name_free(session, clean_name)
     member = Member.model_validate({"name": clean_name, **details})

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
     check_choice,
+    check_not_future,
     check_sla_days,
     check_weights,
     clean_text,
@@ -150,12 +151,20 @@ def join_network(
     joined_on: date | None = None,
     commit: bool = True,
 ) -> Membership:
-    """Make a member part of a network (or rejoin, or change role)."""
+    """Make a member part of a network (or rejoin, or change role).
+
+    ``joined_on`` may stay unknown (``None``): the member then counts as a member on any
+    date before they left. Given for an existing membership, it replaces the old date.
+    """
     member = session.get(Member, member_id)
     if member is None:
         raise LedgerError(f"There is no member #{member_id}.")
-    get_network(session=session, network_id=network_id)
+    network = get_network(session=session, network_id=network_id)
+    if not network.active:
+        raise LedgerError(f"{network.name} is deactivated and takes no new members.")
     clean_role = check_choice(role, field="role", choices=Role)
+    if joined_on is not None:
+        check_not_future(joined_on, what="joining date")
     membership = session.exec(
         select(Membership).where(
             Membership.member_id == member_id, Membership.network_id == network_id
@@ -166,11 +175,13 @@ def join_network(
             member_id=member_id,
             network_id=network_id,
             role=clean_role,
-            joined_on=joined_on or date.today(),
+            joined_on=joined_on,
         )
     else:
         membership.role = clean_role
         membership.left_on = None
+        if joined_on is not None:
+            membership.joined_on = joined_on
     session.add(membership)
     if commit:
         session.commit()
@@ -208,39 +219,49 @@ def leave_network(
     return membership
 
 
-def member_network_ids(*, session: Session, member_id: int) -> set[int]:
-    """The networks a member currently belongs to."""
-    rows = session.exec(
-        select(Membership.network_id).where(
-            Membership.member_id == member_id, col(Membership.left_on).is_(None)
+def member_network_ids(*, session: Session, member_id: int, on: date | None = None) -> set[int]:
+    """The networks a member belongs to on a day (by default: now, i.e. has not left)."""
+    query = select(Membership.network_id).where(Membership.member_id == member_id)
+    if on is None:
+        query = query.where(col(Membership.left_on).is_(None))
+    else:
+        query = query.where(
+            or_(col(Membership.joined_on).is_(None), col(Membership.joined_on) <= on),
+            or_(col(Membership.left_on).is_(None), col(Membership.left_on) >= on),
         )
-    ).all()
-    return set(rows)
+    return set(session.exec(query).all())
 
 
-def require_membership(*, session: Session, member: Member, network: Network) -> None:
-    """Refuse a member who is not (or no longer) in the network."""
+def require_membership(
+    *, session: Session, member: Member, network: Network, on: date | None = None
+) -> None:
+    """Refuse a member who is not in the network (on the day ``on``, if given)."""
     assert member.id is not None and network.id is not None
-    if network.id not in member_network_ids(session=session, member_id=member.id):
-        raise LedgerError(f"{member.name} is not a member of {network.name}.")
+    if network.id not in member_network_ids(session=session, member_id=member.id, on=on):
+        when = f" on {on.isoformat()}" if on is not None else ""
+        raise LedgerError(f"{member.name} is not a member of {network.name}{when}.")
 
 
-def shared_network(*, session: Session, first: Member, second: Member) -> Network:
-    """The one network two members share; none or several is an error that lists them."""
+def shared_network(
+    *, session: Session, first: Member, second: Member, on: date | None = None
+) -> Network:
+    """The one network two members share (on the day ``on``); none or several is an error."""
     assert first.id is not None and second.id is not None
-    shared = member_network_ids(session=session, member_id=first.id) & member_network_ids(
-        session=session, member_id=second.id
+    shared = member_network_ids(session=session, member_id=first.id, on=on) & member_network_ids(
+        session=session, member_id=second.id, on=on
     )
     networks = [get_network(session=session, network_id=n) for n in sorted(shared)]
     if len(networks) == 1:
         return networks[0]
+    when = f" on {on.isoformat()}" if on is not None else ""
     if not networks:
         raise LedgerError(
-            f"{first.name} and {second.name} share no network; add them to one or name the network."
+            f"{first.name} and {second.name} share no network{when}; "
+            "add them to one or name the network."
         )
     names = ", ".join(sorted(n.name for n in networks))
     raise LedgerError(
-        f"{first.name} and {second.name} share several networks ({names}); name the network."
+        f"{first.name} and {second.name} share several networks{when} ({names}); name the network."
     )
 
 
@@ -250,6 +271,8 @@ def add_meeting(
     """Record a meeting of a network (it may lie in the future: meetings are planned)."""
     network = get_network(session=session, network_id=network_id)
     assert network.id is not None
+    if not network.active:
+        raise LedgerError(f"{network.name} is deactivated and holds no new meetings.")
     meeting = Meeting(
         network_id=network.id,
         held_on=held_on,

@@ -37,12 +37,12 @@ def log_one_to_one(
     when = check_not_future(held_on or today or date.today(), what="date", today=today)
     if network_id is not None:
         network = get_network(session=session, network_id=network_id)
-        require_membership(session=session, member=first, network=network)
-        require_membership(session=session, member=second, network=network)
+        require_membership(session=session, member=first, network=network, on=when)
+        require_membership(session=session, member=second, network=network, on=when)
     else:
-        shared = member_network_ids(session=session, member_id=member_a_id) & member_network_ids(
-            session=session, member_id=member_b_id
-        )
+        shared = member_network_ids(
+            session=session, member_id=member_a_id, on=when
+        ) & member_network_ids(session=session, member_id=member_b_id, on=when)
         network_id = next(iter(shared)) if len(shared) == 1 else None
     meeting = OneToOne(
         member_a_id=member_a_id,

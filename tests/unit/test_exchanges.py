@@ -77,14 +77,21 @@ def test_shared_network_must_be_unique_or_named(
 ) -> None:
     refuses(
         engine,
-        "Anna de Vries and Eva Visser share no network; add them to one or name the network.",
-        lambda: log_referral(session=session, giver_id=chapter.anna, receiver_id=chapter.eva),
+        "Anna de Vries and Eva Visser share no network on 2026-11-26; add them to one or name "
+        "the network.",
+        lambda: log_referral(
+            session=session, giver_id=chapter.anna, receiver_id=chapter.eva, today=TODAY
+        ),
     )
     refuses(
         engine,
-        "Eva Visser is not a member of Club Delft.",
+        "Eva Visser is not a member of Club Delft on 2026-11-20.",
         lambda: log_referral(
-            session=session, giver_id=chapter.anna, receiver_id=chapter.eva, network_id=chapter.club
+            session=session,
+            giver_id=chapter.anna,
+            receiver_id=chapter.eva,
+            network_id=chapter.club,
+            occurred_on=date(2026, 11, 20),
         ),
     )
 
@@ -97,9 +104,11 @@ def test_members_in_two_shared_networks_must_name_one(
     join_network(session=session, member_id=chapter.eva, network_id=chapter.club)
     refuses(
         engine,
-        "Bob Jansen and Eva Visser share several networks (Club Delft, Open Coffee); name the "
-        "network.",
-        lambda: log_help(session=session, giver_id=chapter.bob, receiver_id=chapter.eva),
+        "Bob Jansen and Eva Visser share several networks on 2026-11-26 (Club Delft, Open "
+        "Coffee); name the network.",
+        lambda: log_help(
+            session=session, giver_id=chapter.bob, receiver_id=chapter.eva, today=TODAY
+        ),
     )
     made = log_help(
         session=session, giver_id=chapter.bob, receiver_id=chapter.eva, network_id=chapter.coffee
@@ -222,7 +231,7 @@ def test_introduction_to_an_outside_contact_is_one_exchange(
         ({"with_member_id": "introducer"}, "Anna de Vries cannot give to themselves"),
         ({"with_member_id": None}, "exactly one of: another member, or an outside contact"),
         ({"with_contact": "Someone"}, "exactly one of: another member, or an outside contact"),
-        ({"with_member_id": "eva"}, "Eva Visser is not a member of Club Delft."),
+        ({"with_member_id": "eva"}, "Eva Visser is not a member of Club Delft on"),
     ],
 )
 def test_bad_introduction_changes_nothing(
@@ -436,5 +445,51 @@ def test_introduction_to_an_outside_contact_keeps_their_details(
             member_id=chapter.bob,
             with_member_id=chapter.carla,
             contact_details="x@y.nl",
+        ),
+    )
+
+
+def test_membership_counts_on_the_day_of_the_exchange(
+    engine: Engine, session: Session, chapter: Chapter
+) -> None:
+    from reciprocity.ledger.networks import join_network, leave_network
+
+    leave_network(
+        session=session, member_id=chapter.dirk, network_id=chapter.club, left_on=date(2026, 11, 22)
+    )
+    before_leaving = log_referral(
+        session=session,
+        giver_id=chapter.dirk,
+        receiver_id=chapter.anna,
+        occurred_on=date(2026, 11, 21),
+        today=TODAY,
+    )
+    assert before_leaving.network_id == chapter.club
+    refuses(
+        engine,
+        "Dirk Bakker and Anna de Vries share no network on 2026-11-23",
+        lambda: log_referral(
+            session=session,
+            giver_id=chapter.dirk,
+            receiver_id=chapter.anna,
+            occurred_on=date(2026, 11, 23),
+            today=TODAY,
+        ),
+    )
+    join_network(
+        session=session,
+        member_id=chapter.eva,
+        network_id=chapter.club,
+        joined_on=date(2026, 11, 10),
+    )
+    refuses(
+        engine,
+        "Eva Visser is not a member of Club Delft on 2026-11-09.",
+        lambda: log_help(
+            session=session,
+            giver_id=chapter.anna,
+            receiver_id=chapter.eva,
+            network_id=chapter.club,
+            occurred_on=date(2026, 11, 9),
         ),
     )

@@ -198,7 +198,7 @@ def test_one_to_one_between_two_different_members(
     )
     refuses(
         engine,
-        "Eva Visser is not a member of Club Delft.",
+        "Eva Visser is not a member of Club Delft on",
         lambda: log_one_to_one(
             session=session,
             member_a_id=chapter.anna,

@@ -211,3 +211,29 @@ def test_multi_line_text_keeps_its_lines_but_names_stay_on_one(session: Session)
     assert clean_text("first\r\nsecond\tthird", field="summary") == "first\nsecond\tthird"
     with pytest.raises(LedgerError, match="The member name contains the control character"):
         add_member(session=session, name="Two\nLines")
+
+
+def test_deactivated_network_takes_no_members_or_meetings(session: Session) -> None:
+    chapter = build_chapter(session)
+    deactivate_network(session=session, network_id=chapter.coffee)
+    with pytest.raises(LedgerError, match="Open Coffee is deactivated and takes no new members."):
+        join_network(session=session, member_id=chapter.anna, network_id=chapter.coffee)
+    with pytest.raises(LedgerError, match="Open Coffee is deactivated and holds no new meetings."):
+        add_meeting(session=session, network_id=chapter.coffee, held_on=date(2026, 11, 1))
+
+
+def test_joining_dates_are_not_in_the_future_and_can_be_corrected(session: Session) -> None:
+    chapter = build_chapter(session)
+    with pytest.raises(LedgerError, match="The joining date 2999-01-01 is in the future"):
+        join_network(
+            session=session,
+            member_id=chapter.eva,
+            network_id=chapter.club,
+            joined_on=date(2999, 1, 1),
+        )
+    corrected = join_network(
+        session=session, member_id=chapter.bob, network_id=chapter.club, joined_on=date(2026, 2, 2)
+    )
+    assert corrected.joined_on == date(2026, 2, 2)
+    with pytest.raises(LedgerError, match="The role 'boss' is not one of: member, organiser."):
+        add_member(session=session, name="Zoe", role="boss")
