@@ -21,7 +21,7 @@ from rich.text import Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
-from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
@@ -29,6 +29,8 @@ from reciprocity import __version__
 from reciprocity.config import SettingsError, demo_database_url, load_settings
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.store.engine import DatabaseUnavailable, SchemaError, make_engine
+
+GLOBAL_OPTIONS = frozenset({"--db", "--as", "--demo"})
 
 
 class _Cli(TyperGroup):
@@ -56,7 +58,14 @@ class _Cli(TyperGroup):
         except Abort:
             _fail("Aborted.")
         except TyperException as error:
-            message = error.format_message().rstrip(".") + "."
+            message = error.format_message().strip()
+            if not message.endswith((".", "?")):
+                message += "."
+            if isinstance(error, NoSuchOption) and error.option_name in GLOBAL_OPTIONS:
+                message = (
+                    f"{error.option_name} is a global option; put it before the command, "
+                    f"as in: reciprocity {error.option_name} … exchanges."
+                )
             hint = " See --help." if isinstance(error, UsageError) else ""
             _fail(message + hint)
         except ImportRejected as rejected:
@@ -86,6 +95,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 

@@ -32,6 +32,7 @@ from reciprocity.ledger.rules import (
     clean_exchange_fields,
     clean_text,
     require_text,
+    with_article,
 )
 from reciprocity.store.models import (
     Ask,
@@ -301,7 +302,9 @@ def get_live_referral(*, session: Session, exchange_id: int) -> Exchange:
     """A referral that is not voided: the only thing follow-ups, feedback and acks apply to."""
     exchange = get_exchange(session=session, exchange_id=exchange_id)
     if exchange.kind != ExchangeKind.REFERRAL:
-        raise LedgerError(f"Exchange #{exchange_id} is a {exchange.kind}, not a referral.")
+        raise LedgerError(
+            f"Exchange #{exchange_id} is {with_article(exchange.kind)}, not a referral."
+        )
     if exchange.voided_at is not None:
         raise LedgerError(f"Referral #{exchange_id} is voided; it takes no further steps.")
     return exchange

@@ -20,6 +20,7 @@ from reciprocity.ledger.rules import (
     check_email,
     clean_text,
     require_text,
+    unknown_name_error,
 )
 from reciprocity.store.models import Member, Membership, Role
 
@@ -46,10 +47,8 @@ def resolve_member(*, session: Session, name: str) -> Member:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise LedgerError(
-            f"No member is named '{typed}'; "
-            f'add them first with: reciprocity member add "{typed}".'
-        )
+        names = session.exec(select(Member.name)).all()
+        raise unknown_name_error("member", typed, names, add_command="reciprocity member add")
     shown = ", ".join(m.name for m in matches[:_CANDIDATES_SHOWN])
     more = " and more" if len(matches) > _CANDIDATES_SHOWN else ""
     raise LedgerError(f"'{typed}' could be {shown}{more}; type more of the name.")

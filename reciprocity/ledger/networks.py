@@ -20,6 +20,7 @@ from reciprocity.ledger.rules import (
     check_weights,
     clean_text,
     require_text,
+    unknown_name_error,
 )
 from reciprocity.store.models import (
     DEFAULT_SLA_DAYS,
@@ -51,10 +52,8 @@ def resolve_network(*, session: Session, name: str) -> Network:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise LedgerError(
-            f"No network is named '{typed}'; "
-            f'add it first with: reciprocity network add "{typed}".'
-        )
+        names = session.exec(select(Network.name)).all()
+        raise unknown_name_error("network", typed, names, add_command="reciprocity network add")
     raise LedgerError(
         f"'{typed}' could be {', '.join(n.name for n in matches)}; type more of the name."
     )

@@ -8,7 +8,7 @@ same message for the same mistake.
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,11 @@ STEP_ORDER = "contacted → meeting → proposal → won | lost | no_response"
 
 _CONTROL_ANYWHERE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def with_article(noun: str) -> str:
+    """'a referral', 'an introduction'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def clean_text(value: str | None, *, field: str, limit: int = LONG_TEXT_MAX) -> str | None:
@@ -260,9 +265,9 @@ def clean_exchange_fields(kind: str, fields: dict[str, Any]) -> None:
     fields["estimated_value"] = check_amount(fields["estimated_value"], field="estimated value")
     for name, (kinds, carriers) in KIND_ONLY_FIELDS.items():
         if fields[name] is not None and kind not in kinds:
-            article = "An" if kind[0] in "aeiou" else "A"
             raise LedgerError(
-                f"{article} {kind} has no {name.replace('_', ' ')}; only {carriers} carry one."
+                f"{with_article(kind).capitalize()} has no {name.replace('_', ' ')}; "
+                f"only {carriers} carry one."
             )
     if (
         kind == ExchangeKind.INTRODUCTION
@@ -277,3 +282,30 @@ def clean_exchange_fields(kind: str, fields: dict[str, Any]) -> None:
         raise LedgerError("A voided exchange needs its void_reason, for the audit trail.")
     if fields["voided_at"] is None and fields["void_reason"] is not None:
         raise LedgerError("A void_reason needs the voided_at timestamp it explains.")
+
+
+def close_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[str]:
+    """The names a typo most likely meant (rapidfuzz), best first; empty when none is close."""
+    from rapidfuzz import fuzz, process, utils
+
+    found = process.extract(
+        typed,
+        names,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=70,
+    )
+    return [name for name, _score, _index in found]
+
+
+def unknown_name_error(
+    kind: str, typed: str, names: Sequence[str], *, add_command: str
+) -> LedgerError:
+    """'No member is named X' with the closest names, and how to add a new one."""
+    close = close_names(typed, names)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return LedgerError(
+        f"No {kind} is named '{typed}'{hint}; "
+        f'add {"them" if kind == "member" else "it"} first with: {add_command} "{typed}".'
+    )

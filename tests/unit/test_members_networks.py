@@ -237,3 +237,15 @@ def test_joining_dates_are_not_in_the_future_and_can_be_corrected(session: Sessi
     assert corrected.joined_on == date(2026, 2, 2)
     with pytest.raises(LedgerError, match="The role 'boss' is not one of: member, organiser."):
         add_member(session=session, name="Zoe", role="boss")
+
+
+def test_a_typo_suggests_the_closest_names(session: Session) -> None:
+    build_chapter(session)
+    with pytest.raises(LedgerError) as error:
+        resolve_member(session=session, name="Ana de Fries")
+    assert str(error.value) == (
+        "No member is named 'Ana de Fries' (did you mean Anna de Vries?); "
+        'add them first with: reciprocity member add "Ana de Fries".'
+    )
+    with pytest.raises(LedgerError, match=r"did you mean Open Coffee\?"):
+        resolve_network(session=session, name="Opem Cofee")
