@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 19:49:23.848745
+Create Date: 2026-11-26 20:39:59.045277
 """
 
 from collections.abc import Sequence
@@ -216,6 +216,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ask")),
     )
     with op.batch_alter_table("ask", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ask_answered_by"), ["answered_by"], unique=False)
         batch_op.create_index(batch_op.f("ix_ask_member_id"), ["member_id"], unique=False)
 
     op.create_table(
@@ -283,6 +284,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offer")),
     )
     with op.batch_alter_table("offer", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_offer_answered_by"), ["answered_by"], unique=False)
         batch_op.create_index(batch_op.f("ix_offer_member_id"), ["member_id"], unique=False)
 
 
@@ -290,6 +292,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("offer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_offer_member_id"))
+        batch_op.drop_index(batch_op.f("ix_offer_answered_by"))
 
     op.drop_table("offer")
     with op.batch_alter_table("followup", schema=None) as batch_op:
@@ -299,6 +302,7 @@ def downgrade() -> None:
     op.drop_table("feedback")
     with op.batch_alter_table("ask", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ask_member_id"))
+        batch_op.drop_index(batch_op.f("ix_ask_answered_by"))
 
     op.drop_table("ask")
     with op.batch_alter_table("exchange", schema=None) as batch_op:

@@ -247,7 +247,7 @@ class BoardPost(SQLModel):
     topic: str
     details: str | None = None
     status: str = Field(default=RequestStatus.OPEN)
-    answered_by: int | None = Field(default=None, foreign_key="exchange.id")
+    answered_by: int | None = Field(default=None, foreign_key="exchange.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
