@@ -8,7 +8,7 @@ errors, schema errors, unreachable databases and Click's own usage errors alike.
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -211,6 +211,16 @@ def as_dict(record: SQLModel | dict[str, Any]) -> dict[str, Any]:
 def print_json(data: Any) -> None:
     """Machine-readable output with stable keys."""
     typer.echo(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+
+
+def print_json_stream(rows: Iterable[dict[str, Any]]) -> None:
+    """A JSON list written row by row, so a million rows never sit in memory at once."""
+    out = sys.stdout
+    out.write("[")
+    for index, row in enumerate(rows):
+        out.write(",\n" if index else "\n")
+        out.write(json.dumps(row, default=_json_default, ensure_ascii=False))
+    out.write("\n]\n")
 
 
 def _cell(value: Any) -> str:

@@ -5,6 +5,7 @@ the network defaults to the one the two members share.
 """
 
 from datetime import date
+from functools import partial
 
 import typer
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from reciprocity.cli.app import (
     id_option,
     print_created,
     print_json,
+    print_json_stream,
     print_rows,
     state,
 )
@@ -24,7 +26,7 @@ from reciprocity.ledger import exchanges as ledger_exchanges
 from reciprocity.ledger import followups as ledger_followups
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
-from reciprocity.ledger.one_to_ones import log_one_to_one
+from reciprocity.ledger.one_to_ones import list_one_to_ones, log_one_to_one
 from reciprocity.ledger.rules import parse_date
 from reciprocity.store.models import ReferralType
 
@@ -280,22 +282,23 @@ def exchanges(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List exchanges, newest first (voided ones included and marked)."""
-    shown = limit if limit is not None or as_json else TABLE_LIMIT
     with state(ctx).session() as session:
-        rows = ledger_exchanges.list_exchanges(
+        matching = partial(
+            ledger_exchanges.iter_exchanges,
             session=session,
             network_id=_network_id(session, network),
             member_id=_member_id(session, member) if member else None,
             kind=kind,
             date_from=parse_date(date_from, field="start date") if date_from else None,
             date_to=parse_date(date_to, field="end date") if date_to else None,
-            limit=None if shown is None else shown + 1,
         )
-    more = shown is not None and len(rows) > shown
+        if as_json:
+            print_json_stream(matching(limit=limit))
+            return
+        shown = limit or TABLE_LIMIT
+        rows = list(matching(limit=shown + 1))
+    more = len(rows) > shown
     rows = rows[:shown]
-    if as_json:
-        print_json(rows)
-        return
     for row in rows:
         if row["voided_at"] is not None:
             row["summary"] = f"[voided: {row['void_reason']}] {row['summary'] or ''}".strip()
@@ -306,4 +309,73 @@ def exchanges(
         title="Exchanges",
         empty="No exchanges match.",
         footer=f"The newest {shown}; --limit N shows more, --json shows all." if more else None,
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    exchange_id: int = id_argument("The exchange's id."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show one exchange with its whole story: acknowledgement, steps and feedback."""
+    with state(ctx).session() as session:
+        story = ledger_followups.exchange_story(session=session, exchange_id=exchange_id)
+    if as_json:
+        print_json(story)
+        return
+    exchange = story["exchange"]
+    typer.echo(
+        f"#{exchange['id']} {exchange['kind']} on {exchange['occurred_on']}: "
+        f"{exchange['giver']} → {exchange['receiver']} ({exchange['network']})"
+    )
+    details = {
+        "Summary": exchange["summary"],
+        "Contact": ", ".join(
+            part for part in (exchange["contact_name"], exchange["contact_details"]) if part
+        ),
+        "Type": exchange["referral_type"],
+        "Hotness": exchange["hotness"],
+        "Estimated value": exchange["estimated_value"],
+        "Acknowledged": exchange["acknowledged_at"],
+        "Voided": (
+            f"{exchange['voided_at']:%Y-%m-%d}: {exchange['void_reason']}"
+            if exchange["voided_at"]
+            else None
+        ),
+    }
+    for label, value in details.items():
+        if value not in (None, ""):
+            typer.echo(f"  {label}: {value}")
+    if exchange["kind"] == "referral":
+        print_rows(
+            story["steps"],
+            columns=("occurred_on", "status", "value", "business", "note"),
+            as_json=False,
+            title="Steps",
+            empty="  No follow-up steps yet.",
+        )
+    feedback = story["feedback"]
+    if feedback is not None:
+        comment = f" — {feedback['comment']}" if feedback["comment"] else ""
+        typer.echo(f"  Feedback from the giver: {feedback['rating']}/5{comment}")
+
+
+@app.command("one-to-ones")
+def one_to_ones(
+    ctx: typer.Context,
+    member: str | None = typer.Option(None, "--member", help="Only this member's one-to-ones."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List one-to-ones, newest first."""
+    with state(ctx).session() as session:
+        rows = list_one_to_ones(
+            session=session, member_id=_member_id(session, member) if member else None
+        )
+    print_rows(
+        rows,
+        columns=("id", "held_on", "member_a_id", "member_b_id", "network_id", "note"),
+        as_json=as_json,
+        title="One-to-ones",
+        empty="No one-to-ones yet.",
     )

@@ -6,6 +6,7 @@ wrong one is voided with a reason and drops out of every metric.
 """
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -342,9 +343,10 @@ EXCHANGE_LIST_COLUMNS: tuple[str, ...] = tuple(Exchange.__table__.columns.keys()
 )
 
 
-def list_exchanges(
+def iter_exchanges(
     *,
     session: Session,
+    exchange_id: int | None = None,
     network_id: int | None = None,
     member_id: int | None = None,
     kind: str | None = None,
@@ -352,8 +354,17 @@ def list_exchanges(
     date_to: date | None = None,
     include_voided: bool = True,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """Exchanges, newest first: each a dict of its columns plus giver, receiver, network names."""
+) -> Iterator[dict[str, Any]]:
+    """Exchanges, newest first: each a dict of its columns plus giver, receiver, network names.
+
+    Rows stream from the database in batches, so a national ledger can be written out
+    without holding it in memory.
+    """
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise LedgerError(
+            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
+        )
+    clean_kind = check_choice(kind, field="kind", choices=ExchangeKind) if kind else None
     table = Exchange.__table__  # type: ignore[attr-defined]
     members = Member.__table__  # type: ignore[attr-defined]
     networks = Network.__table__  # type: ignore[attr-defined]
@@ -371,22 +382,21 @@ def list_exchanges(
         .join(networks, networks.c.id == table.c.network_id)
         .order_by(table.c.occurred_on.desc(), table.c.id.desc())
     )
+    if exchange_id is not None:
+        query = query.where(table.c.id == exchange_id)
     if network_id is not None:
         query = query.where(table.c.network_id == network_id)
     if member_id is not None:
         query = query.where(sa.or_(table.c.giver_id == member_id, table.c.receiver_id == member_id))
-    if kind is not None:
-        query = query.where(table.c.kind == check_choice(kind, field="kind", choices=ExchangeKind))
+    if clean_kind is not None:
+        query = query.where(table.c.kind == clean_kind)
     if date_from is not None:
         query = query.where(table.c.occurred_on >= date_from)
     if date_to is not None:
         query = query.where(table.c.occurred_on <= date_to)
-    if date_from is not None and date_to is not None and date_from > date_to:
-        raise LedgerError(
-            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
-        )
     if not include_voided:
         query = query.where(table.c.voided_at.is_(None))
     if limit is not None:
         query = query.limit(limit)
-    return [dict(row._mapping) for row in session.execute(query)]
+    result = session.execute(query.execution_options(yield_per=2_000))
+    return (dict(row._mapping) for row in result)

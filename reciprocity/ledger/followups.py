@@ -7,11 +7,12 @@ what happened to their referral.
 """
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.exchanges import get_exchange, get_live_referral
+from reciprocity.ledger.exchanges import get_exchange, get_live_referral, iter_exchanges
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
     STEP_RANK,
@@ -127,3 +128,17 @@ def give_feedback(
     session.commit()
     session.refresh(feedback)
     return feedback
+
+
+def exchange_story(*, session: Session, exchange_id: int) -> dict[str, Any]:
+    """One exchange as its giver follows it: the row (with names), its steps and feedback."""
+    get_exchange(session=session, exchange_id=exchange_id)
+    (exchange,) = iter_exchanges(session=session, exchange_id=exchange_id)
+    feedback = session.exec(select(Feedback).where(Feedback.exchange_id == exchange_id)).first()
+    return {
+        "exchange": exchange,
+        "steps": [
+            step.model_dump() for step in list_followups(session=session, exchange_id=exchange_id)
+        ],
+        "feedback": None if feedback is None else feedback.model_dump(),
+    }

@@ -196,7 +196,23 @@ def test_a_week_of_a_chapter(run_cli: Run) -> None:
     assert [o["id"] for o in ok(run_cli, "offer", "list", "--open", "--json")] == [offer["id"]]
     bobs = ok(run_cli, "exchanges", "--member", "Bob", "--kind", "introduction", "--json")
     assert sorted(e["id"] for e in bobs) == sorted([intro["ids"][1], outside["id"]])
-    assert one_to_one["id"] >= 1
+    story = ok(run_cli, "show", str(referral["id"]), "--json")
+    assert [(step["status"], step["occurred_on"]) for step in story["steps"]] == [
+        ("contacted", day[2]),
+        ("won", day[5]),
+    ]
+    assert (story["steps"][1]["value"], story["steps"][1]["business"]) == (3100.5, "new")
+    assert (story["feedback"]["rating"], story["feedback"]["comment"]) == (
+        5,
+        "Called the same day",
+    )
+    assert story["exchange"]["giver"] == "Anna de Vries"
+    shown = ok(run_cli, "show", str(referral["id"]))
+    assert "Anna de Vries → Bob Jansen" in shown
+    assert "won" in shown and "5/5 — Called the same day" in shown
+    assert [o["id"] for o in ok(run_cli, "one-to-ones", "--member", "Carla", "--json")] == [
+        one_to_one["id"]
+    ]
     assert anna["id"] != carla["id"]
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import (
-    list_exchanges,
+    iter_exchanges,
     log_help,
     log_introduction,
     log_referral,
@@ -349,9 +349,11 @@ def test_void_needs_a_reason_keeps_the_row_and_refuses_twice(
         f"Exchange #{made.id} was already voided on",
         lambda: void_exchange(session=session, exchange_id=made.id, reason="again"),  # type: ignore[arg-type]
     )
-    listed = list_exchanges(session=session, include_voided=False)
+    listed = list(iter_exchanges(session=session, include_voided=False))
     assert listed == []
-    assert [row["void_reason"] for row in list_exchanges(session=session)] == ["Duplicate of #2"]
+    assert [row["void_reason"] for row in list(iter_exchanges(session=session))] == [
+        "Duplicate of #2"
+    ]
 
 
 def test_acknowledge_once_before_any_step(
@@ -404,22 +406,24 @@ def test_list_exchanges_filters(session: Session, chapter: Chapter) -> None:
         with_contact="Outside Person",
         occurred_on=date(2026, 11, 15),
     )
-    everything = list_exchanges(session=session)
+    everything = list(iter_exchanges(session=session))
     assert [row["kind"] for row in everything] == ["introduction", "help", "referral"]
     assert everything[1]["giver"] == "Bob Jansen"
     assert everything[1]["network"] == "Open Coffee"
-    bobs = list_exchanges(session=session, member_id=chapter.bob)
+    bobs = list(iter_exchanges(session=session, member_id=chapter.bob))
     assert {row["kind"] for row in bobs} == {"referral", "help"}
-    november = list_exchanges(
-        session=session, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30)
+    november = list(
+        iter_exchanges(session=session, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
     )
     assert len(november) == 2
-    assert [r["kind"] for r in list_exchanges(session=session, kind="Help")] == ["help"]
-    assert len(list_exchanges(session=session, network_id=chapter.club)) == 2
+    assert [r["kind"] for r in list(iter_exchanges(session=session, kind="Help"))] == ["help"]
+    assert len(list(iter_exchanges(session=session, network_id=chapter.club))) == 2
     with pytest.raises(LedgerError, match="The kind 'gift' is not one of"):
-        list_exchanges(session=session, kind="gift")
+        list(iter_exchanges(session=session, kind="gift"))
     with pytest.raises(LedgerError, match="starts 2026-11-30 after it ends 2026-11-01"):
-        list_exchanges(session=session, date_from=date(2026, 11, 30), date_to=date(2026, 11, 1))
+        list(
+            iter_exchanges(session=session, date_from=date(2026, 11, 30), date_to=date(2026, 11, 1))
+        )
 
 
 def test_introduction_to_an_outside_contact_keeps_their_details(

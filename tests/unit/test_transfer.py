@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import (
-    list_exchanges,
+    iter_exchanges,
     log_help,
     log_introduction,
     log_referral,
@@ -138,7 +138,7 @@ def test_reimporting_the_same_file_adds_nothing(
     # The row without an external_id got a new one, so only ext-1 is recognised again.
     assert (third.added, third.already_present) == (1, 1)
     assert len(snapshot(engine)["exchange"]) == len(before["exchange"]) + 1
-    imported = list_exchanges(session=session)
+    imported = list(iter_exchanges(session=session))
     assert all(row["external_id"] for row in imported)
     assert len({row["external_id"] for row in imported}) == 3
 
@@ -222,7 +222,7 @@ def test_deactivated_members_and_networks_are_history_and_import_fine(
         "referral,Carla Smit,Anna de Vries,BNI Zuid,2019-05-01,2019-05-02T10:00:00,typo\n",
     )
     result = import_exchanges(session=session, path=file, today=TODAY)
-    (row,) = list_exchanges(session=session)
+    (row,) = list(iter_exchanges(session=session))
     assert result.added == 1
     assert (row["giver"], row["referral_type"], row["void_reason"]) == (
         "Carla Smit",
@@ -271,7 +271,7 @@ def test_create_members_adds_unknown_names_to_the_rows_network(
         "Carla Smit",
         "Zed Nieuw",
     ]
-    assert {r["receiver"] for r in list_exchanges(session=session)} == {
+    assert {r["receiver"] for r in list(iter_exchanges(session=session))} == {
         "Zed Nieuw",
         "Anna de Vries",
         "Yara Nieuw",
@@ -331,7 +331,7 @@ def test_header_only_imports_nothing_and_excel_files_are_read(
     assert import_exchanges(session=session, path=header_only, today=TODAY).rows == 0
     assert import_exchanges(session=session, path=excel, today=TODAY).added == 1
     assert import_exchanges(session=session, path=dutch_excel, today=TODAY).added == 1
-    assert list_exchanges(session=session)[0]["summary"] == "Koffie, en een tip"
+    assert list(iter_exchanges(session=session))[0]["summary"] == "Koffie, en een tip"
 
 
 def test_header_problems_are_all_named(
