@@ -284,14 +284,20 @@ MAX_ID = 2**31 - 1
 """Ids are 32-bit in PostgreSQL; a larger number is a typo, refused before any lookup."""
 
 
+def _valid_id(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= MAX_ID:
+        raise typer.BadParameter(f"{value} is not an id; ids run from 1 to {MAX_ID:,}")
+    return value
+
+
 def id_argument(help: str = "The id, as the lists show it.") -> Any:
     """A positional row id."""
-    return typer.Argument(..., metavar="ID", min=1, max=MAX_ID, help=help)
+    return typer.Argument(..., metavar="ID", help=help, callback=_valid_id)
 
 
 def id_option(flag: str, help: str) -> Any:
     """An optional row id given as ``flag``."""
-    return typer.Option(None, flag, min=1, max=MAX_ID, help=help)
+    return typer.Option(None, flag, metavar="ID", help=help, callback=_valid_id)
 
 
 def main() -> None:

@@ -239,8 +239,16 @@ def void(
 ) -> None:
     """Void a wrong entry; it stays for the audit trail and leaves every metric."""
     with state(ctx).session() as session:
-        ledger_exchanges.void_exchange(session=session, exchange_id=exchange_id, reason=reason)
+        voided = ledger_exchanges.void_exchange(
+            session=session, exchange_id=exchange_id, reason=reason
+        )
+        partner = ledger_exchanges.live_introduction_partner(session=session, exchange=voided)
     typer.echo(f"Voided exchange #{exchange_id}.")
+    if partner is not None:
+        typer.echo(
+            f"It was half of an introduction with #{partner}, which stays; "
+            f"void #{partner} too if the whole introduction was wrong."
+        )
 
 
 @app.command("one-to-one")

@@ -19,7 +19,7 @@ from reciprocity.ledger.rules import parse_date
 from reciprocity.store.models import Role
 
 network_app = typer.Typer(
-    help="Add and list networks (the groups that meet).", no_args_is_help=True
+    help="Add, edit, list and deactivate networks (the groups that meet).", no_args_is_help=True
 )
 member_app = typer.Typer(help="Add, edit, list and deactivate members.", no_args_is_help=True)
 meeting_app = typer.Typer(help="Add, edit and list meetings.", no_args_is_help=True)
@@ -51,7 +51,7 @@ def network_add(
         2, "--sla-days", help="Days within which a referral is followed up."
     ),
     weight: list[str] = typer.Option(
-        [], "--weight", help="Points per exchange kind, e.g. referral=3."
+        [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. referral=3."
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -72,7 +72,9 @@ def network_edit(
     name: str | None = typer.Option(None, "--name", help="New name."),
     kind: str | None = typer.Option(None, "--kind"),
     sla_days: int | None = typer.Option(None, "--sla-days"),
-    weight: list[str] = typer.Option([], "--weight", help="Points per exchange kind, e.g. help=2."),
+    weight: list[str] = typer.Option(
+        [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. help=2."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Rename a network or change its kind, SLA or weights."""

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
@@ -341,6 +341,20 @@ EXCHANGE_LIST_COLUMNS: tuple[str, ...] = tuple(Exchange.__table__.columns.keys()
     "receiver",
     "network",
 )
+
+
+def live_introduction_partner(*, session: Session, exchange: Exchange) -> int | None:
+    """The other, not voided, half of a two-member introduction, if there is one."""
+    if exchange.introduction_group is None:
+        return None
+    partner = session.exec(
+        select(Exchange.id).where(
+            Exchange.introduction_group == exchange.introduction_group,
+            Exchange.id != exchange.id,
+            col(Exchange.voided_at).is_(None),
+        )
+    ).first()
+    return partner
 
 
 def iter_exchanges(

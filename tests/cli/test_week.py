@@ -138,6 +138,8 @@ def test_a_week_of_a_chapter(run_cli: Run) -> None:
     one_to_one = ok(run_cli, "one-to-one", "Anna", "Carla", "--date", day[4], "--json")
     wrong = ok(run_cli, "log", "referral", "Bob", "Anna", "--date", day[4], "--json")
     ok(run_cli, "void", str(wrong["id"]), "--reason", "Logged twice")
+    half = ok(run_cli, "void", str(intro["ids"][0]), "--reason", "Wrong pair")
+    assert f"half of an introduction with #{intro['ids'][1]}, which stays" in half
 
     networks = ok(run_cli, "network", "list", "--json")
     assert [(n["id"], n["name"], n["sla_days"], n["weights"]["help"]) for n in networks] == [
@@ -164,6 +166,8 @@ def test_a_week_of_a_chapter(run_cli: Run) -> None:
 
     exchanges = {e["id"]: e for e in ok(run_cli, "exchanges", "--json")}
     assert len(exchanges) == 6
+    assert exchanges[intro["ids"][0]]["voided_at"] is not None
+    assert exchanges[intro["ids"][1]]["voided_at"] is None
     given = exchanges[referral["id"]]
     assert (given["kind"], given["giver"], given["receiver"], given["network"]) == (
         "referral",
