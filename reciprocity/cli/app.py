@@ -237,7 +237,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-_HEADERS = {"occurred_on": "date", "held_on": "date"}
+_HEADERS = {"occurred_on": "date", "held_on": "date", "answered_by": "by exchange"}
 _WHOLE = frozenset({"id", "occurred_on", "held_on", "kind", "status", "created_at", "sla_days"})
 
 

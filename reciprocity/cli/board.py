@@ -8,7 +8,7 @@ from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.requests import Post, add_request, list_requests, withdraw_request
 from reciprocity.store.models import Ask, Offer
 
-BOARD_COLUMNS = ("id", "member_id", "network_id", "topic", "status", "answered_by", "created_at")
+BOARD_COLUMNS = ("id", "created_at", "member", "network", "topic", "status", "answered_by")
 
 
 def _board(table: type[Post], noun: str) -> typer.Typer:

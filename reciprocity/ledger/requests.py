@@ -5,15 +5,16 @@ An ask is answered by a help exchange to the asker (:func:`log_help` with
 be withdrawn while open. Voiding the answering exchange opens the request again.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import get_network, require_membership
 from reciprocity.ledger.rules import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text, require_text
-from reciprocity.store.models import Ask, Offer, RequestStatus
+from reciprocity.store.models import Ask, Member, Network, Offer, RequestStatus
 
 Post = TypeVar("Post", Ask, Offer)
 RequestTable = type[Ask] | type[Offer]
@@ -60,16 +61,25 @@ def list_requests(
     open_only: bool = False,
     network_id: int | None = None,
     member_id: int | None = None,
-) -> list[Post]:
-    """Asks or offers, newest first."""
-    query = select(table).order_by(col(table.created_at).desc(), col(table.id).desc())
+) -> list[dict[str, Any]]:
+    """Asks or offers, newest first: each a dict of its columns plus ``member`` and
+    ``network`` names, so the board reads without looking ids up."""
+    posts = table.__table__  # type: ignore[attr-defined]
+    members = Member.__table__  # type: ignore[attr-defined]
+    networks = Network.__table__  # type: ignore[attr-defined]
+    query = (
+        sa.select(posts, members.c.name.label("member"), networks.c.name.label("network"))
+        .join(members, members.c.id == posts.c.member_id)
+        .outerjoin(networks, networks.c.id == posts.c.network_id)
+        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+    )
     if open_only:
-        query = query.where(table.status == RequestStatus.OPEN)
+        query = query.where(posts.c.status == RequestStatus.OPEN)
     if network_id is not None:
-        query = query.where(table.network_id == network_id)
+        query = query.where(posts.c.network_id == network_id)
     if member_id is not None:
-        query = query.where(table.member_id == member_id)
-    return list(session.exec(query).all())
+        query = query.where(posts.c.member_id == member_id)
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def withdraw_request(*, session: Session, table: type[Post], request_id: int) -> Post:
