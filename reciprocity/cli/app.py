@@ -107,17 +107,28 @@ class State:
     acting_name: str | None = None
     demo: bool = False
     default_location: bool = False
+    acting_given: bool = False
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self) -> Engine:
-        """The migrated engine, opened on first use (and seeded on first use of ``--demo``)."""
-        if self._engine is None:
-            self._engine = make_engine(self.url, create_folder=self.default_location)
-            if self.demo:
-                from reciprocity.ledger.demo import ensure_demo_data
+        """The migrated engine, opened on first use (and seeded on first use of ``--demo``).
 
-                with Session(self._engine) as session:
+        A mistyped ``--as`` stops every command here, not only those that record a writer.
+        (A member named in the settings is checked only where it is used, so a new, empty
+        database can still be filled.)
+        """
+        if self._engine is None:
+            engine = make_engine(self.url, create_folder=self.default_location)
+            with Session(engine) as session:
+                if self.demo:
+                    from reciprocity.ledger.demo import ensure_demo_data
+
                     ensure_demo_data(session=session)
+                if self.acting_name and self.acting_given:
+                    from reciprocity.ledger.members import resolve_member
+
+                    resolve_member(session=session, name=self.acting_name)
+            self._engine = engine
         return self._engine
 
     @contextmanager
@@ -175,7 +186,11 @@ def _global_options(
         if db:
             _fail("--demo uses its own database; leave out --db.")
         ctx.obj = State(
-            url=demo_database_url(), acting_name=acting_as, demo=True, default_location=True
+            url=demo_database_url(),
+            acting_name=acting_as,
+            acting_given=acting_as is not None,
+            demo=True,
+            default_location=True,
         )
     else:
         overrides: dict[str, Any] = {}
@@ -187,6 +202,7 @@ def _global_options(
         ctx.obj = State(
             url=settings.database_url(),
             acting_name=settings.acting_member,
+            acting_given=acting_as is not None,
             default_location=settings.db is None,
         )
     if ctx.invoked_subcommand is None:

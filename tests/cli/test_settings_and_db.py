@@ -76,9 +76,16 @@ def test_acting_member_is_recorded_as_the_writer(tmp_path: Path) -> None:
     invoke("--db", url, "log", "referral", "Bob", "Anna")
     listed = json.loads(invoke("--db", url, "exchanges", "--json").stdout)
     assert [(e["giver"], e["created_by"]) for e in listed] == [("Bob", None), ("Anna", 2)]
-    unknown = invoke("--db", url, "--as", "Zed", "log", "referral", "Anna", "Bob")
-    assert unknown.exit_code == 1
-    assert "No member is named 'Zed'" in unknown.stderr
+    for command in (["log", "referral", "Anna", "Bob"], ["void", "1", "--reason", "typo"]):
+        unknown = invoke("--db", url, "--as", "Zed", *command)
+        assert unknown.exit_code == 1
+        assert "No member is named 'Zed'" in unknown.stderr
+    assert [
+        e["voided_at"] for e in json.loads(invoke("--db", url, "exchanges", "--json").stdout)
+    ] == [
+        None,
+        None,
+    ]
 
 
 def test_db_check_and_backup(tmp_path: Path) -> None:
