@@ -9,34 +9,18 @@ from sqlmodel import Session
 
 from reciprocity.ledger.demo import create_demo
 from reciprocity.ledger.transfer import export_all, export_exchanges, import_all, import_exchanges
+from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_KEYS
 from reciprocity.store.engine import make_engine
 from reciprocity.store.models import Exchange
 from tests.conftest import snapshot
 
 UNTIL = date(2026, 10, 31)
-EXCHANGE_FIELDS = (
-    "external_id",
-    "kind",
-    "giver_id",
-    "receiver_id",
-    "network_id",
-    "occurred_on",
-    "summary",
-    "contact_name",
-    "contact_details",
-    "referral_type",
-    "hotness",
-    "estimated_value",
-    "introduction_group",
-    "voided_at",
-    "void_reason",
-)
 
 
 def exchange_rows(engine: Engine) -> list[tuple[object, ...]]:
     """What the exchanges file carries, read through the typed columns of the table."""
     table = Exchange.__table__  # type: ignore[attr-defined]
-    query = sa.select(*(table.c[name] for name in EXCHANGE_FIELDS)).order_by(table.c.external_id)
+    query = sa.select(*(table.c[name] for name in EXCHANGE_KEYS)).order_by(table.c.external_id)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]
 

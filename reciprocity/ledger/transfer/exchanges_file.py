@@ -3,7 +3,7 @@
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -73,22 +73,9 @@ EXCHANGE_COLUMNS: tuple[str, ...] = (
 
 EXCHANGE_REQUIRED: tuple[str, ...] = ("kind", "giver", "receiver", "network", "occurred_on")
 
-_EXCHANGE_KEYS: tuple[str, ...] = (
-    "external_id",
-    "kind",
-    "giver_id",
-    "receiver_id",
-    "network_id",
-    "occurred_on",
-    "summary",
-    "contact_name",
-    "contact_details",
-    "referral_type",
-    "hotness",
-    "estimated_value",
-    "introduction_group",
-    "voided_at",
-    "void_reason",
+EXCHANGE_KEYS: tuple[str, ...] = tuple(
+    f"{column}_id" if column in ("giver", "receiver", "network") else column
+    for column in EXCHANGE_COLUMNS
 )
 """The exchange columns a checked row fills, in the order of its tuple."""
 
@@ -105,15 +92,8 @@ class ExchangeImport:
     dry_run: bool
 
     def as_dict(self) -> dict[str, Any]:
-        """The ``--json`` summary."""
-        return {
-            "file": self.file,
-            "rows": self.rows,
-            "added": self.added,
-            "already_present": self.already_present,
-            "members_added": self.members_added,
-            "dry_run": self.dry_run,
-        }
+        """The ``--json`` summary: every field, by name."""
+        return asdict(self)
 
 
 class _Memo(Generic[T]):
@@ -216,7 +196,7 @@ class _ExchangeChecker:
         )
 
     def check_row(self, line: int, cells: tuple[str, ...]) -> tuple[Any, ...] | None:
-        """The row as values in :data:`_EXCHANGE_KEYS` order, or ``None`` if already present."""
+        """The row as values in :data:`EXCHANGE_KEYS` order, or ``None`` if already present."""
         (
             external_id,
             kind,
@@ -383,7 +363,7 @@ def _write_exchanges(
     for start in range(0, len(rows), BATCH_ROWS):
         batch = []
         for row in rows[start : start + BATCH_ROWS]:
-            values = dict(zip(_EXCHANGE_KEYS, row, strict=True))
+            values = dict(zip(EXCHANGE_KEYS, row, strict=True))
             if new_ids:
                 values["giver_id"] = new_ids.get(values["giver_id"], values["giver_id"])
                 values["receiver_id"] = new_ids.get(values["receiver_id"], values["receiver_id"])

@@ -2,7 +2,7 @@
 updates and extends, never duplicates. See ``docs/csv-formats.md``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -67,16 +67,8 @@ class MemberImport:
     dry_run: bool
 
     def as_dict(self) -> dict[str, Any]:
-        """The ``--json`` summary."""
-        return {
-            "file": self.file,
-            "rows": self.rows,
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "memberships_added": self.memberships_added,
-            "dry_run": self.dry_run,
-        }
+        """The ``--json`` summary: every field, by name."""
+        return asdict(self)
 
 
 @dataclass
