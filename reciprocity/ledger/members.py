@@ -8,10 +8,10 @@ the member.
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.names import check_name_free, find_id_by_name
 from reciprocity.ledger.networks import join_network
 from reciprocity.ledger.rules import (
     NAME_MAX,
@@ -20,38 +20,15 @@ from reciprocity.ledger.rules import (
     check_email,
     clean_text,
     require_text,
-    unknown_name_error,
 )
 from reciprocity.store.models import Member, Membership, Role
-
-_CANDIDATES_SHOWN = 8
-
-
-def _like_prefix(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
 
 
 def resolve_member(*, session: Session, name: str) -> Member:
     """Find the member a user meant by ``name``: exact (any case), then a unique prefix."""
-    typed = require_text(name, field="member name", limit=NAME_MAX)
-    exact = session.exec(select(Member).where(func.lower(Member.name) == typed.lower())).first()
-    if exact is not None:
-        return exact
-    matches = session.exec(
-        select(Member)
-        .where(func.lower(Member.name).like(_like_prefix(typed), escape="\\"))
-        .order_by(col(Member.name))
-        .limit(_CANDIDATES_SHOWN + 1)
-    ).all()
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        names = session.exec(select(Member.name)).all()
-        raise unknown_name_error("member", typed, names, add_command="reciprocity member add")
-    shown = ", ".join(m.name for m in matches[:_CANDIDATES_SHOWN])
-    more = " and more" if len(matches) > _CANDIDATES_SHOWN else ""
-    raise LedgerError(f"'{typed}' could be {shown}{more}; type more of the name.")
+    return get_member(
+        session=session, member_id=find_id_by_name(session=session, table=Member, name=name)
+    )
 
 
 def get_member(*, session: Session, member_id: int) -> Member:
@@ -60,12 +37,6 @@ def get_member(*, session: Session, member_id: int) -> Member:
     if member is None:
         raise LedgerError(f"There is no member #{member_id}.")
     return member
-
-
-def _check_name_free(session: Session, name: str, *, except_id: int | None = None) -> None:
-    clash = session.exec(select(Member).where(func.lower(Member.name) == name.lower())).first()
-    if clash is not None and clash.id != except_id:
-        raise LedgerError(f"A member named '{clash.name}' already exists (#{clash.id}).")
 
 
 def clean_member_fields(
@@ -104,7 +75,7 @@ def add_member(
     clean_name = require_text(name, field="member name", limit=NAME_MAX)
     check_choice(role, field="role", choices=Role)
     details = clean_member_fields(company=company, category=category, email=email, phone=phone)
-    _check_name_free(session, clean_name)
+    check_name_free(session=session, table=Member, name=clean_name)
     member = Member.model_validate({"name": clean_name, **details})
     session.add(member)
     session.flush()
@@ -145,7 +116,9 @@ def edit_member(
     )
     if name is not None:
         changes["name"] = require_text(name, field="member name", limit=NAME_MAX)
-        _check_name_free(session, str(changes["name"]), except_id=member_id)
+        check_name_free(
+            session=session, table=Member, name=str(changes["name"]), except_id=member_id
+        )
     if active is not None:
         changes["active"] = active
     for field, value in changes.items():

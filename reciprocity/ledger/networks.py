@@ -7,10 +7,10 @@ log exchanges in a network; leaving keeps the row with a ``left_on`` date.
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.names import check_name_free, find_id_by_name
 from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
@@ -20,7 +20,6 @@ from reciprocity.ledger.rules import (
     check_weights,
     clean_text,
     require_text,
-    unknown_name_error,
 )
 from reciprocity.store.models import (
     DEFAULT_SLA_DAYS,
@@ -35,34 +34,9 @@ from reciprocity.store.models import (
 
 def resolve_network(*, session: Session, name: str) -> Network:
     """Find a network by exact name (any case), then by a unique prefix."""
-    typed = require_text(name, field="network name", limit=NAME_MAX)
-    exact = session.exec(select(Network).where(func.lower(Network.name) == typed.lower())).first()
-    if exact is not None:
-        return exact
-    lowered = typed.lower()
-    matches = (
-        [
-            n
-            for n in session.exec(select(Network).order_by(col(Network.name))).all()
-            if n.name.lower().startswith(lowered)
-        ]
-        if typed
-        else []
+    return get_network(
+        session=session, network_id=find_id_by_name(session=session, table=Network, name=name)
     )
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        names = session.exec(select(Network.name)).all()
-        raise unknown_name_error("network", typed, names, add_command="reciprocity network add")
-    raise LedgerError(
-        f"'{typed}' could be {', '.join(n.name for n in matches)}; type more of the name."
-    )
-
-
-def _check_network_name_free(session: Session, name: str, *, except_id: int | None = None) -> None:
-    clash = session.exec(select(Network).where(func.lower(Network.name) == name.lower())).first()
-    if clash is not None and clash.id != except_id:
-        raise LedgerError(f"A network named '{clash.name}' already exists (#{clash.id}).")
 
 
 def get_network(*, session: Session, network_id: int) -> Network:
@@ -83,7 +57,7 @@ def add_network(
 ) -> Network:
     """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1)."""
     clean_name = require_text(name, field="network name", limit=NAME_MAX)
-    _check_network_name_free(session, clean_name)
+    check_name_free(session=session, table=Network, name=clean_name)
     network = Network(
         name=clean_name,
         kind=require_text(kind, field="network kind", limit=SHORT_TEXT_MAX),
@@ -111,7 +85,9 @@ def edit_network(
     changes: dict[str, object] = {}
     if name is not None:
         changes["name"] = require_text(name, field="network name", limit=NAME_MAX)
-        _check_network_name_free(session, str(changes["name"]), except_id=network_id)
+        check_name_free(
+            session=session, table=Network, name=str(changes["name"]), except_id=network_id
+        )
     if kind is not None:
         changes["kind"] = require_text(kind, field="network kind", limit=SHORT_TEXT_MAX)
     if sla_days is not None:

@@ -4,8 +4,7 @@
 an empty database is created, an older one is upgraded in place, and one written by a
 newer version of Reciprocity is refused with a sentence rather than touched.
 SQLite connections get ``foreign_keys=ON``, WAL and a busy timeout so that two TUIs and
-a CLI import can write to one file at once, and a Unicode-aware ``lower()`` so that
-names match case-insensitively beyond ASCII, as they do in PostgreSQL.
+a CLI import can write to one file at once.
 """
 
 from pathlib import Path
@@ -36,13 +35,7 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 URL_EXAMPLES = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host/dbname"
 
 
-def _unicode_lower(text: str | None) -> str | None:
-    return None if text is None else text.lower()
-
-
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # SQLite's own lower() folds ASCII only; names such as "Élodie" must match "élodie".
-    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -43,6 +43,8 @@ def ledger(session: Session) -> dict[str, int]:
         introducer_id=chapter.carla,
         member_id=chapter.anna,
         with_member_id=chapter.dirk,
+        occurred_on=date(2026, 11, 3),
+        today=TODAY,
     )
     meeting = add_meeting(session=session, network_id=chapter.coffee, held_on=date(2026, 11, 4))
     assert meeting.id is not None and pair[0].id is not None
