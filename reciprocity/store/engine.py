@@ -73,6 +73,10 @@ def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) 
                     f"The folder {folder} does not exist; create it or choose another path."
                 )
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        # Ask for text as UTF-8 whatever the server stores, so a SQL_ASCII database can be
+        # named in a sentence instead of failing inside the driver with bytes.
+        kwargs["connect_args"] = {"client_encoding": "UTF8"}
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
@@ -82,6 +86,8 @@ def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) 
         ) from None
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _set_sqlite_pragmas)
+    else:
+        _require_utf8(engine, parsed.render_as_string())
     if migrate:
         try:
             upgrade_to_head(engine)
@@ -92,6 +98,25 @@ def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) 
                 f"The database at {parsed.render_as_string()} could not be opened ({detail})."
             ) from None
     return engine
+
+
+def _require_utf8(engine: Engine, where: str) -> None:
+    """A PostgreSQL database must store text as UTF-8; SQL_ASCII hands back raw bytes."""
+    try:
+        with engine.connect() as connection:
+            encoding = connection.execute(sa.text("SHOW server_encoding")).scalar_one()
+    except sa.exc.DBAPIError as error:
+        engine.dispose()
+        detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseUnavailable(
+            f"The database at {where} could not be opened ({detail})."
+        ) from None
+    if encoding != "UTF8":
+        engine.dispose()
+        raise DatabaseUnavailable(
+            f"The database at {where} stores text as {encoding}; Reciprocity needs UTF8 "
+            "(CREATE DATABASE … TEMPLATE template0 ENCODING 'UTF8')."
+        )
 
 
 def _alembic_config(connection: Connection | None = None) -> Any:

@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 from reciprocity.store.engine import (
     SCHEMA_HEAD,
+    DatabaseUnavailable,
     SchemaError,
     current_revision,
     downgrade,
@@ -134,3 +135,28 @@ def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(SchemaError, match="written by a newer version of Reciprocity"):
         make_engine(db_url)
+
+
+@pytest.mark.pg
+def test_a_postgresql_database_that_is_not_utf8_is_refused() -> None:
+    from tests.conftest import PG_SKIP_REASON, PG_URL
+
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS reciprocity_ascii_test"))
+        connection.execute(
+            sa.text(
+                "CREATE DATABASE reciprocity_ascii_test TEMPLATE template0 "
+                "ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'"
+            )
+        )
+    ascii_url = sa.make_url(PG_URL).set(database="reciprocity_ascii_test")
+    try:
+        with pytest.raises(DatabaseUnavailable, match="stores text as SQL_ASCII; Reciprocity"):
+            make_engine(ascii_url.render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text("DROP DATABASE reciprocity_ascii_test"))
+        admin.dispose()
