@@ -21,7 +21,9 @@ _RANK = (
 )
 _NOT_A_MEMBER = (
     "NOT EXISTS (SELECT 1 FROM membership m WHERE m.member_id = e.{side}_id "
-    "AND m.network_id = e.network_id)"
+    "AND m.network_id = e.network_id "
+    "AND (m.joined_on IS NULL OR m.joined_on <= e.occurred_on) "
+    "AND (m.left_on IS NULL OR m.left_on >= e.occurred_on))"
 )
 
 _RULE_QUERIES: tuple[tuple[str, str], ...] = (
@@ -35,11 +37,12 @@ _RULE_QUERIES: tuple[tuple[str, str], ...] = (
         "Voided exchanges without a reason: {ids}.",
     ),
     (
-        "SELECT e.id FROM exchange e WHERE "
+        "SELECT e.id FROM exchange e WHERE e.voided_at IS NULL AND ("
         + _NOT_A_MEMBER.format(side="giver")
         + " OR "
-        + _NOT_A_MEMBER.format(side="receiver"),
-        "Exchanges between people who are not both members of the exchange's network: {ids}.",
+        + _NOT_A_MEMBER.format(side="receiver")
+        + ")",
+        "Exchanges between people who were not both members of the network that day: {ids}.",
     ),
     (
         "SELECT e.id FROM exchange e JOIN meeting mt ON mt.id = e.meeting_id "

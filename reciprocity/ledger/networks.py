@@ -24,6 +24,7 @@ from reciprocity.ledger.rules import (
 from reciprocity.store.models import (
     DEFAULT_SLA_DAYS,
     DEFAULT_WEIGHTS,
+    Exchange,
     Meeting,
     Member,
     Membership,
@@ -140,6 +141,12 @@ def join_network(
     clean_role = check_choice(role, field="role", choices=Role)
     if joined_on is not None:
         check_not_future(joined_on, what="joining date")
+        first, _ = _activity_span(session, member_id=member_id, network_id=network_id)
+        if first is not None and first[0] < joined_on:
+            raise LedgerError(
+                f"#{first[1]} on {first[0].isoformat()} is earlier in this network; "
+                "the joining date must be on or before that day."
+            )
     membership = session.exec(
         select(Membership).where(
             Membership.member_id == member_id, Membership.network_id == network_id
@@ -153,10 +160,13 @@ def join_network(
             joined_on=joined_on,
         )
     else:
+        if membership.left_on is not None:
+            # Rejoining starts a new stint: the gap since leaving must not count.
+            membership.joined_on = joined_on or date.today()
+        elif joined_on is not None:
+            membership.joined_on = joined_on
         membership.role = clean_role
         membership.left_on = None
-        if joined_on is not None:
-            membership.joined_on = joined_on
     session.add(membership)
     if commit:
         session.commit()
@@ -181,17 +191,43 @@ def leave_network(
         who = member.name if member else f"Member #{member_id}"
         where = network.name if network else f"network #{network_id}"
         raise LedgerError(f"{who} is not a current member of {where}.")
-    left = left_on or date.today()
+    left = check_not_future(left_on or date.today(), what="leaving date")
     if membership.joined_on is not None and left < membership.joined_on:
         raise LedgerError(
             f"The leaving date {left.isoformat()} is before the joining date "
             f"{membership.joined_on.isoformat()}."
+        )
+    _, last = _activity_span(session, member_id=member_id, network_id=network_id)
+    if last is not None and last[0] > left:
+        raise LedgerError(
+            f"#{last[1]} on {last[0].isoformat()} is later in this network; "
+            "the leaving date must be on or after that day."
         )
     membership.left_on = left
     session.add(membership)
     session.commit()
     session.refresh(membership)
     return membership
+
+
+def _activity_span(
+    session: Session, *, member_id: int, network_id: int
+) -> tuple[tuple[date, int] | None, tuple[date, int] | None]:
+    """The first and last live exchange (date, id) a member took part in within a network."""
+    involved = (
+        col(Exchange.network_id) == network_id,
+        col(Exchange.voided_at).is_(None),
+        or_(col(Exchange.giver_id) == member_id, col(Exchange.receiver_id) == member_id),
+    )
+    day, row_id = col(Exchange.occurred_on), col(Exchange.id)
+    first = session.exec(select(day, row_id).where(*involved).order_by(day, row_id)).first()
+    last = session.exec(
+        select(day, row_id).where(*involved).order_by(day.desc(), row_id.desc())
+    ).first()
+    return (
+        None if first is None or first[1] is None else (first[0], first[1]),
+        None if last is None or last[1] is None else (last[0], last[1]),
+    )
 
 
 def member_network_ids(*, session: Session, member_id: int, on: date | None = None) -> set[int]:

@@ -149,6 +149,11 @@ def check_scale(value: int | None, *, field: str) -> int | None:
     return value
 
 
+def is_member_on(joined_on: date | None, left_on: date | None, day: date) -> bool:
+    """A membership covers ``day``: joined (or joining date unknown) and not yet left."""
+    return (joined_on is None or joined_on <= day) and (left_on is None or left_on >= day)
+
+
 def check_not_self(giver_id: int, receiver_id: int, *, name: str) -> None:
     """Every give is someone else's take."""
     if giver_id == receiver_id:

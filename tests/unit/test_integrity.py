@@ -51,6 +51,7 @@ def ledger(session: Session) -> dict[str, int]:
     return {
         "referral": referral.id,
         "intro": pair[0].id,
+        "intro_pair": pair[0].id + 1,
         "coffee_meeting": meeting.id,
         "eva": chapter.eva,
     }
@@ -82,7 +83,7 @@ def test_a_sound_ledger_passes(session: Session, ledger: dict[str, int]) -> None
         ),
         (
             "UPDATE exchange SET receiver_id = {eva} WHERE id = {intro}",
-            "not both members of the exchange's network: #{intro}.",
+            "were not both members of the network that day: #{intro}.",
         ),
         (
             "UPDATE exchange SET introduction_group = 'lonely' WHERE id = {intro}",
@@ -91,6 +92,11 @@ def test_a_sound_ledger_passes(session: Session, ledger: dict[str, int]) -> None
         (
             "UPDATE exchange SET meeting_id = {coffee_meeting} WHERE id = {referral}",
             "Exchanges linked to a meeting of another network: #{referral}.",
+        ),
+        (
+            "UPDATE membership SET joined_on = '2026-11-05' WHERE member_id = "
+            "(SELECT giver_id FROM exchange WHERE id = {intro})",
+            "were not both members of the network that day: #{intro}, #{intro_pair}.",
         ),
     ],
 )

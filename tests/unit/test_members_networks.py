@@ -249,3 +249,56 @@ def test_a_typo_suggests_the_closest_names(session: Session) -> None:
     )
     with pytest.raises(LedgerError, match=r"did you mean Open Coffee\?"):
         resolve_network(session=session, name="Opem Cofee")
+
+
+def test_leaving_and_joining_dates_must_cover_the_members_exchanges(session: Session) -> None:
+    from reciprocity.ledger.exchanges import log_referral
+
+    chapter = build_chapter(session)
+    given = log_referral(
+        session=session,
+        giver_id=chapter.bob,
+        receiver_id=chapter.anna,
+        network_id=chapter.club,
+        occurred_on=date(2026, 9, 1),
+    )
+    with pytest.raises(LedgerError, match="The leaving date 2999-01-01 is in the future"):
+        leave_network(
+            session=session,
+            member_id=chapter.bob,
+            network_id=chapter.club,
+            left_on=date(2999, 1, 1),
+        )
+    with pytest.raises(LedgerError, match=f"#{given.id} on 2026-09-01 is later in this network"):
+        leave_network(
+            session=session,
+            member_id=chapter.bob,
+            network_id=chapter.club,
+            left_on=date(2026, 3, 1),
+        )
+    with pytest.raises(LedgerError, match=f"#{given.id} on 2026-09-01 is earlier in this network"):
+        join_network(
+            session=session,
+            member_id=chapter.bob,
+            network_id=chapter.club,
+            joined_on=date(2026, 10, 1),
+        )
+    left = leave_network(
+        session=session, member_id=chapter.carla, network_id=chapter.club, left_on=date(2026, 6, 1)
+    )
+    assert left.left_on == date(2026, 6, 1)
+    rejoined = join_network(
+        session=session,
+        member_id=chapter.carla,
+        network_id=chapter.club,
+        joined_on=date(2026, 10, 1),
+    )
+    assert (rejoined.joined_on, rejoined.left_on) == (date(2026, 10, 1), None)
+    with pytest.raises(LedgerError, match="Carla Smit is not a member of Club Delft on 2026-08-01"):
+        log_referral(
+            session=session,
+            giver_id=chapter.anna,
+            receiver_id=chapter.carla,
+            network_id=chapter.club,
+            occurred_on=date(2026, 8, 1),
+        )

@@ -668,3 +668,38 @@ def test_import_all_reports_bad_rows_in_every_file_and_writes_nothing(
     )
     assert all(not rows for rows in snapshot(target).values())
     target.dispose()
+
+
+def test_imported_members_can_log_the_past_and_rows_respect_membership_dates(
+    engine: Engine, session: Session, tmp_path: Path
+) -> None:
+    add_network(session=session, name="Chamber")
+    roster = write(tmp_path / "roster.csv", "name,networks\nPiet Kok,Chamber\nJoke Smit,Chamber\n")
+    import_members(session=session, path=roster)
+    piet = list_members(session=session)[1]
+    assert piet.name == "Piet Kok"
+    made = log_referral(
+        session=session,
+        giver_id=piet.id,  # type: ignore[arg-type]
+        receiver_id=list_members(session=session)[0].id,  # type: ignore[arg-type]
+        occurred_on=date(2026, 1, 5),
+    )
+    assert made.network_id is not None
+
+    from reciprocity.ledger.networks import join_network
+
+    join_network(
+        session=session,
+        member_id=piet.id,  # type: ignore[arg-type]
+        network_id=made.network_id,
+        joined_on=date(2026, 1, 5),
+    )
+    before = snapshot(engine)
+    early = write(
+        tmp_path / "early.csv",
+        "kind,giver,receiver,network,occurred_on\nhelp,Piet Kok,Joke Smit,Chamber,2025-12-31\n",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_exchanges(session=session, path=early, today=TODAY)
+    assert rejected.value.problems == ["line 2: Piet Kok is not a member of Chamber on 2025-12-31."]
+    assert snapshot(engine) == before

@@ -21,6 +21,7 @@ from reciprocity.ledger.rules import (
     check_not_self,
     clean_exchange_fields,
     clean_text,
+    is_member_on,
     parse_date,
     require_text,
 )
@@ -132,10 +133,15 @@ class _ExchangeChecker:
                 sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name)
             )
         }
-        self.memberships: set[tuple[int, int]] = {
-            (member_id, network_id)
-            for member_id, network_id in session.execute(
-                sa.select(MEMBERSHIP_TABLE.c.member_id, MEMBERSHIP_TABLE.c.network_id)
+        self.memberships: dict[tuple[int, int], tuple[date | None, date | None]] = {
+            (member_id, network_id): (joined_on, left_on)
+            for member_id, network_id, joined_on, left_on in session.execute(
+                sa.select(
+                    MEMBERSHIP_TABLE.c.member_id,
+                    MEMBERSHIP_TABLE.c.network_id,
+                    MEMBERSHIP_TABLE.c.joined_on,
+                    MEMBERSHIP_TABLE.c.left_on,
+                )
             )
         }
         self.present: set[str] = set(session.scalars(sa.select(EXCHANGE_TABLE.c.external_id)))
@@ -185,9 +191,14 @@ class _ExchangeChecker:
         self._places[raw] = found
         return found
 
-    def _require_membership(self, member: tuple[int, str], network: tuple[int, str]) -> None:
-        if (member[0], network[0]) in self.memberships:
-            return
+    def _require_membership(
+        self, member: tuple[int, str], network: tuple[int, str], day: date | None
+    ) -> None:
+        span = self.memberships.get((member[0], network[0]))
+        if span is not None:
+            if day is None or is_member_on(*span, day):
+                return
+            raise LedgerError(f"{member[1]} is not a member of {network[1]} on {day.isoformat()}.")
         if member[0] < 0:
             return  # a member this import creates joins the row's network (see check_row)
         raise LedgerError(
@@ -231,9 +242,12 @@ class _ExchangeChecker:
         receiving = self._member(receiver, "receiver")
         place = self._network(network)
         check_not_self(giving[0], receiving[0], name=giving[1])
-        self._require_membership(giving, place)
-        self._require_membership(receiving, place)
         when = self._dates(occurred_on)
+        # A voided exchange has left the metrics: its members need a membership, not one
+        # that covers its date.
+        day = None if voided_at.strip() else when
+        self._require_membership(giving, place, day)
+        self._require_membership(receiving, place, day)
         fields: dict[str, Any] = {
             "summary": summary,
             "contact_name": contact_name,

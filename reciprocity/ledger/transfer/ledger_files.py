@@ -27,6 +27,7 @@ from reciprocity.ledger.rules import (
     check_weights,
     clean_exchange_fields,
     clean_text,
+    is_member_on,
     require_text,
 )
 from reciprocity.ledger.transfer.csvfiles import (
@@ -153,7 +154,7 @@ class _LedgerChecker:
         self.today = today
         self.network_names: dict[int, str] = {}
         self.member_names: dict[int, str] = {}
-        self.memberships: dict[tuple[int, int], int] = {}
+        self.memberships: dict[tuple[int, int], tuple[date | None, date | None]] = {}
         self.meeting_networks: dict[int, int] = {}
         self.exchanges: dict[int, tuple[str, date, int, int]] = {}
         self.last_steps: dict[int, tuple[str, date]] = {}
@@ -182,11 +183,14 @@ class _LedgerChecker:
             raise LedgerError(f"There is no {table} #{ref} in {table}.csv.")
         return name
 
-    def _require_membership(self, member_id: int, network_id: int) -> None:
-        if (member_id, network_id) not in self.memberships:
-            member = self._named(self.member_names, member_id, "member")
-            network = self._named(self.network_names, network_id, "network")
-            raise LedgerError(f"{member} is not a member of {network} in membership.csv.")
+    def _require_membership(self, member_id: int, network_id: int, day: date | None = None) -> None:
+        span = self.memberships.get((member_id, network_id))
+        if span is not None and (day is None or is_member_on(*span, day)):
+            return
+        member = self._named(self.member_names, member_id, "member")
+        network = self._named(self.network_names, network_id, "network")
+        when = "" if day is None else f" on {day.isoformat()}"
+        raise LedgerError(f"{member} is not a member of {network}{when} in membership.csv.")
 
     def _network(self, line: int, row: dict[str, Any]) -> None:
         row["name"] = require_text(row["name"], field="network name", limit=NAME_MAX)
@@ -216,7 +220,7 @@ class _LedgerChecker:
                 f"The leaving date {left.isoformat()} is before the joining date "
                 f"{joined.isoformat()}."
             )
-        self.memberships[pair] = row["id"]
+        self.memberships[pair] = (joined, left)
 
     def _meeting(self, line: int, row: dict[str, Any]) -> None:
         self._named(self.network_names, row["network_id"], "network")
@@ -235,8 +239,10 @@ class _LedgerChecker:
         self._named(self.member_names, row["receiver_id"], "member")
         check_not_self(row["giver_id"], row["receiver_id"], name=giver)
         network = self._named(self.network_names, row["network_id"], "network")
-        self._require_membership(row["giver_id"], row["network_id"])
-        self._require_membership(row["receiver_id"], row["network_id"])
+        # A voided exchange left the metrics; the rules it broke need not hold any more.
+        day = None if row["voided_at"] is not None else row["occurred_on"]
+        self._require_membership(row["giver_id"], row["network_id"], day)
+        self._require_membership(row["receiver_id"], row["network_id"], day)
         meeting_id = row["meeting_id"]
         if meeting_id is not None:
             if meeting_id not in self.meeting_networks:
@@ -299,8 +305,8 @@ class _LedgerChecker:
             raise LedgerError(f"{first} cannot have a one-to-one with themselves.")
         if row["network_id"] is not None:
             self._named(self.network_names, row["network_id"], "network")
-            self._require_membership(row["member_a_id"], row["network_id"])
-            self._require_membership(row["member_b_id"], row["network_id"])
+            self._require_membership(row["member_a_id"], row["network_id"], row["held_on"])
+            self._require_membership(row["member_b_id"], row["network_id"], row["held_on"])
         check_not_future(row["held_on"], what="date", today=self.today)
         row["note"] = clean_text(row["note"], field="note", limit=LONG_TEXT_MAX)
 

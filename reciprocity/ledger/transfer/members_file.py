@@ -226,7 +226,7 @@ def import_members(
     plan = checker.plan
     if not dry_run:
         write_in_one_transaction(
-            session, lambda: _write_members(session, plan, joined_on=checker.today)
+            session, lambda: _write_members(session, plan, rejoined_on=checker.today)
         )
     return MemberImport(
         file=str(source),
@@ -244,7 +244,9 @@ def _real_id(member_id: int, new_ids: list[int]) -> int:
     return new_ids[-member_id - 1] if member_id < 0 else member_id
 
 
-def _write_members(session: Session, plan: _MemberPlan, *, joined_on: date) -> None:
+def _write_members(session: Session, plan: _MemberPlan, *, rejoined_on: date) -> None:
+    """Write the plan. A new membership's joining date stays unknown, as with ``member add``;
+    a member who had left and is listed again rejoins on the day of the import."""
     now = utcnow()
     new_ids: list[int] = []
     if plan.new_members:
@@ -267,7 +269,7 @@ def _write_members(session: Session, plan: _MemberPlan, *, joined_on: date) -> N
                 {
                     **membership,
                     "member_id": _real_id(membership["member_id"], new_ids),
-                    "joined_on": joined_on,
+                    "joined_on": None,
                     "left_on": None,
                 }
                 for membership in plan.new_memberships
@@ -277,7 +279,14 @@ def _write_members(session: Session, plan: _MemberPlan, *, joined_on: date) -> N
         session.execute(
             sa.update(MEMBERSHIP_TABLE)
             .where(MEMBERSHIP_TABLE.c.id == sa.bindparam("membership_id"))
-            .values(role=sa.bindparam("role"), left_on=None),
+            .values(
+                role=sa.bindparam("role"),
+                joined_on=sa.case(
+                    (MEMBERSHIP_TABLE.c.left_on.is_not(None), rejoined_on),
+                    else_=MEMBERSHIP_TABLE.c.joined_on,
+                ),
+                left_on=None,
+            ),
             plan.membership_updates,
         )
 
