@@ -28,6 +28,7 @@ from typer.exceptions import Abort, TyperException
 from reciprocity import __version__
 from reciprocity.config import SettingsError, demo_database_url, load_settings
 from reciprocity.ledger.errors import ImportRejected, LedgerError
+from reciprocity.ledger.rules import MAX_ID
 from reciprocity.store.engine import DatabaseUnavailable, SchemaError, make_engine
 
 GLOBAL_OPTIONS = frozenset({"--db", "--as", "--demo"})
@@ -74,6 +75,10 @@ class _Cli(TyperGroup):
             _fail(rejected.summary)
         except (LedgerError, SchemaError, DatabaseUnavailable, SettingsError) as error:
             _fail(str(error))
+        except OSError as error:
+            # A file the user named (export target, backup, import source) is unusable.
+            where = f" {error.filename}" if error.filename else ""
+            _fail(f"The file{where} could not be used ({error.strerror or error}).")
         except OperationalError as error:
             detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             _fail(f"The database could not be used ({detail}); check --db or RECIPROCITY_DB.")
@@ -295,9 +300,6 @@ def print_created(ids: Sequence[int | None], *, as_json: bool, sentence: str) ->
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
-
-MAX_ID = 2**31 - 1
-"""Ids are 32-bit in PostgreSQL; a larger number is a typo, refused before any lookup."""
 
 
 def _valid_id(value: int | None) -> int | None:

@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from reciprocity.cli.app import (
     JSON_OPTION,
-    MAX_ID,
     app,
     id_argument,
     id_option,
@@ -27,7 +26,7 @@ from reciprocity.ledger import followups as ledger_followups
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.one_to_ones import list_one_to_ones, log_one_to_one
-from reciprocity.ledger.rules import parse_date
+from reciprocity.ledger.rules import MAX_ID, parse_date
 from reciprocity.store.models import ReferralType
 
 log_app = typer.Typer(help="Log a referral, help or introduction.", no_args_is_help=True)

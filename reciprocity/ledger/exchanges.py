@@ -190,6 +190,14 @@ def log_help(
     if offer is not None and offer.member_id != giver_id:
         offerer = get_member(session=session, member_id=offer.member_id)
         raise LedgerError(f"Offer #{offer.id} is {offerer.name}'s; only they can give that help.")
+    for request, label in ((ask, "Ask"), (offer, "Offer")):
+        if request is None or request.network_id is None or network_id is None:
+            continue
+        if request.network_id != network_id:
+            raise LedgerError(
+                f"{label} #{request.id} was posted in another network; "
+                "log the help there or leave out the network."
+            )
     if network_id is None:
         network_id = (ask.network_id if ask else None) or (offer.network_id if offer else None)
     parties = _prepare(
@@ -334,13 +342,6 @@ def void_exchange(*, session: Session, exchange_id: int, reason: str) -> Exchang
             session.add(request)
     _save(session, exchange)
     return exchange
-
-
-EXCHANGE_LIST_COLUMNS: tuple[str, ...] = tuple(Exchange.__table__.columns.keys()) + (  # type: ignore[attr-defined]
-    "giver",
-    "receiver",
-    "network",
-)
 
 
 def live_introduction_partner(*, session: Session, exchange: Exchange) -> int | None:

@@ -163,6 +163,9 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
             destination.close()
+    except sqlite3.Error as error:
+        target.unlink(missing_ok=True)
+        raise LedgerError(f"The backup {target} could not be written ({error}).") from None
     finally:
         raw.close()
     return target

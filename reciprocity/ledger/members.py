@@ -140,11 +140,11 @@ def deactivate_member(*, session: Session, member_id: int) -> Member:
 def list_members(
     *, session: Session, network_id: int | None = None, include_inactive: bool = True
 ) -> list[Member]:
-    """Members by name, optionally only those in one network."""
+    """Members by name, optionally only the current members of one network."""
     query = select(Member).order_by(col(Member.name))
     if network_id is not None:
         query = query.join(Membership, col(Membership.member_id) == col(Member.id)).where(
-            Membership.network_id == network_id
+            Membership.network_id == network_id, col(Membership.left_on).is_(None)
         )
     if not include_inactive:
         query = query.where(col(Member.active).is_(True))

@@ -27,6 +27,8 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
 MAX_AMOUNT = 1_000_000_000
 """A billion: beyond any referral's value, and well inside the two-decimal money column."""
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit in PostgreSQL; a larger number is a typo (or a file from elsewhere)."""
 MAX_WEIGHT = 100
 MAX_SLA_DAYS = 365
 

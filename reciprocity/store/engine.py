@@ -65,7 +65,9 @@ def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) 
     kwargs: dict[str, Any] = {}
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).expanduser().parent
+            file = Path(parsed.database).expanduser()
+            parsed = parsed.set(database=str(file))
+            folder = file.parent
             if create_folder:
                 folder.mkdir(parents=True, exist_ok=True)
             elif not folder.is_dir():

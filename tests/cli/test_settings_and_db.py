@@ -102,6 +102,9 @@ def test_db_check_and_backup(tmp_path: Path) -> None:
     assert backed_up.exit_code == 0
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM exchange").fetchone() == (1,)
     assert invoke("--db", f"sqlite:///{copy}", "db", "check").exit_code == 0
+    nowhere = invoke("--db", url, "db", "backup", "/proc/backup.sqlite")
+    assert nowhere.exit_code == 1
+    assert "The backup /proc/backup.sqlite could not be written" in nowhere.stderr
     again = invoke("--db", url, "db", "backup", str(copy))
     assert again.exit_code == 1
     assert "already exists; choose a new file name" in again.stderr

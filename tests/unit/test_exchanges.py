@@ -497,3 +497,22 @@ def test_membership_counts_on_the_day_of_the_exchange(
             occurred_on=date(2026, 11, 9),
         ),
     )
+
+
+def test_help_for_an_ask_stays_in_the_asks_network(
+    engine: Engine, session: Session, chapter: Chapter
+) -> None:
+    ask = add_request(
+        session=session, table=Ask, member_id=chapter.bob, topic="Printing", network_id=chapter.club
+    )
+    refuses(
+        engine,
+        f"Ask #{ask.id} was posted in another network; log the help there",
+        lambda: log_help(
+            session=session,
+            giver_id=chapter.eva,
+            receiver_id=chapter.bob,
+            network_id=chapter.coffee,
+            answers_ask_id=ask.id,
+        ),
+    )

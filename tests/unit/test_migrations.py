@@ -55,6 +55,10 @@ def _upgrade_to(engine: sa.engine.Engine, revision: str) -> None:
         command.upgrade(_alembic_config(connection), revision)
 
 
+@pytest.mark.skipif(
+    SCHEMA_HEAD == FIRST_REVISION,
+    reason="the first revision is still the newest: upgrading it changes nothing until 0002",
+)
 def test_a_database_made_at_the_first_revision_keeps_its_rows(db_url: str) -> None:
     engine = make_engine(db_url, migrate=False)
     _upgrade_to(engine, FIRST_REVISION)

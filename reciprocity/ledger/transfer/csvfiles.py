@@ -193,6 +193,8 @@ def write_csv(
     overwrite: bool,
 ) -> int:
     """Write rows beside the target, then move them into place: no half-written file."""
+    if path.is_dir():
+        raise LedgerError(f"{path} is a folder; name a file, such as {path / 'exchanges.csv'}.")
     if path.exists() and not overwrite:
         raise LedgerError(f"{path} already exists; choose a new file name or pass --force.")
     if not path.parent.is_dir():
@@ -249,6 +251,12 @@ def write_in_one_transaction(session: Session, write: Callable[[], None]) -> Non
         raise LedgerError(
             "Someone else wrote to the ledger during the import, so nothing was imported; "
             "run the import again."
+        ) from None
+    except sa.exc.DBAPIError as error:
+        session.rollback()
+        detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise LedgerError(
+            f"The database refused the import ({detail}); nothing was imported."
         ) from None
     except BaseException:
         session.rollback()

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
+    MAX_ID,
     NAME_MAX,
     SHORT_TEXT_MAX,
     check_amount,
@@ -120,6 +121,13 @@ def _parse_text(text: str, *, field: str) -> str:
     return text
 
 
+def _parse_id(text: str, *, field: str) -> int:
+    value = parse_int(text, field=field)
+    if not 1 <= value <= MAX_ID:
+        raise LedgerError(f"The {field} {value} is not an id; ids run from 1 to {MAX_ID:,}.")
+    return value
+
+
 def _column_parser(column: sa.Column[Any]) -> _Parse:
     """How to read a cell of this column from its SQL type."""
     kind = column.type
@@ -132,6 +140,8 @@ def _column_parser(column: sa.Column[Any]) -> _Parse:
     if isinstance(kind, sa.Boolean):
         return parse_bool
     if isinstance(kind, sa.Integer):
+        if column.primary_key or column.foreign_keys:
+            return _parse_id
         return parse_int
     if isinstance(kind, sa.Numeric):
         return parse_number
