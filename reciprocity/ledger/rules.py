@@ -276,14 +276,17 @@ def clean_exchange_fields(kind: str, fields: dict[str, Any]) -> None:
                 f"{with_article(kind).capitalize()} has no {name.replace('_', ' ')}; "
                 f"only {carriers} carry one."
             )
-    if (
-        kind == ExchangeKind.INTRODUCTION
-        and fields["contact_name"]
-        and fields["introduction_group"]
-    ):
+    introduction = kind == ExchangeKind.INTRODUCTION
+    outside, two_members = fields["contact_name"], fields["introduction_group"]
+    if introduction and outside and two_members:
         raise LedgerError(
             "An introduction is either to an outside contact (contact_name) or between two "
             "members (introduction_group), not both."
+        )
+    if introduction and not outside and not two_members:
+        raise LedgerError(
+            "An introduction names an outside contact (contact_name) or pairs two members "
+            "(introduction_group)."
         )
     if fields["voided_at"] is not None and fields["void_reason"] is None:
         raise LedgerError("A voided exchange needs its void_reason, for the audit trail.")
@@ -316,3 +319,27 @@ def unknown_name_error(
         f"No {kind} is named '{typed}'{hint}; "
         f'add {"them" if kind == "member" else "it"} first with: {add_command} "{typed}".'
     )
+
+
+IntroductionHalf = tuple[int, int, int, date]
+"""One exchange of a two-member introduction: (line, giver id, network id, date); line 0
+stands for an exchange already in the ledger."""
+
+
+def check_introduction_pairs(groups: Mapping[str, Sequence[IntroductionHalf]]) -> list[str]:
+    """A shared ``introduction_group`` pairs exactly two exchanges by one introducer, in one
+    network, on one day; one ``line N: …`` problem for each group that does not."""
+    problems: list[str] = []
+    for group, halves in groups.items():
+        line = next((half[0] for half in halves if half[0]), 0)
+        if len(halves) != 2:
+            problems.append(
+                f"line {line}: the introduction group '{group}' has {len(halves)} exchanges; "
+                "a group pairs exactly two."
+            )
+        elif len({half[1:] for half in halves}) != 1:
+            problems.append(
+                f"line {line}: the two halves of introduction group '{group}' differ in "
+                "introducer, network or date."
+            )
+    return problems

@@ -703,3 +703,29 @@ def test_imported_members_can_log_the_past_and_rows_respect_membership_dates(
         import_exchanges(session=session, path=early, today=TODAY)
     assert rejected.value.problems == ["line 2: Piet Kok is not a member of Chamber on 2025-12-31."]
     assert snapshot(engine) == before
+
+
+def test_introduction_groups_in_a_file_pair_exactly_two_halves(
+    engine: Engine, session: Session, club: dict[str, int], tmp_path: Path
+) -> None:
+    before = snapshot(engine)
+    header = "kind,giver,receiver,network,occurred_on,contact_name,introduction_group\n"
+    rows = (
+        "introduction,Anna de Vries,Bert Jansen,BNI Zuid,2026-01-02,,g1\n"
+        "introduction,Anna de Vries,Carla Smit,BNI Zuid,2026-01-02,,g1\n"
+        "introduction,Bert Jansen,Carla Smit,BNI Zuid,2026-01-02,,g1\n"
+        "introduction,Anna de Vries,Bert Jansen,BNI Zuid,2026-01-03,,\n"
+        "introduction,Bert Jansen,Anna de Vries,BNI Zuid,2026-01-04,,g2\n"
+        "introduction,Carla Smit,Anna de Vries,BNI Zuid,2026-01-05,,g2\n"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_exchanges(
+            session=session, path=write(tmp_path / "i.csv", header + rows), today=TODAY
+        )
+    assert rejected.value.problems == [
+        "line 5: An introduction names an outside contact (contact_name) or pairs two members "
+        "(introduction_group).",
+        "line 2: the introduction group 'g1' has 3 exchanges; a group pairs exactly two.",
+        "line 6: the two halves of introduction group 'g2' differ in introducer, network or date.",
+    ]
+    assert snapshot(engine) == before

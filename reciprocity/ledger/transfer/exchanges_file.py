@@ -16,7 +16,9 @@ from reciprocity.ledger.exchanges import new_external_id
 from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
+    IntroductionHalf,
     check_choice,
+    check_introduction_pairs,
     check_not_future,
     check_not_self,
     clean_exchange_fields,
@@ -146,6 +148,17 @@ class _ExchangeChecker:
         }
         self.present: set[str] = set(session.scalars(sa.select(EXCHANGE_TABLE.c.external_id)))
         self.first_line: dict[str, int] = {}
+        self.introductions: dict[str, list[IntroductionHalf]] = {}
+        self.stored_groups: dict[str, list[IntroductionHalf]] = {}
+        for group, giver_id, network_id, day in session.execute(
+            sa.select(
+                EXCHANGE_TABLE.c.introduction_group,
+                EXCHANGE_TABLE.c.giver_id,
+                EXCHANGE_TABLE.c.network_id,
+                EXCHANGE_TABLE.c.occurred_on,
+            ).where(EXCHANGE_TABLE.c.introduction_group.is_not(None))
+        ):
+            self.stored_groups.setdefault(group, []).append((0, giver_id, network_id, day))
         self.new_members: dict[int, str] = {}
         self.new_memberships: dict[tuple[int, int], date] = {}
         self._names: dict[str, tuple[int, str]] = {}
@@ -266,6 +279,11 @@ class _ExchangeChecker:
         clean_exchange_fields(clean_kind, fields)
         if clean_kind == ExchangeKind.REFERRAL and fields["referral_type"] is None:
             fields["referral_type"] = ReferralType.OUTSIDE.value  # log_referral's default
+        if fields["introduction_group"] is not None:
+            group = fields["introduction_group"]
+            if group not in self.introductions:
+                self.introductions[group] = list(self.stored_groups.get(group, []))
+            self.introductions[group].append((line, giving[0], place[0], when))
         for member_id in (giving[0], receiving[0]):
             if member_id < 0:
                 key = (member_id, place[0])
@@ -324,6 +342,7 @@ def import_exchanges(
             skipped += 1
         elif not problems:
             checked.append(row)
+    problems.extend(check_introduction_pairs(checker.introductions))
     if problems:
         raise rejected(source.name, problems)
     added = seen - skipped

@@ -17,9 +17,11 @@ from reciprocity.ledger.rules import (
     MAX_ID,
     NAME_MAX,
     SHORT_TEXT_MAX,
+    IntroductionHalf,
     check_amount,
     check_choice,
     check_email,
+    check_introduction_pairs,
     check_next_step,
     check_not_future,
     check_not_self,
@@ -165,6 +167,7 @@ class _LedgerChecker:
         self.network_names: dict[int, str] = {}
         self.member_names: dict[int, str] = {}
         self.memberships: dict[tuple[int, int], tuple[date | None, date | None]] = {}
+        self.introductions: dict[str, list[IntroductionHalf]] = {}
         self.meeting_networks: dict[int, int] = {}
         self.exchanges: dict[int, tuple[str, date, int, int]] = {}
         self.last_steps: dict[int, tuple[str, date]] = {}
@@ -269,6 +272,10 @@ class _LedgerChecker:
                 row["referral_type"], field="referral type", choices=ReferralType
             )
         clean_exchange_fields(kind, row)
+        if row["introduction_group"] is not None:
+            self.introductions.setdefault(row["introduction_group"], []).append(
+                (line, row["giver_id"], row["network_id"], row["occurred_on"])
+            )
         self.exchanges[row["id"]] = (kind, row["occurred_on"], row["giver_id"], row["receiver_id"])
 
     def _referral(self, exchange_id: int) -> date:
@@ -424,6 +431,9 @@ def import_all(
     for model in TABLES_IN_DEPENDENCY_ORDER:
         table = table_of(model)
         tables[table.name] = checker.load(folder / f"{table.name}.csv", table, problems)
+    problems.extend(
+        f"exchange.csv {problem}" for problem in check_introduction_pairs(checker.introductions)
+    )
     if problems:
         raise rejected(folder.name, problems)
     if not dry_run:
