@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
-from reciprocity.config import SettingsError, demo_database_url, load_settings
+from reciprocity.config import SettingsError, config_file, demo_database_url, load_settings
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import MAX_ID
 from reciprocity.store.engine import DatabaseUnavailable, SchemaError, make_engine
@@ -147,7 +147,16 @@ class State:
         from reciprocity.ledger.members import resolve_member
 
         if self.acting_name:
-            return resolve_member(session=session, name=self.acting_name).id
+            try:
+                return resolve_member(session=session, name=self.acting_name).id
+            except LedgerError as error:
+                if self.acting_given:
+                    raise
+                raise LedgerError(
+                    f"The acting member '{self.acting_name}' set in RECIPROCITY_AS or "
+                    f"{config_file()} is not in this ledger ({error.message.rstrip('.')}); "
+                    "fix the setting or pass --as."
+                ) from None
         if self.demo:
             from reciprocity.ledger.demo import demo_organiser
 

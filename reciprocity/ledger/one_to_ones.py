@@ -33,6 +33,9 @@ def log_one_to_one(
     second = get_member(session=session, member_id=member_b_id)
     if member_a_id == member_b_id:
         raise LedgerError(f"{first.name} cannot have a one-to-one with themselves.")
+    for member in (first, second):
+        if not member.active:
+            raise LedgerError(f"{member.name} is deactivated and takes part in no new meetings.")
     clean_note = clean_text(note, field="note", limit=LONG_TEXT_MAX)
     when = check_not_future(held_on or today or date.today(), what="date", today=today)
     if network_id is not None:

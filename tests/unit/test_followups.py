@@ -180,6 +180,14 @@ def test_one_to_one_between_two_different_members(
     across = log_one_to_one(session=session, member_a_id=chapter.anna, member_b_id=chapter.eva)
     assert across.network_id is None
     assert [o.id for o in list_one_to_ones(session=session, member_id=chapter.carla)] == [made.id]
+    from reciprocity.ledger.members import deactivate_member
+
+    deactivate_member(session=session, member_id=chapter.frank)
+    refuses(
+        engine,
+        "Frank Mulder is deactivated and takes part in no new meetings.",
+        lambda: log_one_to_one(session=session, member_a_id=chapter.eva, member_b_id=chapter.frank),
+    )
     refuses(
         engine,
         "Anna de Vries cannot have a one-to-one with themselves.",
