@@ -80,6 +80,19 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return result
 
 
+def refuses(engine: Engine, message: str, action: Callable[[], Any]) -> None:
+    """The action raises the ledger's one-sentence error and the database is unchanged."""
+    from reciprocity.ledger.errors import LedgerError
+
+    before = snapshot(engine)
+    with pytest.raises(LedgerError) as error:
+        action()
+    assert message in str(error.value)
+    assert str(error.value).endswith(".")
+    assert "\n" not in str(error.value)
+    assert snapshot(engine) == before
+
+
 @pytest.fixture
 def run_cli(db_url: str) -> Callable[..., Any]:
     """Run ``reciprocity --db URL ARGS...`` in-process; returns Click's result (stdout, stderr)."""

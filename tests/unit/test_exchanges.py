@@ -1,6 +1,5 @@
 """Logging referrals, help and introductions: every rule, and nothing written on a breach."""
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,24 +20,13 @@ from reciprocity.ledger.members import deactivate_member
 from reciprocity.ledger.networks import add_meeting
 from reciprocity.ledger.requests import add_request, withdraw_request
 from reciprocity.store.models import Ask, Exchange, Offer
-from tests.conftest import snapshot
+from tests.conftest import refuses
 from tests.unit.chapter import TODAY, Chapter, build_chapter
 
 
 @pytest.fixture
 def chapter(session: Session) -> Chapter:
     return build_chapter(session)
-
-
-def refuses(engine: Engine, message: str, action: Callable[[], Any]) -> None:
-    """The action raises the ledger's sentence and the database is unchanged."""
-    before = snapshot(engine)
-    with pytest.raises(LedgerError) as error:
-        action()
-    assert message in str(error.value)
-    assert str(error.value).endswith(".")
-    assert "\n" not in str(error.value)
-    assert snapshot(engine) == before
 
 
 def test_referral_is_logged_with_every_field(session: Session, chapter: Chapter) -> None:

@@ -1,6 +1,5 @@
 """A referral's life: steps move forward only, in date order; feedback; one-to-ones."""
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -8,12 +7,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import log_help, log_referral, void_exchange
 from reciprocity.ledger.followups import give_feedback, list_followups, record_followup
 from reciprocity.ledger.one_to_ones import list_one_to_ones, log_one_to_one
 from reciprocity.store.models import Feedback
-from tests.conftest import snapshot
+from tests.conftest import refuses
 from tests.unit.chapter import TODAY, Chapter, build_chapter
 
 REFERRAL_DAY = date(2026, 11, 2)
@@ -31,14 +29,6 @@ def referral_id(session: Session, chapter: Chapter) -> int:
     )
     assert made.id is not None
     return made.id
-
-
-def refuses(engine: Engine, message: str, action: Callable[[], Any]) -> None:
-    before = snapshot(engine)
-    with pytest.raises(LedgerError) as error:
-        action()
-    assert message in str(error.value)
-    assert snapshot(engine) == before
 
 
 def step(session: Session, referral_id: int, status: str, day: int, **extra: Any) -> Any:
