@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from reciprocity.store.engine import make_engine
 from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
+from reciprocity.store.tables import table_of
 
 PG_URL = os.environ.get("RECIPROCITY_TEST_PG_URL")
 PG_SKIP_REASON = (
@@ -74,7 +75,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     result: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as connection:
         for model in tables:
-            table = model.__table__  # type: ignore[attr-defined]
+            table = table_of(model)
             rows = connection.execute(sa.select(table).order_by(table.c.id)).all()
             result[table.name] = [tuple(row) for row in rows]
     return result

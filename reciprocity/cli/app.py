@@ -30,6 +30,7 @@ from reciprocity.config import SettingsError, config_file, demo_database_url, lo
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import MAX_ID
 from reciprocity.store.engine import DatabaseUnavailable, SchemaError, make_engine
+from reciprocity.store.tables import table_of
 
 GLOBAL_OPTIONS = frozenset({"--db", "--as", "--demo"})
 
@@ -234,7 +235,7 @@ def as_dict(record: SQLModel | dict[str, Any]) -> dict[str, Any]:
     """A row as a plain dict of its columns, in the table's column order."""
     if isinstance(record, dict):
         return record
-    columns = record.__table__.columns.keys()  # type: ignore[attr-defined]
+    columns = table_of(type(record)).columns.keys()
     return {column: getattr(record, column) for column in columns}
 
 

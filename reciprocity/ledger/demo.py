@@ -44,6 +44,7 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
+from reciprocity.store.tables import advance_id_sequences, table_of
 from reciprocity.store.types import utcnow
 
 DEFAULT_SEED = 7
@@ -372,10 +373,9 @@ class _Writer:
     """Numbers rows and inserts them in executemany batches, parents before children."""
 
     def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+        self.connection = connection
         self._tables: dict[str, sa.Table] = {
-            model.__table__.name: model.__table__  # type: ignore[attr-defined]
-            for model in TABLES_IN_DEPENDENCY_ORDER
+            table_of(model).name: table_of(model) for model in TABLES_IN_DEPENDENCY_ORDER
         }
         self._pending: dict[str, list[dict[str, Any]]] = {name: [] for name in self._tables}
         self._waiting = 0
@@ -396,20 +396,9 @@ class _Writer:
     def flush(self) -> None:
         for name, rows in self._pending.items():
             if rows:
-                self._connection.execute(sa.insert(self._tables[name]), rows)
+                self.connection.execute(sa.insert(self._tables[name]), rows)
                 rows.clear()
         self._waiting = 0
-
-    def advance_sequences(self) -> None:
-        """PostgreSQL hands out ids from sequences that explicit ids leave behind."""
-        if self._connection.dialect.name != "postgresql":
-            return
-        for name, last in self._last_id.items():
-            if last:
-                self._connection.execute(
-                    sa.text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
-                    {"table": name, "last": last},
-                )
 
 
 def _months_before(day: date, months: int) -> date:
@@ -601,7 +590,7 @@ class _Builder:
             group.exchanges = share
             self._fill_group(group)
         self.writer.flush()
-        self.writer.advance_sequences()
+        advance_id_sequences(self.writer.connection)
         return groups[0].organiser.name
 
     def _plan_networks(self, size: int, national: bool) -> list[tuple[str, _Mix, list[int]]]:

@@ -45,6 +45,7 @@ from reciprocity.store.models import (
     ReferralType,
     RequestStatus,
 )
+from reciprocity.store.tables import table_of
 from reciprocity.store.types import utcnow
 
 
@@ -380,9 +381,7 @@ def iter_exchanges(
             f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
         )
     clean_kind = check_choice(kind, field="kind", choices=ExchangeKind) if kind else None
-    table = Exchange.__table__  # type: ignore[attr-defined]
-    members = Member.__table__  # type: ignore[attr-defined]
-    networks = Network.__table__  # type: ignore[attr-defined]
+    table, members, networks = table_of(Exchange), table_of(Member), table_of(Network)
     giver = members.alias("giver_member")
     receiver = members.alias("receiver_member")
     query = (

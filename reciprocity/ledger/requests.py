@@ -15,6 +15,7 @@ from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import get_network, require_membership
 from reciprocity.ledger.rules import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text, require_text
 from reciprocity.store.models import Ask, Member, Network, Offer, RequestStatus
+from reciprocity.store.tables import table_of
 
 Post = TypeVar("Post", Ask, Offer)
 RequestTable = type[Ask] | type[Offer]
@@ -64,9 +65,7 @@ def list_requests(
 ) -> list[dict[str, Any]]:
     """Asks or offers, newest first: each a dict of its columns plus ``member`` and
     ``network`` names, so the board reads without looking ids up."""
-    posts = table.__table__  # type: ignore[attr-defined]
-    members = Member.__table__  # type: ignore[attr-defined]
-    networks = Network.__table__  # type: ignore[attr-defined]
+    posts, members, networks = table_of(table), table_of(Member), table_of(Network)
     query = (
         sa.select(posts, members.c.name.label("member"), networks.c.name.label("network"))
         .join(members, members.c.id == posts.c.member_id)

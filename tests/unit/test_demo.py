@@ -19,6 +19,7 @@ from reciprocity.ledger.members import add_member
 from reciprocity.ledger.rules import STEP_RANK
 from reciprocity.store.engine import make_engine
 from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
+from reciprocity.store.tables import table_of
 from reciprocity.store.types import utcnow
 from tests.conftest import snapshot
 
@@ -34,7 +35,7 @@ def read_ledger(engine: Engine, *, with_created_at: bool = True) -> Rows:
     result: Rows = {}
     with engine.connect() as connection:
         for model in tables:
-            table = model.__table__  # type: ignore[attr-defined]
+            table = table_of(model)
             columns = [c for c in table.c if with_created_at or c.name != "created_at"]
             rows = connection.execute(sa.select(*columns).order_by(table.c.id)).mappings()
             result[table.name] = [dict(row) for row in rows]

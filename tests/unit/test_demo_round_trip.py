@@ -12,6 +12,7 @@ from reciprocity.ledger.transfer import export_all, export_exchanges, import_all
 from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_KEYS
 from reciprocity.store.engine import make_engine
 from reciprocity.store.models import Exchange
+from reciprocity.store.tables import table_of
 from tests.conftest import snapshot
 
 UNTIL = date(2026, 10, 31)
@@ -19,7 +20,7 @@ UNTIL = date(2026, 10, 31)
 
 def exchange_rows(engine: Engine) -> list[tuple[object, ...]]:
     """What the exchanges file carries, read through the typed columns of the table."""
-    table = Exchange.__table__  # type: ignore[attr-defined]
+    table = table_of(Exchange)
     query = sa.select(*(table.c[name] for name in EXCHANGE_KEYS)).order_by(table.c.external_id)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import (
@@ -29,15 +29,10 @@ from reciprocity.store.models import (
     Membership,
     Network,
 )
+from reciprocity.store.tables import table_of
 
 BATCH_ROWS = 10_000
 """Rows per ``executemany``: large enough to amortise the round trip, small enough for memory."""
-
-
-def table_of(model: type[SQLModel]) -> sa.Table:
-    table = model.__table__  # type: ignore[attr-defined]
-    assert isinstance(table, sa.Table)
-    return table
 
 
 MEMBER_TABLE = table_of(Member)

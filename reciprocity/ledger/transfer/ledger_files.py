@@ -45,7 +45,6 @@ from reciprocity.ledger.transfer.csvfiles import (
     read_data_rows,
     rejected,
     stream_rows,
-    table_of,
     write_csv,
     write_in_one_transaction,
     wrong_width,
@@ -59,6 +58,7 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
+from reciprocity.store.tables import advance_id_sequences, table_of
 from reciprocity.store.types import UTCDateTime
 
 # --- The whole ledger by id -----------------------------------------------------------------
@@ -451,13 +451,5 @@ def _write_all(session: Session, tables: dict[str, list[dict[str, Any]]]) -> Non
         rows = tables[table.name]
         for start in range(0, len(rows), BATCH_ROWS):
             session.execute(sa.insert(table), rows[start : start + BATCH_ROWS])
-    if session.get_bind().dialect.name == "postgresql":
-        # Rows came with their ids, so the sequences never advanced: move each past
-        # its table's largest id, or the next log would collide with an imported row.
-        for name in tables:
-            session.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {name}"
-                )
-            )
+    # Rows came with their ids, so PostgreSQL's sequences never advanced.
+    advance_id_sequences(session)

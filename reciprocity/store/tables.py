@@ -1,0 +1,36 @@
+"""Core-level access to the ledger's tables, for bulk reads and writes.
+
+SQLModel classes are for single records; aggregate queries and executemany batches work
+on the SQLAlchemy ``Table`` behind each class. Rows written with explicit ids (the demo,
+``import all``) leave PostgreSQL's id sequences behind; :func:`advance_id_sequences`
+moves them past the largest id so the next ordinary insert does not collide.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table behind a SQLModel table class."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, sa.Table)
+    return table
+
+
+def advance_id_sequences(connection: Connection | Session) -> None:
+    """On PostgreSQL, move every ledger table's id sequence past its largest id."""
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    if bind.dialect.name != "postgresql":
+        return
+    for model in TABLES_IN_DEPENDENCY_ORDER:
+        name = table_of(model).name
+        connection.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {name}"
+            )
+        )
