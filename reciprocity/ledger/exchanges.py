@@ -23,7 +23,7 @@ from reciprocity.ledger.networks import (
     require_membership,
     shared_network,
 )
-from reciprocity.ledger.requests import Post
+from reciprocity.ledger.requests import open_request
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
@@ -181,8 +181,17 @@ def log_help(
 ) -> Exchange:
     """Log help given; it may answer the receiver's ask or take up the giver's offer."""
     clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
-    ask = _open_request(session, Ask, answers_ask_id, "Ask") if answers_ask_id else None
-    offer = _open_request(session, Offer, takes_offer_id, "Offer") if takes_offer_id else None
+    answering = "it cannot be answered now"
+    ask = (
+        open_request(session=session, table=Ask, request_id=answers_ask_id, doing=answering)
+        if answers_ask_id
+        else None
+    )
+    offer = (
+        open_request(session=session, table=Offer, request_id=takes_offer_id, doing=answering)
+        if takes_offer_id
+        else None
+    )
     if ask is not None and ask.member_id != receiver_id:
         asker = get_member(session=session, member_id=ask.member_id)
         raise LedgerError(
@@ -220,15 +229,6 @@ def log_help(
             session.add(request)
     _save(session, exchange)
     return exchange
-
-
-def _open_request(session: Session, table: type[Post], request_id: int, label: str) -> Post:
-    request = session.get(table, request_id)
-    if request is None:
-        raise LedgerError(f"There is no {label.lower()} #{request_id}.")
-    if request.status != RequestStatus.OPEN:
-        raise LedgerError(f"{label} #{request_id} was {request.status}; it cannot be answered now.")
-    return request
 
 
 def log_introduction(

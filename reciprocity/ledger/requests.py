@@ -81,14 +81,25 @@ def list_requests(
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def withdraw_request(*, session: Session, table: type[Post], request_id: int) -> Post:
-    """Take an open ask or offer off the board."""
+def open_request(*, session: Session, table: type[Post], request_id: int, doing: str) -> Post:
+    """An ask or offer that is still open; ``doing`` finishes the refusal's sentence."""
     request = session.get(table, request_id)
     label = _label(table)
     if request is None:
         raise LedgerError(f"There is no {label.lower()} #{request_id}.")
     if request.status != RequestStatus.OPEN:
-        raise LedgerError(f"{label} #{request_id} is already {request.status}.")
+        raise LedgerError(f"{label} #{request_id} is already {request.status}; {doing}.")
+    return request
+
+
+def withdraw_request(*, session: Session, table: type[Post], request_id: int) -> Post:
+    """Take an open ask or offer off the board."""
+    request = open_request(
+        session=session,
+        table=table,
+        request_id=request_id,
+        doing="only an open one can be withdrawn",
+    )
     request.status = RequestStatus.WITHDRAWN
     session.add(request)
     session.commit()

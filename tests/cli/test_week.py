@@ -249,8 +249,11 @@ BAD_INPUTS = [
     (["network", "add", "Chamber", "--sla-days", "x"], "Invalid value for '--sla-days'"),
     (["one-to-one", "Bob", "bob jansen"], "cannot have a one-to-one with themselves"),
     (["exchanges", "--from", "2026-13-01"], "The start date '2026-13-01' is not a date"),
-    (["ask", "withdraw", "1"], "Ask #1 is already withdrawn."),
-    (["log", "help", "Bob", "Anna", "--answers", "1"], "Ask #1 was withdrawn"),
+    (["ask", "withdraw", "1"], "Ask #1 is already withdrawn; only an open one can be withdrawn."),
+    (
+        ["log", "help", "Bob", "Anna", "--answers", "1"],
+        "Ask #1 is already withdrawn; it cannot be answered",
+    ),
     (["member", "deactivate", "Nobody"], "No member is named 'Nobody'"),
     (["log", "referral"], "Missing argument"),
     (["no-such-command"], "No such command"),

@@ -268,7 +268,7 @@ def test_help_answers_an_ask_and_voiding_reopens_it(
     assert made.network_id == chapter.club
     refuses(
         engine,
-        f"Ask #{ask.id} was answered; it cannot be answered now.",
+        f"Ask #{ask.id} is already answered; it cannot be answered now.",
         lambda: log_help(
             session=session, giver_id=chapter.carla, receiver_id=chapter.bob, answers_ask_id=ask.id
         ),
@@ -287,14 +287,14 @@ def test_withdrawn_ask_cannot_be_answered(
     withdraw_request(session=session, table=Ask, request_id=ask.id)  # type: ignore[arg-type]
     refuses(
         engine,
-        f"Ask #{ask.id} was withdrawn; it cannot be answered now.",
+        f"Ask #{ask.id} is already withdrawn; it cannot be answered now.",
         lambda: log_help(
             session=session, giver_id=chapter.anna, receiver_id=chapter.bob, answers_ask_id=ask.id
         ),
     )
     refuses(
         engine,
-        f"Ask #{ask.id} is already withdrawn.",
+        f"Ask #{ask.id} is already withdrawn; only an open one can be withdrawn.",
         lambda: withdraw_request(session=session, table=Ask, request_id=ask.id),  # type: ignore[arg-type]
     )
 
