@@ -115,6 +115,7 @@ class State:
     default_location: bool = False
     acting_given: bool = False
     _engine: Engine | None = field(default=None, repr=False)
+    _acting_id: int | None = field(default=None, repr=False)
 
     def engine(self) -> Engine:
         """The migrated engine, opened on first use (and seeded on first use of ``--demo``).
@@ -133,7 +134,7 @@ class State:
                 if self.acting_name and self.acting_given:
                     from reciprocity.ledger.members import resolve_member
 
-                    resolve_member(session=session, name=self.acting_name)
+                    self._acting_id = resolve_member(session=session, name=self.acting_name).id
             self._engine = engine
         return self._engine
 
@@ -147,6 +148,8 @@ class State:
         """The member the command acts as: ``--as`` (or the settings), else the demo organiser."""
         from reciprocity.ledger.members import resolve_member
 
+        if self._acting_id is not None:
+            return self._acting_id
         if self.acting_name:
             try:
                 return resolve_member(session=session, name=self.acting_name).id
