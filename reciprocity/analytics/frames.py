@@ -1,0 +1,113 @@
+"""What the metric modules share: aggregated rows into frames, points, rates, records.
+
+pandas enters here and nowhere below this package. Everything a metric function returns
+goes through :func:`records`, so every face receives plain Python values with ``None``
+for a metric whose denominator is zero.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session
+
+from reciprocity.analytics.keys import MONEY_DIGITS, RATE_DIGITS
+from reciprocity.analytics.scope import Scope
+from reciprocity.store import aggregates
+from reciprocity.store.models import DEFAULT_SLA_DAYS, DEFAULT_WEIGHTS, ExchangeKind
+
+KINDS: tuple[str, ...] = (ExchangeKind.REFERRAL, ExchangeKind.HELP, ExchangeKind.INTRODUCTION)
+
+
+def frame(rows: Iterable[Any], columns: Sequence[str]) -> pd.DataFrame:
+    """Rows of a query as a frame with the given column names (empty rows keep them)."""
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(columns))
+
+
+def weights(session: Session) -> pd.DataFrame:
+    """``network_id, kind, weight`` for every network and kind: its own or the default."""
+    rows = [
+        (network_id, kind, int((own or {}).get(kind, DEFAULT_WEIGHTS[kind])))
+        for network_id, own, _sla in aggregates.network_settings(session)
+        for kind in KINDS
+    ]
+    return frame(rows, ("network_id", "kind", "weight"))
+
+
+def sla_days(session: Session) -> dict[int, int]:
+    """Each network's follow-up deadline in days."""
+    return {
+        network_id: DEFAULT_SLA_DAYS if sla is None else int(sla)
+        for network_id, _own, sla in aggregates.network_settings(session)
+    }
+
+
+def with_points(flows: pd.DataFrame, weight_table: pd.DataFrame) -> pd.DataFrame:
+    """Counts per network and kind, plus ``points`` = count × that network's weight."""
+    merged = flows.merge(weight_table, on=["network_id", "kind"], how="left", validate="m:1")
+    merged["points"] = merged["n"] * merged["weight"]
+    return merged
+
+
+def listed(session: Session, scope: Scope, active_ids: Iterable[int]) -> pd.DataFrame:
+    """The members a metric table lists, indexed by ``member_id``, with their ``member`` name.
+
+    See docs/analytics.md, "Who is listed". ``active_ids`` are the members with a counted
+    exchange in the scope.
+    """
+    base = aggregates.listed_members(
+        session,
+        network_id=scope.network_id,
+        member_id=scope.member_id,
+        start=scope.start,
+        end=scope.end,
+    )
+    names = dict(tuple(row) for row in base)
+    if scope.member_id is None:
+        missing = set(active_ids) - names.keys()
+        names.update(tuple(row) for row in aggregates.member_names(session, missing))
+    result = pd.DataFrame({"member": pd.Series(names, dtype=object)})
+    result.index.name = "member_id"
+    return result
+
+
+def by_id(values: pd.Series) -> dict[int, int]:
+    """A series of whole numbers indexed by member id, as a plain dict."""
+    return dict(zip(values.index.astype(int).tolist(), values.astype(int).tolist(), strict=True))
+
+
+def rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """``numerator / denominator`` rounded to the rate digits; missing where it is 0."""
+    numerator = numerator.astype(float)
+    denominator = denominator.astype(float)
+    return (numerator / denominator.where(denominator != 0)).round(RATE_DIGITS)
+
+
+def money(values: pd.Series) -> pd.Series:
+    """Amounts rounded to cents."""
+    return values.astype(float).round(MONEY_DIGITS)
+
+
+def plain(value: Any) -> Any:
+    """A pandas/numpy scalar as a plain Python value; NaN and NA become ``None``."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(table: pd.DataFrame, keys: Sequence[str]) -> list[dict[str, Any]]:
+    """The frame's rows as dicts with exactly ``keys``, in that order, as plain values."""
+    columns = [table[key].tolist() for key in keys]
+    return (
+        [
+            {key: plain(value) for key, value in zip(keys, row, strict=True)}
+            for row in zip(*columns, strict=True)
+        ]
+        if len(table)
+        else []
+    )

@@ -1,0 +1,538 @@
+"""The aggregate queries behind every metric: counts and sums in SQL, never the raw log.
+
+Each function is one SQLAlchemy Core ``SELECT … GROUP BY`` that runs unchanged on SQLite
+and PostgreSQL and returns small rows (per member, per pair, per network and kind) for
+:mod:`reciprocity.analytics` to finish with pandas. Only counted exchanges are read: not
+voided, in the network and in the inclusive period on ``occurred_on`` when those are
+given. The one per-referral read is :func:`contact_days`, for the median.
+
+Dates are compared as dates on both engines; :class:`days_between` is the one
+dialect-specific expression (``julianday`` on SQLite, date subtraction on PostgreSQL).
+"""
+
+from collections.abc import Collection, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+
+from reciprocity.store.models import (
+    Exchange,
+    ExchangeKind,
+    Feedback,
+    Followup,
+    FollowupStatus,
+    Member,
+    Membership,
+    Network,
+    OneToOne,
+)
+from reciprocity.store.tables import table_of
+
+EXCHANGE = table_of(Exchange)
+FOLLOWUP = table_of(Followup)
+FEEDBACK = table_of(Feedback)
+MEMBER = table_of(Member)
+MEMBERSHIP = table_of(Membership)
+NETWORK = table_of(Network)
+ONE_TO_ONE = table_of(OneToOne)
+
+Rows = Sequence[sa.Row[*tuple[Any, ...]]]
+
+
+class days_between(sa.sql.functions.FunctionElement[int]):  # noqa: N801 - an SQL function
+    """Whole days from the first date to the second (``later − earlier``)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    first, second = element.clauses
+    return (
+        f"CAST(julianday({compiler.process(second, **kw)}) - "
+        f"julianday({compiler.process(first, **kw)}) AS INTEGER)"
+    )
+
+
+@compiles(days_between)
+def _days_default(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    first, second = element.clauses
+    return f"({compiler.process(second, **kw)} - {compiler.process(first, **kw)})"
+
+
+def counted(
+    *,
+    network_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    table: sa.FromClause = EXCHANGE,
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a counted exchange: not voided, in the network and period."""
+    clauses: list[ColumnElement[bool]] = [table.c.voided_at.is_(None)]
+    if network_id is not None:
+        clauses.append(table.c.network_id == network_id)
+    if start is not None:
+        clauses.append(table.c.occurred_on >= start)
+    if end is not None:
+        clauses.append(table.c.occurred_on <= end)
+    return clauses
+
+
+def network_settings(session: Session) -> Rows:
+    """``(network_id, weights, sla_days)`` of every network."""
+    query = sa.select(NETWORK.c.id, NETWORK.c.weights, NETWORK.c.sla_days)
+    return session.execute(query).all()
+
+
+def member_flows(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+    member_ids: Collection[int] | None = None,
+) -> Rows:
+    """``(member_id, network_id, kind, side, n)``: counts given and received per member.
+
+    ``side`` is ``'given'`` or ``'received'``. ``member_ids`` narrows both sides to those
+    members (``member_id`` to one).
+    """
+    where = counted(network_id=network_id, start=start, end=end)
+    parts = []
+    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
+        clauses = list(where)
+        if member_id is not None:
+            clauses.append(column == member_id)
+        if member_ids is not None:
+            clauses.append(column.in_(list(member_ids)))
+        parts.append(
+            sa.select(
+                column.label("member_id"),
+                EXCHANGE.c.network_id,
+                EXCHANGE.c.kind,
+                sa.literal(side).label("side"),
+                sa.func.count().label("n"),
+            )
+            .where(*clauses)
+            .group_by(column, EXCHANGE.c.network_id, EXCHANGE.c.kind)
+        )
+    return session.execute(sa.union_all(*parts)).all()
+
+
+def won_values(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(member_id, side, value)``: the value of ``won`` steps on referrals given and received."""
+    where = [
+        *counted(network_id=network_id, start=start, end=end),
+        FOLLOWUP.c.status == FollowupStatus.WON,
+    ]
+    joined = FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id)
+    parts = []
+    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
+        clauses = list(where)
+        if member_id is not None:
+            clauses.append(column == member_id)
+        parts.append(
+            sa.select(
+                column.label("member_id"),
+                sa.literal(side).label("side"),
+                sa.func.coalesce(sa.func.sum(FOLLOWUP.c.value), 0).label("value"),
+            )
+            .select_from(joined)
+            .where(*clauses)
+            .group_by(column)
+        )
+    return session.execute(sa.union_all(*parts)).all()
+
+
+def listed_members(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(member_id, name)`` of the members listed whatever their activity.
+
+    Every active member; with a network, those whose membership overlaps the period. With
+    ``member_id``, that member alone (listed even if inactive).
+    """
+    query = sa.select(MEMBER.c.id.label("member_id"), MEMBER.c.name)
+    if member_id is not None:
+        return session.execute(query.where(MEMBER.c.id == member_id)).all()
+    query = query.where(MEMBER.c.active.is_(True))
+    if network_id is not None:
+        overlap = [MEMBERSHIP.c.member_id == MEMBER.c.id, MEMBERSHIP.c.network_id == network_id]
+        if end is not None:
+            overlap.append(sa.or_(MEMBERSHIP.c.joined_on.is_(None), MEMBERSHIP.c.joined_on <= end))
+        if start is not None:
+            overlap.append(sa.or_(MEMBERSHIP.c.left_on.is_(None), MEMBERSHIP.c.left_on >= start))
+        query = query.where(sa.exists().where(*overlap))
+    return session.execute(query).all()
+
+
+def member_names(session: Session, member_ids: Collection[int]) -> Rows:
+    """``(member_id, name)`` of the given members."""
+    if not member_ids:
+        return []
+    query = sa.select(MEMBER.c.id.label("member_id"), MEMBER.c.name).where(
+        MEMBER.c.id.in_(list(member_ids))
+    )
+    return session.execute(query).all()
+
+
+def _referrals(
+    *, network_id: int | None, start: date | None, end: date | None
+) -> list[ColumnElement[bool]]:
+    return [
+        *counted(network_id=network_id, start=start, end=end),
+        EXCHANGE.c.kind == ExchangeKind.REFERRAL,
+    ]
+
+
+def _first_steps(where: list[ColumnElement[bool]]) -> sa.Subquery:
+    """Per referral with any step: its first step's date and which endings it reached."""
+
+    def reached(status: str) -> ColumnElement[int]:
+        return sa.func.max(sa.case((FOLLOWUP.c.status == status, 1), else_=0)).label(status)
+
+    return (
+        sa.select(
+            FOLLOWUP.c.exchange_id,
+            sa.func.min(FOLLOWUP.c.occurred_on).label("first_on"),
+            reached(FollowupStatus.WON),
+            reached(FollowupStatus.LOST),
+            reached(FollowupStatus.NO_RESPONSE),
+        )
+        .select_from(FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id))
+        .where(*where)
+        .group_by(FOLLOWUP.c.exchange_id)
+        .subquery("steps")
+    )
+
+
+def referrals_received(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """Per receiver: ``received, contacted, within_sla, won, lost, no_response``."""
+    where = _referrals(network_id=network_id, start=start, end=end)
+    if member_id is not None:
+        where.append(EXCHANGE.c.receiver_id == member_id)
+    steps = _first_steps(where)
+    days = days_between(EXCHANGE.c.occurred_on, steps.c.first_on)
+    within = sa.case((days <= NETWORK.c.sla_days, 1), else_=0)
+    query = (
+        sa.select(
+            EXCHANGE.c.receiver_id.label("member_id"),
+            sa.func.count().label("received"),
+            sa.func.count(steps.c.first_on).label("contacted"),
+            sa.func.coalesce(sa.func.sum(within), 0).label("within_sla"),
+            sa.func.coalesce(sa.func.sum(steps.c.won), 0).label("won"),
+            sa.func.coalesce(sa.func.sum(steps.c.lost), 0).label("lost"),
+            sa.func.coalesce(sa.func.sum(steps.c.no_response), 0).label("no_response"),
+        )
+        .select_from(
+            EXCHANGE.join(NETWORK, NETWORK.c.id == EXCHANGE.c.network_id).outerjoin(
+                steps, steps.c.exchange_id == EXCHANGE.c.id
+            )
+        )
+        .where(*where)
+        .group_by(EXCHANGE.c.receiver_id)
+    )
+    return session.execute(query).all()
+
+
+def referrals_given(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """Per giver: ``given, given_won``."""
+    where = _referrals(network_id=network_id, start=start, end=end)
+    if member_id is not None:
+        where.append(EXCHANGE.c.giver_id == member_id)
+    won = (
+        sa.select(FOLLOWUP.c.exchange_id)
+        .where(FOLLOWUP.c.status == FollowupStatus.WON)
+        .subquery("won_steps")
+    )
+    query = (
+        sa.select(
+            EXCHANGE.c.giver_id.label("member_id"),
+            sa.func.count().label("given"),
+            sa.func.count(won.c.exchange_id).label("given_won"),
+        )
+        .select_from(EXCHANGE.outerjoin(won, won.c.exchange_id == EXCHANGE.c.id))
+        .where(*where)
+        .group_by(EXCHANGE.c.giver_id)
+    )
+    return session.execute(query).all()
+
+
+def ratings_received(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """Per receiver: ``rating_sum, ratings``, the givers' feedback on their referrals."""
+    where = _referrals(network_id=network_id, start=start, end=end)
+    if member_id is not None:
+        where.append(EXCHANGE.c.receiver_id == member_id)
+    query = (
+        sa.select(
+            EXCHANGE.c.receiver_id.label("member_id"),
+            sa.func.sum(FEEDBACK.c.rating).label("rating_sum"),
+            sa.func.count().label("ratings"),
+        )
+        .select_from(FEEDBACK.join(EXCHANGE, EXCHANGE.c.id == FEEDBACK.c.exchange_id))
+        .where(*where)
+        .group_by(EXCHANGE.c.receiver_id)
+    )
+    return session.execute(query).all()
+
+
+def contact_days(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(member_id, days)`` per contacted referral: receiver and days to the first step."""
+    where = _referrals(network_id=network_id, start=start, end=end)
+    if member_id is not None:
+        where.append(EXCHANGE.c.receiver_id == member_id)
+    first_on = sa.func.min(FOLLOWUP.c.occurred_on)
+    query = (
+        sa.select(
+            EXCHANGE.c.receiver_id.label("member_id"),
+            days_between(sa.func.min(EXCHANGE.c.occurred_on), first_on).label("days"),
+        )
+        .select_from(FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id))
+        .where(*where)
+        .group_by(EXCHANGE.c.id, EXCHANGE.c.receiver_id)
+    )
+    return session.execute(query).all()
+
+
+def pair_flows(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(giver_id, receiver_id, network_id, kind, n)``: counts per ordered pair."""
+    where = counted(network_id=network_id, start=start, end=end)
+    if member_id is not None:
+        where.append(sa.or_(EXCHANGE.c.giver_id == member_id, EXCHANGE.c.receiver_id == member_id))
+    query = (
+        sa.select(
+            EXCHANGE.c.giver_id,
+            EXCHANGE.c.receiver_id,
+            EXCHANGE.c.network_id,
+            EXCHANGE.c.kind,
+            sa.func.count().label("n"),
+        )
+        .where(*where)
+        .group_by(
+            EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id, EXCHANGE.c.network_id, EXCHANGE.c.kind
+        )
+    )
+    return session.execute(query).all()
+
+
+def edge_counts(
+    session: Session, *, network_id: int | None, start: date | None, end: date | None
+) -> tuple[int, int]:
+    """``(edges, mutual)`` of the giver → receiver graph: mutual edges have their reverse."""
+    edges = (
+        sa.select(EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id)
+        .where(*counted(network_id=network_id, start=start, end=end))
+        .distinct()
+        .cte("edges")
+    )
+    reverse = edges.alias("reverse")
+    query = sa.select(
+        sa.func.count(),
+        sa.func.count(reverse.c.giver_id),
+    ).select_from(
+        edges.outerjoin(
+            reverse,
+            sa.and_(
+                reverse.c.giver_id == edges.c.receiver_id,
+                reverse.c.receiver_id == edges.c.giver_id,
+            ),
+        )
+    )
+    total, mutual = session.execute(query).one()
+    return int(total), int(mutual)
+
+
+def takers_without_giving(
+    session: Session, *, network_id: int | None, start: date, end: date
+) -> list[str]:
+    """Names of members who received a counted exchange and gave none, in the period."""
+    gave = EXCHANGE.alias("gave")
+    query = (
+        sa.select(MEMBER.c.name)
+        .select_from(EXCHANGE.join(MEMBER, MEMBER.c.id == EXCHANGE.c.receiver_id))
+        .where(
+            *counted(network_id=network_id, start=start, end=end),
+            ~sa.exists().where(
+                gave.c.giver_id == EXCHANGE.c.receiver_id,
+                *counted(network_id=network_id, start=start, end=end, table=gave),
+            ),
+        )
+        .distinct()
+        .order_by(MEMBER.c.name)
+    )
+    return list(session.execute(query).scalars())
+
+
+def referrals_awaiting_contact(
+    session: Session, *, member_id: int, network_id: int | None, as_of: date
+) -> Rows:
+    """Referrals a member received with no step, older than their network's SLA on ``as_of``.
+
+    ``(exchange_id, giver_id, giver, occurred_on, summary, age)``, oldest first.
+    """
+    age = days_between(EXCHANGE.c.occurred_on, sa.literal(as_of, sa.Date))
+    query = (
+        sa.select(
+            EXCHANGE.c.id.label("exchange_id"),
+            EXCHANGE.c.giver_id,
+            MEMBER.c.name.label("giver"),
+            EXCHANGE.c.occurred_on,
+            EXCHANGE.c.summary,
+            age.label("age"),
+        )
+        .select_from(
+            EXCHANGE.join(MEMBER, MEMBER.c.id == EXCHANGE.c.giver_id).join(
+                NETWORK, NETWORK.c.id == EXCHANGE.c.network_id
+            )
+        )
+        .where(
+            *_referrals(network_id=network_id, start=None, end=as_of),
+            EXCHANGE.c.receiver_id == member_id,
+            age > NETWORK.c.sla_days,
+            ~sa.exists().where(FOLLOWUP.c.exchange_id == EXCHANGE.c.id),
+        )
+        .order_by(EXCHANGE.c.occurred_on, EXCHANGE.c.id)
+    )
+    return session.execute(query).all()
+
+
+def fellow_members(session: Session, *, member_id: int, network_id: int | None, on: date) -> Rows:
+    """``(member_id, name)`` of active members in an active network with the member on ``on``."""
+
+    def belongs(membership: sa.FromClause) -> list[ColumnElement[bool]]:
+        return [
+            sa.or_(membership.c.joined_on.is_(None), membership.c.joined_on <= on),
+            sa.or_(membership.c.left_on.is_(None), membership.c.left_on >= on),
+        ]
+
+    mine, theirs = MEMBERSHIP.alias("mine"), MEMBERSHIP.alias("theirs")
+    query = (
+        sa.select(MEMBER.c.id.label("member_id"), MEMBER.c.name)
+        .select_from(
+            mine.join(theirs, theirs.c.network_id == mine.c.network_id)
+            .join(NETWORK, NETWORK.c.id == mine.c.network_id)
+            .join(MEMBER, MEMBER.c.id == theirs.c.member_id)
+        )
+        .where(
+            mine.c.member_id == member_id,
+            theirs.c.member_id != member_id,
+            MEMBER.c.active.is_(True),
+            NETWORK.c.active.is_(True),
+            *belongs(mine),
+            *belongs(theirs),
+        )
+        .distinct()
+    )
+    if network_id is not None:
+        query = query.where(mine.c.network_id == network_id)
+    return session.execute(query).all()
+
+
+def one_to_one_partners(session: Session, *, member_id: int, start: date, end: date) -> set[int]:
+    """The members who had a one-to-one with the member in the period."""
+    other = sa.case(
+        (ONE_TO_ONE.c.member_a_id == member_id, ONE_TO_ONE.c.member_b_id),
+        else_=ONE_TO_ONE.c.member_a_id,
+    )
+    query = sa.select(other).where(
+        sa.or_(ONE_TO_ONE.c.member_a_id == member_id, ONE_TO_ONE.c.member_b_id == member_id),
+        ONE_TO_ONE.c.held_on >= start,
+        ONE_TO_ONE.c.held_on <= end,
+    )
+    return set(session.execute(query).scalars())
+
+
+def recent_steps_on_given(
+    session: Session, *, member_id: int, network_id: int | None, start: date, end: date
+) -> Rows:
+    """Steps dated in the period on referrals the member gave, newest first.
+
+    ``(exchange_id, receiver_id, receiver, summary, status, step_on, rated)``.
+    """
+    rated = sa.exists().where(FEEDBACK.c.exchange_id == EXCHANGE.c.id)
+    query = (
+        sa.select(
+            EXCHANGE.c.id.label("exchange_id"),
+            EXCHANGE.c.receiver_id,
+            MEMBER.c.name.label("receiver"),
+            EXCHANGE.c.summary,
+            FOLLOWUP.c.status,
+            FOLLOWUP.c.occurred_on.label("step_on"),
+            rated.label("rated"),
+        )
+        .select_from(
+            FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id).join(
+                MEMBER, MEMBER.c.id == EXCHANGE.c.receiver_id
+            )
+        )
+        .where(
+            *_referrals(network_id=network_id, start=None, end=None),
+            EXCHANGE.c.giver_id == member_id,
+            FOLLOWUP.c.occurred_on >= start,
+            FOLLOWUP.c.occurred_on <= end,
+        )
+        .order_by(FOLLOWUP.c.occurred_on.desc(), FOLLOWUP.c.id.desc())
+    )
+    return session.execute(query).all()
+
+
+def member_categories(session: Session, member_ids: Collection[int]) -> Rows:
+    """``(member_id, category)`` of the given members."""
+    if not member_ids:
+        return []
+    query = sa.select(MEMBER.c.id, MEMBER.c.category).where(MEMBER.c.id.in_(list(member_ids)))
+    return session.execute(query).all()
