@@ -28,7 +28,7 @@ from reciprocity.analytics.keys import (
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.members import resolve_member
+from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
 
@@ -337,12 +337,13 @@ def nudges(
         rows = compute_nudges(
             session=session, member_id=member_id, network_id=network_id, as_of=day
         )
+        whose = get_member(session=session, member_id=member_id).name
     _output(
         rows,
         keys=NUDGE_KEYS,
         columns=(("type", "what"), ("message", "")),
         as_json=as_json,
         as_csv=False,
-        title=f"Next steps, as of {day.isoformat()}",
+        title=f"Next steps for {whose}, as of {day.isoformat()}",
         empty="Nothing to do: no follow-ups due, nobody to give back to, no asks, no cold pairs.",
     )
