@@ -1,0 +1,1 @@
+"""Analytics tests: an independent oracle and property tests."""
