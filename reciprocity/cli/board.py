@@ -23,7 +23,8 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
         network: str | None = typer.Option(None, "--network"),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        with state(ctx).session() as session:
+        run = state(ctx)
+        with run.session() as session:
             poster = resolve_member(session=session, name=member)
             assert poster.id is not None
             request = add_request(
@@ -33,6 +34,7 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
                 topic=topic,
                 details=details,
                 network_id=resolve_network(session=session, name=network).id if network else None,
+                acting_id=run.acting_member_id(session),
             )
         print_created([request.id], as_json=as_json, sentence=f"Added {noun} #{request.id}.")
 
@@ -54,8 +56,14 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
 
     @board.command("withdraw")
     def withdraw(ctx: typer.Context, request_id: int = id_argument()) -> None:
-        with state(ctx).session() as session:
-            withdraw_request(session=session, table=table, request_id=request_id)
+        run = state(ctx)
+        with run.session() as session:
+            withdraw_request(
+                session=session,
+                table=table,
+                request_id=request_id,
+                acting_id=run.acting_member_id(session),
+            )
         typer.echo(f"Withdrew {noun} #{request_id}.")
 
     add.__doc__ = f"Post an {noun}."

@@ -174,8 +174,11 @@ def log_intro(
 @app.command("ack")
 def ack(ctx: typer.Context, exchange_id: int = id_argument("The referral's id.")) -> None:
     """Acknowledge a referral you received."""
-    with state(ctx).session() as session:
-        ledger_followups.acknowledge(session=session, exchange_id=exchange_id)
+    run = state(ctx)
+    with run.session() as session:
+        ledger_followups.acknowledge(
+            session=session, exchange_id=exchange_id, acting_id=run.acting_member_id(session)
+        )
     typer.echo(f"Acknowledged referral #{exchange_id}.")
 
 
@@ -193,7 +196,8 @@ def followup(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Move a referral you received one step forward."""
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         step = ledger_followups.record_followup(
             session=session,
             exchange_id=exchange_id,
@@ -202,6 +206,7 @@ def followup(
             value=value,
             business=business,
             note=note,
+            acting_id=run.acting_member_id(session),
         )
     print_created(
         [step.id],
@@ -219,9 +224,14 @@ def feedback(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Rate how the receiver treated a referral you gave (a new rating replaces the old)."""
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         given = ledger_followups.give_feedback(
-            session=session, exchange_id=exchange_id, rating=rating, comment=comment
+            session=session,
+            exchange_id=exchange_id,
+            rating=rating,
+            comment=comment,
+            acting_id=run.acting_member_id(session),
         )
     print_created(
         [given.id], as_json=as_json, sentence=f"Rated referral #{exchange_id}: {given.rating}/5."
@@ -237,9 +247,13 @@ def void(
     ),
 ) -> None:
     """Void a wrong entry; it stays for the audit trail and leaves every metric."""
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         voided = ledger_exchanges.void_exchange(
-            session=session, exchange_id=exchange_id, reason=reason
+            session=session,
+            exchange_id=exchange_id,
+            reason=reason,
+            acting_id=run.acting_member_id(session),
         )
         partner = ledger_exchanges.live_introduction_partner(session=session, exchange=voided)
     typer.echo(f"Voided exchange #{exchange_id}.")
@@ -261,7 +275,8 @@ def one_to_one(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record a one-to-one between members A and B."""
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         meeting = log_one_to_one(
             session=session,
             member_a_id=_member_id(session, first),
@@ -269,6 +284,7 @@ def one_to_one(
             network_id=_network_id(session, network),
             held_on=parse_date(when),
             note=note,
+            acting_id=run.acting_member_id(session),
         )
     print_created([meeting.id], as_json=as_json, sentence=f"Logged one-to-one #{meeting.id}.")
 

@@ -21,7 +21,9 @@ from reciprocity.store.models import Role
 network_app = typer.Typer(
     help="Add, edit, list and deactivate networks (the groups that meet).", no_args_is_help=True
 )
-member_app = typer.Typer(help="Add, edit, list and deactivate members.", no_args_is_help=True)
+member_app = typer.Typer(
+    help="Add, edit, list, deactivate and forget members.", no_args_is_help=True
+)
 meeting_app = typer.Typer(help="Add, edit and list meetings.", no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(member_app, name="member")
@@ -195,6 +197,42 @@ def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> 
         assert found.id is not None
         ledger_members.deactivate_member(session=session, member_id=found.id)
     typer.echo(f"Deactivated member #{found.id}: {found.name}.")
+
+
+@member_app.command("forget")
+def member_forget(
+    ctx: typer.Context,
+    member: str = typer.Argument(..., help="Member name (a unique prefix will do)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Erase a member's personal data for good; their anonymous history stays."""
+    run = state(ctx)
+    with run.session() as session:
+        found = ledger_members.resolve_member(session=session, name=member)
+        assert found.id is not None
+        acting_id = run.acting_member_id(session)
+        plan = ledger_members.plan_forget(session=session, member_id=found.id, acting_id=acting_id)
+    # No transaction stays open while the user reads the question; forgetting checks again.
+    if not yes and not typer.confirm(
+        f"Forget {plan.name} (#{plan.member_id})? Their name, company, category, email "
+        f"and phone, the contact details of {plan.exchanges} exchange(s), the notes of "
+        f"{plan.one_to_ones} one-to-one(s) and the details of {plan.posts} ask(s) and "
+        "offer(s) are erased for good; their exchanges stay, anonymous",
+        err=True,
+    ):
+        raise LedgerError(f"Nothing was forgotten; {plan.name} stays as they were.")
+    with run.session() as session:
+        forgotten = ledger_members.forget_member(
+            session=session, member_id=plan.member_id, acting_id=acting_id
+        )
+    if as_json:
+        print_json(as_dict(forgotten))
+    else:
+        typer.echo(
+            f"Forgot member #{forgotten.id}: they are now '{forgotten.name}', and their "
+            "exchanges still count in everyone's balance."
+        )
 
 
 @member_app.command("join")

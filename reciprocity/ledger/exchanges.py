@@ -3,10 +3,15 @@
 Every function validates everything before it writes, then writes in one transaction:
 a :class:`LedgerError` means the database is unchanged. Exchanges are never deleted; a
 wrong one is voided with a reason and drops out of every metric.
+
+Who may write is checked here, so every face shares it. ``created_by`` (logging) and
+``acting_id`` (voiding) name the acting member; ``None`` is the ledger's local owner, who
+may do anything. A member logs exchanges they give or receive and voids those they gave;
+an organiser may do both for anyone in the networks they organise.
 """
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -20,13 +25,13 @@ from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
     get_meeting,
     get_network,
+    may_act,
+    organisers_of,
     require_membership,
     shared_network,
 )
 from reciprocity.ledger.requests import open_request
 from reciprocity.ledger.rules import (
-    LONG_TEXT_MAX,
-    SHORT_TEXT_MAX,
     check_choice,
     check_not_future,
     check_not_self,
@@ -99,6 +104,23 @@ def _prepare(
     return _Parties(giver, receiver, network, meeting_id, when)
 
 
+def _check_writer(
+    session: Session, *, writer_id: int | None, kind: str, parties: Sequence[_Parties]
+) -> None:
+    """A member logs only what they give or receive; an organiser logs for their network."""
+    people = {member.id: member.name for p in parties for member in (p.giver, p.receiver)}
+    network = parties[0].network
+    assert network.id is not None
+    party_ids = {member_id for member_id in people if member_id is not None}
+    if may_act(session=session, acting_id=writer_id, party_ids=party_ids, network_ids={network.id}):
+        return
+    names = ", ".join(people.values())
+    raise LedgerError(
+        f"Only {names} or an organiser of {network.name} may log this {kind}: "
+        "members log what they give or receive."
+    )
+
+
 def _new_exchange(
     kind: ExchangeKind, parties: _Parties, created_by: int | None, **fields: Any
 ) -> Exchange:
@@ -160,6 +182,7 @@ def log_referral(
         meeting_id=meeting_id,
         today=today,
     )
+    _check_writer(session, writer_id=created_by, kind="referral", parties=[parties])
     exchange = _new_exchange(ExchangeKind.REFERRAL, parties, created_by, **fields)
     _save(session, exchange)
     return exchange
@@ -180,7 +203,7 @@ def log_help(
     today: date | None = None,
 ) -> Exchange:
     """Log help given; it may answer the receiver's ask or take up the giver's offer."""
-    clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
+    clean_summary = clean_text(summary, field="summary")
     answering = "it cannot be answered now"
     ask = (
         open_request(session=session, table=Ask, request_id=answers_ask_id, doing=answering)
@@ -219,6 +242,7 @@ def log_help(
         meeting_id=meeting_id,
         today=today,
     )
+    _check_writer(session, writer_id=created_by, kind="help", parties=[parties])
     exchange = _new_exchange(ExchangeKind.HELP, parties, created_by, summary=clean_summary)
     session.add(exchange)
     session.flush()
@@ -258,8 +282,8 @@ def log_introduction(
         )
     if contact_details is not None and with_contact is None:
         raise LedgerError("Contact details go with an outside contact, not with a member.")
-    clean_summary = clean_text(summary, field="summary", limit=LONG_TEXT_MAX)
-    clean_details = clean_text(contact_details, field="contact details", limit=SHORT_TEXT_MAX)
+    clean_summary = clean_text(summary, field="summary")
+    clean_details = clean_text(contact_details, field="contact details")
     prepare = partial(
         _prepare,
         session,
@@ -270,7 +294,8 @@ def log_introduction(
     )
     first = prepare(receiver_id=member_id, network_id=network_id)
     if with_contact is not None:
-        contact = require_text(with_contact, field="contact name", limit=SHORT_TEXT_MAX)
+        contact = require_text(with_contact, field="contact name")
+        _check_writer(session, writer_id=created_by, kind="introduction", parties=[first])
         exchange = _new_exchange(
             ExchangeKind.INTRODUCTION,
             first,
@@ -285,6 +310,7 @@ def log_introduction(
     if with_member_id == member_id:
         raise LedgerError(f"{first.receiver.name} cannot be introduced to themselves.")
     second = prepare(receiver_id=with_member_id, network_id=first.network.id)
+    _check_writer(session, writer_id=created_by, kind="introduction", parties=[first, second])
     group = new_external_id()
     pair = [
         _new_exchange(
@@ -320,15 +346,57 @@ def get_live_referral(*, session: Session, exchange_id: int) -> Exchange:
     return exchange
 
 
-def void_exchange(*, session: Session, exchange_id: int, reason: str) -> Exchange:
+def _require_party(
+    *, session: Session, exchange: Exchange, acting_id: int | None, party: str, doing: str
+) -> None:
+    party_id = exchange.giver_id if party == "giver" else exchange.receiver_id
+    if may_act(
+        session=session,
+        acting_id=acting_id,
+        party_ids={party_id},
+        network_ids={exchange.network_id},
+    ):
+        return
+    who = get_member(session=session, member_id=party_id).name
+    organiser = organisers_of(session=session, network_ids={exchange.network_id})
+    raise LedgerError(
+        f"Only its {party}, {who}, or {organiser} may {doing} {exchange.kind} #{exchange.id}."
+    )
+
+
+def require_giver(
+    *, session: Session, exchange: Exchange, acting_id: int | None, doing: str
+) -> None:
+    """Refuse an acting member who is neither the exchange's giver nor an organiser of its
+    network; ``doing`` is the verb of the sentence ('void', 'rate')."""
+    _require_party(
+        session=session, exchange=exchange, acting_id=acting_id, party="giver", doing=doing
+    )
+
+
+def require_receiver(
+    *, session: Session, exchange: Exchange, acting_id: int | None, doing: str
+) -> None:
+    """Refuse an acting member who is neither the exchange's receiver nor an organiser of
+    its network; ``doing`` is the verb of the sentence ('acknowledge', 'follow up')."""
+    _require_party(
+        session=session, exchange=exchange, acting_id=acting_id, party="receiver", doing=doing
+    )
+
+
+def void_exchange(
+    *, session: Session, exchange_id: int, reason: str, acting_id: int | None = None
+) -> Exchange:
     """Void a wrong entry: it stays for the audit trail and drops out of every metric.
 
-    An ask or offer this exchange answered opens again.
+    Only its giver or an organiser of its network may void it (``acting_id`` ``None``, the
+    local owner, may too). An ask or offer this exchange answered opens again.
     """
-    clean_reason = clean_text(reason, field="void reason", limit=SHORT_TEXT_MAX)
+    clean_reason = clean_text(reason, field="void reason")
     if clean_reason is None:
         raise LedgerError("Voiding needs a reason, for the audit trail.")
     exchange = get_exchange(session=session, exchange_id=exchange_id)
+    require_giver(session=session, exchange=exchange, acting_id=acting_id, doing="void")
     if exchange.voided_at is not None:
         raise LedgerError(
             f"Exchange #{exchange_id} was already voided on "

@@ -4,6 +4,10 @@ Steps form a state machine that only moves forward (``contacted → meeting → 
 won | lost | no_response``); steps may be skipped, nothing follows an ending, and dates
 never go backwards. The giver reads every step: that is how Reciprocity tells a giver
 what happened to their referral.
+
+Only the receiver acknowledges and follows up a referral, and only the giver rates it;
+an organiser of the referral's network may do all three. ``acting_id`` names the acting
+member; ``None`` is the ledger's local owner, who may do anything.
 """
 
 from datetime import date
@@ -12,9 +16,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.exchanges import get_exchange, get_live_referral, iter_exchanges
+from reciprocity.ledger.exchanges import (
+    get_exchange,
+    get_live_referral,
+    iter_exchanges,
+    require_giver,
+    require_receiver,
+)
 from reciprocity.ledger.rules import (
-    LONG_TEXT_MAX,
     STEP_RANK,
     check_amount,
     check_choice,
@@ -32,9 +41,10 @@ def last_step(*, session: Session, exchange_id: int) -> Followup | None:
     return max(steps, key=lambda s: (STEP_RANK[s.status], s.occurred_on, s.id or 0), default=None)
 
 
-def acknowledge(*, session: Session, exchange_id: int) -> Exchange:
+def acknowledge(*, session: Session, exchange_id: int, acting_id: int | None = None) -> Exchange:
     """The receiver confirms they got the referral (the first thing the giver sees)."""
     exchange = get_live_referral(session=session, exchange_id=exchange_id)
+    require_receiver(session=session, exchange=exchange, acting_id=acting_id, doing="acknowledge")
     if exchange.acknowledged_at is not None:
         raise LedgerError(
             f"Referral #{exchange_id} was already acknowledged on "
@@ -61,6 +71,7 @@ def record_followup(
     value: float | None = None,
     business: str | None = None,
     note: str | None = None,
+    acting_id: int | None = None,
     today: date | None = None,
 ) -> Followup:
     """Move a referral one or more steps forward."""
@@ -69,8 +80,9 @@ def record_followup(
         check_choice(business, field="business", choices=Business) if business else None
     )
     clean_value = check_amount(value, field="value")
-    clean_note = clean_text(note, field="note", limit=LONG_TEXT_MAX)
+    clean_note = clean_text(note, field="note")
     referral = get_live_referral(session=session, exchange_id=exchange_id)
+    require_receiver(session=session, exchange=referral, acting_id=acting_id, doing="follow up")
     previous = last_step(session=session, exchange_id=exchange_id)
     when = occurred_on or today or date.today()
     check_next_step(
@@ -111,13 +123,19 @@ def list_followups(*, session: Session, exchange_id: int) -> list[Followup]:
 
 
 def give_feedback(
-    *, session: Session, exchange_id: int, rating: int, comment: str | None = None
+    *,
+    session: Session,
+    exchange_id: int,
+    rating: int,
+    comment: str | None = None,
+    acting_id: int | None = None,
 ) -> Feedback:
     """The giver rates how the receiver treated the referral; a second rating replaces the first."""
     clean_rating = check_scale(rating, field="rating")
     assert clean_rating is not None
-    clean_comment = clean_text(comment, field="comment", limit=LONG_TEXT_MAX)
-    get_live_referral(session=session, exchange_id=exchange_id)
+    clean_comment = clean_text(comment, field="comment")
+    referral = get_live_referral(session=session, exchange_id=exchange_id)
+    require_giver(session=session, exchange=referral, acting_id=acting_id, doing="rate")
     feedback = session.exec(select(Feedback).where(Feedback.exchange_id == exchange_id)).first()
     if feedback is None:
         feedback = Feedback(exchange_id=exchange_id, rating=clean_rating, comment=clean_comment)

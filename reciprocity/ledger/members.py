@@ -1,27 +1,48 @@
-"""Members: add, edit, list, deactivate, and find one by the name a user typed.
+"""Members: add, edit, list, deactivate, forget, and find one by the name a user typed.
 
 Name resolution is the same on every face: an exact case-insensitive name wins, then a
 unique prefix; an ambiguous name lists the candidates and an unknown one says how to add
 the member.
+
+Forgetting erases a member's personal data and keeps their anonymous history, so every
+other member's balance stays as it was; nothing is deleted.
 """
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name
-from reciprocity.ledger.networks import join_network
+from reciprocity.ledger.networks import get_network, join_network, organised_network_ids
 from reciprocity.ledger.rules import (
-    NAME_MAX,
-    SHORT_TEXT_MAX,
     check_choice,
     check_email,
     clean_text,
     require_text,
 )
-from reciprocity.store.models import Member, Membership, Role
+from reciprocity.store.models import (
+    Ask,
+    Exchange,
+    ExchangeKind,
+    Member,
+    Membership,
+    Offer,
+    OneToOne,
+    Role,
+)
+from reciprocity.store.tables import table_of
+
+FORMER_MEMBER = "Former member #{id}"
+"""The name a forgotten member keeps, so lists and reports still read."""
+FORGOTTEN_CONTACT = "Forgotten contact"
+"""What an introduction to an outside contact names once the contact is forgotten: such an
+introduction must name someone, or a re-import of the ledger would refuse it."""
+_FORMER_NAME = re.compile(r"former member #\d+", re.IGNORECASE)
 
 
 def resolve_member(*, session: Session, name: str) -> Member:
@@ -55,8 +76,15 @@ def clean_member_fields(
         if field == "email":
             cleaned[field] = check_email(value)
         else:
-            cleaned[field] = clean_text(value, field=field, limit=SHORT_TEXT_MAX)
+            cleaned[field] = clean_text(value, field=field)
     return cleaned
+
+
+def _check_not_reserved(name: str) -> None:
+    if _FORMER_NAME.fullmatch(name):
+        raise LedgerError(
+            f"Names like '{name}' are kept for forgotten members; choose another name."
+        )
 
 
 def add_member(
@@ -72,7 +100,8 @@ def add_member(
     joined_on: date | None = None,
 ) -> Member:
     """Add a member, optionally to one or more networks with the given role."""
-    clean_name = require_text(name, field="member name", limit=NAME_MAX)
+    clean_name = require_text(name, field="member name")
+    _check_not_reserved(clean_name)
     check_choice(role, field="role", choices=Role)
     details = clean_member_fields(company=company, category=category, email=email, phone=phone)
     check_name_free(session=session, table=Member, name=clean_name)
@@ -115,7 +144,8 @@ def edit_member(
         clean_member_fields(company=company, category=category, email=email, phone=phone)
     )
     if name is not None:
-        changes["name"] = require_text(name, field="member name", limit=NAME_MAX)
+        changes["name"] = require_text(name, field="member name")
+        _check_not_reserved(str(changes["name"]))
         check_name_free(
             session=session, table=Member, name=str(changes["name"]), except_id=member_id
         )
@@ -149,3 +179,107 @@ def list_members(
     if not include_inactive:
         query = query.where(col(Member.active).is_(True))
     return list(session.exec(query).all())
+
+
+@dataclass(frozen=True)
+class ForgetPlan:
+    """What forgetting a member will erase; shown before a face asks for confirmation."""
+
+    member_id: int
+    name: str
+    exchanges: int
+    """Their exchanges (given or received) whose contact name or details are cleared."""
+    one_to_ones: int
+    """Their one-to-ones whose note is cleared."""
+    posts: int
+    """Their asks and offers whose details are cleared."""
+
+
+def _involving(table: sa.Table, member_id: int) -> sa.ColumnElement[bool]:
+    if table.name == "exchange":
+        return sa.or_(table.c.giver_id == member_id, table.c.receiver_id == member_id)
+    if table.name == "one_to_one":
+        return sa.or_(table.c.member_a_id == member_id, table.c.member_b_id == member_id)
+    return table.c.member_id == member_id
+
+
+def plan_forget(*, session: Session, member_id: int, acting_id: int | None = None) -> ForgetPlan:
+    """Check that the member may be forgotten, by whom, and count what will be erased.
+
+    The member themselves may ask, and so may an organiser of every network they were
+    ever in (``acting_id`` ``None``, the local owner, may too).
+    """
+    member = get_member(session=session, member_id=member_id)
+    if member.name == FORMER_MEMBER.format(id=member_id):
+        raise LedgerError(f"Member #{member_id} is already forgotten.")
+    check_name_free(session=session, table=Member, name=FORMER_MEMBER.format(id=member_id))
+    if acting_id is not None and acting_id != member_id:
+        theirs = set(
+            session.exec(select(Membership.network_id).where(Membership.member_id == member_id))
+        )
+        organised = organised_network_ids(session=session, member_id=acting_id)
+        if not theirs or not theirs <= organised:
+            networks = sorted(get_network(session=session, network_id=n).name for n in theirs)
+            where = f" ({', '.join(networks)})" if networks else ""
+            raise LedgerError(
+                f"Only {member.name} or an organiser of every network they were in{where} "
+                "may forget them."
+            )
+    exchanges, one_to_ones = table_of(Exchange), table_of(OneToOne)
+    with_contact = sa.or_(
+        exchanges.c.contact_name.is_not(None), exchanges.c.contact_details.is_not(None)
+    )
+
+    def count(table: sa.Table, *where: sa.ColumnElement[bool]) -> int:
+        query = sa.select(sa.func.count()).select_from(table)
+        return int(session.execute(query.where(_involving(table, member_id), *where)).scalar_one())
+
+    return ForgetPlan(
+        member_id=member_id,
+        name=member.name,
+        exchanges=count(exchanges, with_contact),
+        one_to_ones=count(one_to_ones, one_to_ones.c.note.is_not(None)),
+        posts=sum(
+            count(posts, posts.c.details.is_not(None)) for posts in (table_of(Ask), table_of(Offer))
+        ),
+    )
+
+
+def forget_member(*, session: Session, member_id: int, acting_id: int | None = None) -> Member:
+    """Erase a member's personal data; keep their anonymous history.
+
+    The name becomes "Former member #id"; company, category, email and phone are cleared
+    and the member is deactivated. The contact name and details of every exchange they
+    gave or received are cleared (an outside introduction keeps the placeholder
+    :data:`FORGOTTEN_CONTACT`), as are the notes of their one-to-ones and the details of
+    their asks and offers. Every exchange, step, rating and membership stays, so every
+    other member's counts, points and balances are unchanged.
+    """
+    plan_forget(session=session, member_id=member_id, acting_id=acting_id)
+    member = get_member(session=session, member_id=member_id)
+    member.name = FORMER_MEMBER.format(id=member_id)
+    member.company = member.category = member.email = member.phone = None
+    member.active = False
+    session.add(member)
+    exchanges, one_to_ones = table_of(Exchange), table_of(OneToOne)
+    outside = sa.and_(
+        exchanges.c.kind == ExchangeKind.INTRODUCTION, exchanges.c.contact_name.is_not(None)
+    )
+    session.execute(
+        sa.update(exchanges)
+        .where(_involving(exchanges, member_id))
+        .values(
+            contact_name=sa.case((outside, FORGOTTEN_CONTACT), else_=None),
+            contact_details=None,
+        )
+    )
+    session.execute(
+        sa.update(one_to_ones).where(_involving(one_to_ones, member_id)).values(note=None)
+    )
+    for posts in (table_of(Ask), table_of(Offer)):
+        session.execute(sa.update(posts).where(_involving(posts, member_id)).values(details=None))
+    session.commit()
+    # The bulk updates bypass the identity map: no loaded exchange may keep erased text.
+    session.expire_all()
+    session.refresh(member)
+    return member

@@ -1,10 +1,11 @@
 """Networks, memberships and meetings: the groups members give within.
 
 A network carries its own exchange weights and follow-up SLA. Membership decides who can
-log exchanges in a network; leaving keeps the row with a ``left_on`` date.
+log exchanges in a network; leaving keeps the row with a ``left_on`` date. An organiser
+may do anything in the networks they organise (:func:`may_act`).
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from sqlmodel import Session, col, or_, select
@@ -12,8 +13,6 @@ from sqlmodel import Session, col, or_, select
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name
 from reciprocity.ledger.rules import (
-    NAME_MAX,
-    SHORT_TEXT_MAX,
     check_choice,
     check_not_future,
     check_sla_days,
@@ -57,11 +56,11 @@ def add_network(
     weights: Mapping[str, int] | None = None,
 ) -> Network:
     """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1)."""
-    clean_name = require_text(name, field="network name", limit=NAME_MAX)
+    clean_name = require_text(name, field="network name")
     check_name_free(session=session, table=Network, name=clean_name)
     network = Network(
         name=clean_name,
-        kind=require_text(kind, field="network kind", limit=SHORT_TEXT_MAX),
+        kind=require_text(kind, field="network kind"),
         sla_days=check_sla_days(sla_days),
         weights={**DEFAULT_WEIGHTS, **check_weights(weights or {})},
     )
@@ -85,12 +84,12 @@ def edit_network(
     network = get_network(session=session, network_id=network_id)
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = require_text(name, field="network name", limit=NAME_MAX)
+        changes["name"] = require_text(name, field="network name")
         check_name_free(
             session=session, table=Network, name=str(changes["name"]), except_id=network_id
         )
     if kind is not None:
-        changes["kind"] = require_text(kind, field="network kind", limit=SHORT_TEXT_MAX)
+        changes["kind"] = require_text(kind, field="network kind")
     if sla_days is not None:
         changes["sla_days"] = check_sla_days(sla_days)
     if weights:
@@ -287,7 +286,7 @@ def add_meeting(
     meeting = Meeting(
         network_id=network.id,
         held_on=held_on,
-        title=clean_text(title, field="meeting title", limit=SHORT_TEXT_MAX),
+        title=clean_text(title, field="meeting title"),
     )
     session.add(meeting)
     session.commit()
@@ -312,7 +311,7 @@ def edit_meeting(
 ) -> Meeting:
     """Change a meeting's date or title (``""`` clears the title)."""
     meeting = get_meeting(session=session, meeting_id=meeting_id)
-    clean_title = clean_text(title, field="meeting title", limit=SHORT_TEXT_MAX)
+    clean_title = clean_text(title, field="meeting title")
     if held_on is not None:
         meeting.held_on = held_on
     if title is not None:
@@ -329,3 +328,45 @@ def list_meetings(*, session: Session, network_id: int | None = None) -> list[Me
     if network_id is not None:
         query = query.where(Meeting.network_id == network_id)
     return list(session.exec(query).all())
+
+
+def organised_network_ids(*, session: Session, member_id: int) -> set[int]:
+    """The networks a member organises now: the organiser role, not left, and still active."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LedgerError(f"There is no member #{member_id}.")
+    if not member.active:
+        return set()
+    query = select(Membership.network_id).where(
+        Membership.member_id == member_id,
+        Membership.role == Role.ORGANISER,
+        col(Membership.left_on).is_(None),
+    )
+    return set(session.exec(query).all())
+
+
+def may_act(
+    *,
+    session: Session,
+    acting_id: int | None,
+    party_ids: Collection[int],
+    network_ids: Collection[int],
+) -> bool:
+    """Whether the acting member may act on a record of ``party_ids`` in ``network_ids``.
+
+    ``None`` is the local owner of the ledger, who may do anything. A member may act on
+    what they take part in; an organiser may do anything in the networks they organise.
+    """
+    if acting_id is None or acting_id in party_ids:
+        return True
+    return bool(organised_network_ids(session=session, member_id=acting_id) & set(network_ids))
+
+
+def organisers_of(*, session: Session, network_ids: Collection[int]) -> str:
+    """'an organiser of Club Delft' (or of several networks), to name who else may act."""
+    names = sorted(get_network(session=session, network_id=n).name for n in set(network_ids))
+    if not names:
+        return "an organiser of their network"
+    if len(names) == 1:
+        return f"an organiser of {names[0]}"
+    return f"an organiser of {', '.join(names[:-1])} or {names[-1]}"

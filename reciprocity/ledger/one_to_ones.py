@@ -1,6 +1,8 @@
 """One-to-ones: two members met to learn each other's business.
 
-They carry no points, but they count for breadth and keep a pair from going cold.
+They carry no points, but they count for breadth and keep a pair from going cold. A
+member records only one-to-ones they took part in; an organiser records them for their
+network. ``acting_id`` ``None`` is the local owner.
 """
 
 from datetime import date
@@ -11,10 +13,12 @@ from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
     get_network,
+    may_act,
     member_network_ids,
+    organisers_of,
     require_membership,
 )
-from reciprocity.ledger.rules import LONG_TEXT_MAX, check_not_future, clean_text
+from reciprocity.ledger.rules import check_not_future, clean_text
 from reciprocity.store.models import OneToOne
 
 
@@ -26,6 +30,7 @@ def log_one_to_one(
     network_id: int | None = None,
     held_on: date | None = None,
     note: str | None = None,
+    acting_id: int | None = None,
     today: date | None = None,
 ) -> OneToOne:
     """Record a one-to-one; without a network, the one network the two share (if exactly one)."""
@@ -36,7 +41,7 @@ def log_one_to_one(
     for member in (first, second):
         if not member.active:
             raise LedgerError(f"{member.name} is deactivated and takes part in no new meetings.")
-    clean_note = clean_text(note, field="note", limit=LONG_TEXT_MAX)
+    clean_note = clean_text(note, field="note")
     when = check_not_future(held_on or today or date.today(), what="date", today=today)
     if network_id is not None:
         network = get_network(session=session, network_id=network_id)
@@ -47,6 +52,22 @@ def log_one_to_one(
             session=session, member_id=member_a_id, on=when
         ) & member_network_ids(session=session, member_id=member_b_id, on=when)
         network_id = next(iter(shared)) if len(shared) == 1 else None
+    networks = (
+        {network_id}
+        if network_id is not None
+        else member_network_ids(session=session, member_id=member_a_id, on=when)
+        | member_network_ids(session=session, member_id=member_b_id, on=when)
+    )
+    if not may_act(
+        session=session,
+        acting_id=acting_id,
+        party_ids={member_a_id, member_b_id},
+        network_ids=networks,
+    ):
+        organiser = organisers_of(session=session, network_ids=networks)
+        raise LedgerError(
+            f"Only {first.name}, {second.name} or {organiser} may record their one-to-one."
+        )
     meeting = OneToOne(
         member_a_id=member_a_id,
         member_b_id=member_b_id,

@@ -3,6 +3,9 @@
 An ask is answered by a help exchange to the asker (:func:`log_help` with
 ``answers_ask_id``); an offer is taken up by a help exchange from the offerer. Either can
 be withdrawn while open. Voiding the answering exchange opens the request again.
+
+A member posts and withdraws only their own asks and offers; an organiser may do it for
+a member of a network they organise. ``acting_id`` ``None`` is the local owner.
 """
 
 from typing import Any, TypeVar
@@ -12,8 +15,14 @@ from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
-from reciprocity.ledger.networks import get_network, require_membership
-from reciprocity.ledger.rules import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text, require_text
+from reciprocity.ledger.networks import (
+    get_network,
+    may_act,
+    member_network_ids,
+    organisers_of,
+    require_membership,
+)
+from reciprocity.ledger.rules import clean_text, require_text
 from reciprocity.store.models import Ask, Member, Network, Offer, RequestStatus
 from reciprocity.store.tables import table_of
 
@@ -25,6 +34,28 @@ def _label(table: RequestTable) -> str:
     return "Ask" if table is Ask else "Offer"
 
 
+def _require_poster(
+    *,
+    session: Session,
+    acting_id: int | None,
+    member: Member,
+    network_id: int | None,
+    doing: str,
+) -> None:
+    """The poster, or an organiser of the post's network (of any of the poster's networks
+    when the post names none)."""
+    assert member.id is not None
+    networks = (
+        {network_id}
+        if network_id is not None
+        else member_network_ids(session=session, member_id=member.id)
+    )
+    if may_act(session=session, acting_id=acting_id, party_ids={member.id}, network_ids=networks):
+        return
+    organiser = organisers_of(session=session, network_ids=networks)
+    raise LedgerError(f"Only {member.name} or {organiser} may {doing}.")
+
+
 def add_request(
     *,
     session: Session,
@@ -33,10 +64,11 @@ def add_request(
     topic: str,
     details: str | None = None,
     network_id: int | None = None,
+    acting_id: int | None = None,
 ) -> Post:
     """Put an ask or an offer on the board."""
-    clean_topic = require_text(topic, field="topic", limit=SHORT_TEXT_MAX)
-    clean_details = clean_text(details, field="details", limit=LONG_TEXT_MAX)
+    clean_topic = require_text(topic, field="topic")
+    clean_details = clean_text(details, field="details")
     member = get_member(session=session, member_id=member_id)
     if not member.active:
         raise LedgerError(f"{member.name} is deactivated and cannot post to the board.")
@@ -46,6 +78,14 @@ def add_request(
             member=member,
             network=get_network(session=session, network_id=network_id),
         )
+    noun = _label(table).lower()
+    _require_poster(
+        session=session,
+        acting_id=acting_id,
+        member=member,
+        network_id=network_id,
+        doing=f"post an {noun} for them",
+    )
     request = table(
         member_id=member_id, network_id=network_id, topic=clean_topic, details=clean_details
     )
@@ -92,13 +132,22 @@ def open_request(*, session: Session, table: type[Post], request_id: int, doing:
     return request
 
 
-def withdraw_request(*, session: Session, table: type[Post], request_id: int) -> Post:
+def withdraw_request(
+    *, session: Session, table: type[Post], request_id: int, acting_id: int | None = None
+) -> Post:
     """Take an open ask or offer off the board."""
     request = open_request(
         session=session,
         table=table,
         request_id=request_id,
         doing="only an open one can be withdrawn",
+    )
+    _require_poster(
+        session=session,
+        acting_id=acting_id,
+        member=get_member(session=session, member_id=request.member_id),
+        network_id=request.network_id,
+        doing=f"withdraw {_label(table).lower()} #{request_id}",
     )
     request.status = RequestStatus.WITHDRAWN
     session.add(request)

@@ -25,6 +25,44 @@ from reciprocity.store.models import (
 NAME_MAX = 120
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
+SUMMARY_MAX = 500
+
+TEXT_LIMITS: dict[str, int] = {
+    # Names: a person's or a group's full name, shown in every table.
+    "member name": NAME_MAX,
+    "network name": NAME_MAX,
+    "giver": NAME_MAX,
+    "receiver": NAME_MAX,
+    "network": NAME_MAX,
+    "contact name": NAME_MAX,
+    # A member's details.
+    "company": NAME_MAX,
+    "category": 80,
+    "email": 254,
+    "phone": 40,
+    # Short labels.
+    "network kind": 80,
+    "meeting title": SHORT_TEXT_MAX,
+    "topic": SHORT_TEXT_MAX,
+    "contact details": SHORT_TEXT_MAX,
+    "void reason": SHORT_TEXT_MAX,
+    "external_id": SHORT_TEXT_MAX,
+    "introduction group": SHORT_TEXT_MAX,
+    # Free text: what a give was about, and the notes around it.
+    "summary": SUMMARY_MAX,
+    "details": LONG_TEXT_MAX,
+    "note": LONG_TEXT_MAX,
+    "comment": LONG_TEXT_MAX,
+}
+"""The longest text each field takes, in characters (after trimming, in NFC).
+
+This table is the one place a limit is set: :func:`clean_text` looks a listed field up
+here whoever calls it, so a typed command, the TUI and a file import refuse the same
+text with the same sentence. Names fit a table cell, a summary is a paragraph, notes
+are a page."""
+
+MULTILINE_FIELDS = frozenset({"summary", "details", "note", "comment"})
+"""Fields that keep line breaks and tabs; every other text is a single line."""
 MAX_AMOUNT = 1_000_000_000
 """A billion: beyond any referral's value, and well inside the two-decimal money column."""
 MAX_ID = 2**31 - 1
@@ -53,12 +91,14 @@ def with_article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
-def clean_text(value: str | None, *, field: str, limit: int = LONG_TEXT_MAX) -> str | None:
-    """Strip a free-text value; empty becomes ``None``; over ``limit`` characters is an error.
+def clean_text(value: str | None, *, field: str, limit: int | None = None) -> str | None:
+    """Strip a free-text value; empty becomes ``None``; too long is an error.
 
-    Text is stored in Unicode NFC, so one name typed two ways is one name. Control
-    characters are refused (they would reach terminals as escape codes); only long,
-    multi-line fields such as a summary keep line breaks and tabs.
+    A field listed in :data:`TEXT_LIMITS` always gets that limit (``limit`` is only for
+    fields the table does not list). Text is stored in Unicode NFC, so one name typed two
+    ways is one name. Control characters are refused (they would reach terminals as
+    escape codes); only the free-text fields of :data:`MULTILINE_FIELDS` keep line breaks
+    and tabs.
     """
     if value is None:
         return None
@@ -67,17 +107,27 @@ def clean_text(value: str | None, *, field: str, limit: int = LONG_TEXT_MAX) -> 
         return None
     if not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
-    control = (_CONTROL_BUT_LINES if limit > SHORT_TEXT_MAX else _CONTROL_ANYWHERE).search(value)
+    if field in TEXT_LIMITS:
+        limit, multiline = TEXT_LIMITS[field], field in MULTILINE_FIELDS
+    else:
+        limit = LONG_TEXT_MAX if limit is None else limit
+        multiline = limit > SHORT_TEXT_MAX
+    plural = field.endswith("details")
+    control = (_CONTROL_BUT_LINES if multiline else _CONTROL_ANYWHERE).search(value)
     if control is not None:
+        contains = "contain" if plural else "contains"
         raise LedgerError(
-            f"The {field} contains the control character {control.group()!r}; use plain text."
+            f"The {field} {contains} the control character {control.group()!r}; use plain text."
         )
     if len(value) > limit:
-        raise LedgerError(f"The {field} is {len(value)} characters long; the limit is {limit}.")
+        raise LedgerError(
+            f"The {field} {'are' if plural else 'is'} {len(value)} characters long; "
+            f"the limit is {limit}."
+        )
     return value
 
 
-def require_text(value: str | None, *, field: str, limit: int = NAME_MAX) -> str:
+def require_text(value: str | None, *, field: str, limit: int | None = None) -> str:
     """Like :func:`clean_text`, but the value must be present."""
     cleaned = clean_text(value, field=field, limit=limit)
     if cleaned is None:
@@ -207,7 +257,7 @@ def check_next_step(
 
 def check_email(email: str | None) -> str | None:
     """An email address, loosely: something with an ``@`` and no spaces."""
-    cleaned = clean_text(email, field="email", limit=SHORT_TEXT_MAX)
+    cleaned = clean_text(email, field="email")
     if cleaned is not None and ("@" not in cleaned or " " in cleaned):
         raise LedgerError(f"The email '{cleaned}' is not an email address.")
     return cleaned
@@ -265,9 +315,8 @@ def clean_exchange_fields(kind: str, fields: dict[str, Any]) -> None:
     """
     for name in (*KIND_ONLY_FIELDS, "summary", "voided_at", "void_reason"):
         fields.setdefault(name, None)
-    fields["summary"] = clean_text(fields["summary"], field="summary", limit=LONG_TEXT_MAX)
-    for name in ("contact_name", "contact_details", "introduction_group", "void_reason"):
-        fields[name] = clean_text(fields[name], field=name.replace("_", " "), limit=SHORT_TEXT_MAX)
+    for name in ("summary", "contact_name", "contact_details", "introduction_group", "void_reason"):
+        fields[name] = clean_text(fields[name], field=name.replace("_", " "))
     fields["hotness"] = check_scale(fields["hotness"], field="hotness")
     fields["estimated_value"] = check_amount(fields["estimated_value"], field="estimated value")
     for name, (kinds, carriers) in KIND_ONLY_FIELDS.items():

@@ -114,7 +114,7 @@ def test_members_in_two_shared_networks_must_name_one(
         ({"estimated_value": float("nan")}, "The estimated value must be zero or more"),
         ({"referral_type": "sideways"}, "The referral type 'sideways' is not one of: inside"),
         ({"occurred_on": TODAY + timedelta(days=1)}, "The date 2026-11-27 is in the future"),
-        ({"summary": "x" * 2001}, "The summary is 2001 characters long; the limit is 2000."),
+        ({"summary": "x" * 2001}, "The summary is 2001 characters long; the limit is 500."),
         ({"receiver_id": 999}, "There is no member #999."),
         ({"network_id": 999}, "There is no network #999."),
         ({"meeting_id": 999}, "There is no meeting #999."),

@@ -206,7 +206,7 @@ def test_rules_the_log_functions_keep_hold_for_imported_rows(
         'add them with: reciprocity member join "Olga Outsider" "BNI Zuid".',
         "line 3: A help has no hotness; only referrals carry one.",
         "line 4: The referral type 'sideways' is not one of: inside, outside.",
-        "line 5: The summary is 2001 characters long; the limit is 2000.",
+        "line 5: The summary is 2001 characters long; the limit is 500.",
         "line 6: A void_reason needs the voided_at timestamp it explains.",
         "line 7: The row does not have the header's 15 fields; check its commas and quotes.",
     ]
