@@ -18,18 +18,14 @@ from reciprocity.store import aggregates
 COUNT_COLUMNS = tuple(f"{side}_{kind}" for side in ("given", "received") for kind in frames.KINDS)
 
 
-def balance_frame(session: Session, scope: Scope) -> pd.DataFrame:
-    """Every listed member's balance columns (see :data:`BALANCE_KEYS`), sorted."""
-    filters: dict[str, Any] = {
-        "network_id": scope.network_id,
-        "member_id": scope.member_id,
-        "start": scope.start,
-        "end": scope.end,
-    }
-    flows = frames.frame(
-        aggregates.member_flows(session, **filters),
-        ("member_id", "network_id", "kind", "side", "n"),
-    )
+def balance_frame(session: Session, scope: Scope, *, values: bool = True) -> pd.DataFrame:
+    """Every listed member's balance columns (see :data:`BALANCE_KEYS`), sorted.
+
+    ``values=False`` skips the business value (its columns are then zero), for callers
+    that only need points.
+    """
+    filters = frames.filters(scope)
+    flows = frames.frame(aggregates.member_flows(session, **filters), frames.FLOW_COLUMNS)
     flows = frames.with_points(flows, frames.weights(session))
     table = frames.listed(session, scope, flows["member_id"].unique().tolist())
 
@@ -40,24 +36,31 @@ def balance_frame(session: Session, scope: Scope) -> pd.DataFrame:
     points = flows.pivot_table(
         index="member_id", columns="side", values="points", aggfunc="sum", fill_value=0
     )
-    values = frames.frame(
-        aggregates.won_values(session, **filters), ("member_id", "side", "value")
+    won = frames.frame(
+        aggregates.won_values(session, **filters) if values else [], ("member_id", "side", "value")
     ).pivot_table(index="member_id", columns="side", values="value", aggfunc="sum", fill_value=0)
 
     for column in COUNT_COLUMNS:
         table[column] = _column(counts, column, table.index).astype(int)
     for side in ("given", "received"):
         table[f"{side}_points"] = _column(points, side, table.index).astype(int)
-        table[f"value_{side}"] = frames.money(_column(values, side, table.index))
+        table[f"value_{side}"] = frames.money(_column(won, side, table.index))
     table["balance"] = table["given_points"] - table["received_points"]
     table["ratio"] = frames.rate(table["given_points"], table["received_points"])
     table["balance_index"] = frames.rate(
         table["balance"], table["given_points"] + table["received_points"]
     )
     table = table.reset_index()
-    return table.sort_values(
-        ["balance", "given_points", "member"], ascending=[False, False, True], kind="stable"
-    ).reset_index(drop=True)
+    table["name_key"] = frames.name_order(table["member"])
+    return (
+        table.sort_values(
+            ["balance", "given_points", "name_key", "member_id"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        .drop(columns="name_key")
+        .reset_index(drop=True)
+    )
 
 
 def _column(pivot: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:

@@ -6,6 +6,7 @@ for a metric whose denominator is zero.
 """
 
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,9 +16,38 @@ from sqlmodel import Session
 from reciprocity.analytics.keys import MONEY_DIGITS, RATE_DIGITS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
-from reciprocity.store.models import DEFAULT_SLA_DAYS, DEFAULT_WEIGHTS, ExchangeKind
+from reciprocity.store.models import DEFAULT_WEIGHTS, ExchangeKind
 
 KINDS: tuple[str, ...] = (ExchangeKind.REFERRAL, ExchangeKind.HELP, ExchangeKind.INTRODUCTION)
+FLOW_COLUMNS = ("member_id", "network_id", "kind", "side", "n")
+"""The columns of :func:`reciprocity.store.aggregates.member_flows`."""
+PAIR_FLOW_COLUMNS = ("giver_id", "receiver_id", "network_id", "kind", "n")
+"""The columns of :func:`reciprocity.store.aggregates.pair_flows`."""
+
+
+def name_key(name: str) -> str:
+    """How names sort everywhere: by their letters, ignoring case and accents.
+
+    "alice", "Bob", "Édith" and "de Vries" sort as a person expects, and the same on
+    every database (SQL collations differ, so no metric sorts names in SQL).
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def name_order(names: pd.Series) -> pd.Series:
+    """:func:`name_key` for a column, as a ``sort_values`` key."""
+    return names.map(name_key)
+
+
+def filters(scope: Scope) -> dict[str, Any]:
+    """The scope as the keyword arguments of the aggregate queries."""
+    return {
+        "network_id": scope.network_id,
+        "member_id": scope.member_id,
+        "start": scope.start,
+        "end": scope.end,
+    }
 
 
 def frame(rows: Iterable[Any], columns: Sequence[str]) -> pd.DataFrame:
@@ -33,14 +63,6 @@ def weights(session: Session) -> pd.DataFrame:
         for kind in KINDS
     ]
     return frame(rows, ("network_id", "kind", "weight"))
-
-
-def sla_days(session: Session) -> dict[int, int]:
-    """Each network's follow-up deadline in days."""
-    return {
-        network_id: DEFAULT_SLA_DAYS if sla is None else int(sla)
-        for network_id, _own, sla in aggregates.network_settings(session)
-    }
 
 
 def with_points(flows: pd.DataFrame, weight_table: pd.DataFrame) -> pd.DataFrame:

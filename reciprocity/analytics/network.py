@@ -13,7 +13,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from reciprocity.analytics.balances import balance_frame
-from reciprocity.analytics.frames import plain
+from reciprocity.analytics.frames import name_key, plain
 from reciprocity.analytics.keys import RATE_DIGITS, STATS_KEYS
 from reciprocity.analytics.scope import Scope, trailing_days
 from reciprocity.store import aggregates
@@ -42,7 +42,7 @@ def compute_stats(*, session: Session, scope: Scope, as_of: date | None = None) 
     day, else today).
     """
     scope = replace(scope, member_id=None)
-    table = balance_frame(session, scope)
+    table = balance_frame(session, scope, values=False)
     given_counts = table[["given_referral", "given_help", "given_introduction"]].sum(axis=1)
     received_counts = table[["received_referral", "received_help", "received_introduction"]].sum(
         axis=1
@@ -50,7 +50,9 @@ def compute_stats(*, session: Session, scope: Scope, as_of: date | None = None) 
     edges, mutual = aggregates.edge_counts(
         session, network_id=scope.network_id, start=scope.start, end=scope.end
     )
-    as_of = as_of or scope.end or date.today()
+    if as_of is None:
+        # The period's last day; without one, today (or the first day of a future period).
+        as_of = scope.end or max(date.today(), scope.start or date.min)
     window_start, window_end = trailing_days(as_of, FREE_RIDER_DAYS)
     members = len(table)
     stats = {
@@ -63,8 +65,11 @@ def compute_stats(*, session: Session, scope: Scope, as_of: date | None = None) 
         ),
         "reciprocity": round(mutual / edges, RATE_DIGITS) if edges else None,
         "gini": _rounded(gini(table["given_points"])),
-        "free_riders": aggregates.takers_without_giving(
-            session, network_id=scope.network_id, start=window_start, end=window_end
+        "free_riders": sorted(
+            aggregates.takers_without_giving(
+                session, network_id=scope.network_id, start=window_start, end=window_end
+            ),
+            key=name_key,
         ),
     }
     return {key: plain(stats[key]) if key != "free_riders" else stats[key] for key in STATS_KEYS}

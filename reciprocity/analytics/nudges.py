@@ -75,7 +75,7 @@ def _points_between(
         aggregates.pair_flows(
             session, network_id=network_id, member_id=member_id, start=start, end=end
         ),
-        ("giver_id", "receiver_id", "network_id", "kind", "n"),
+        frames.PAIR_FLOW_COLUMNS,
     )
     flows = frames.with_points(flows, frames.weights(session))
     received = flows[flows["receiver_id"] == member_id].groupby("giver_id")["points"].sum()
@@ -91,7 +91,7 @@ def reciprocate(
     received, given = _points_between(session, member_id, network_id, start, end)
     owed = {other: points for other, points in received.items() if other not in given}
     names = dict(tuple(row) for row in aggregates.member_names(session, owed))
-    ordered = sorted(owed, key=lambda other: (-owed[other], names[other]))
+    ordered = sorted(owed, key=lambda other: (-owed[other], frames.name_key(names[other]), other))
     return [
         _nudge(
             "reciprocate",
@@ -142,7 +142,7 @@ def asks_to_answer(
         if mentions(text, me.category):
             why = f"it asks for your line of work ({me.category})"
         elif any(mentions(offer, asker_category) for offer in offers):
-            why = f"your open offer speaks to {asker_category}s like them"
+            why = f"your open offer speaks to their trade ({asker_category})"
         else:
             continue
         nudges.append(
@@ -174,7 +174,10 @@ def cold_pairs(
     met = aggregates.one_to_one_partners(session, member_id=member_id, start=start, end=end)
     cold = set(fellows) - received.keys() - given.keys() - met
     generosity = _given_points(session, cold, start, end)
-    chosen = sorted(cold, key=lambda other: (-generosity.get(other, 0), fellows[other]))
+    chosen = sorted(
+        cold,
+        key=lambda other: (-generosity.get(other, 0), frames.name_key(fellows[other]), other),
+    )
     return [
         _nudge(
             "cold_pair",
@@ -197,7 +200,7 @@ def _given_points(
         aggregates.member_flows(
             session, network_id=None, member_id=None, start=start, end=end, member_ids=members
         ),
-        ("member_id", "network_id", "kind", "side", "n"),
+        frames.FLOW_COLUMNS,
     )
     flows = frames.with_points(flows[flows["side"] == "given"], frames.weights(session))
     return frames.by_id(flows.groupby("member_id")["points"].sum())

@@ -26,7 +26,7 @@ def pair_frame(session: Session, scope: Scope) -> pd.DataFrame:
             start=scope.start,
             end=scope.end,
         ),
-        ("giver_id", "receiver_id", "network_id", "kind", "n"),
+        frames.PAIR_FLOW_COLUMNS,
     )
     flows = frames.with_points(flows, frames.weights(session))
     edges = flows.groupby(["giver_id", "receiver_id"], as_index=False).agg(points=("points", "sum"))
@@ -47,8 +47,16 @@ def pair_frame(session: Session, scope: Scope) -> pd.DataFrame:
     names = dict(tuple(row) for row in aggregates.member_names(session, ids))
     table["member"] = table["member_id"].map(names)
     table["other"] = table["other_id"].map(names)
-    order = ["member", "balance", "other"] if scope.member_id is None else ["balance", "other"]
-    ordered: pd.DataFrame = table.sort_values(order, kind="stable").reset_index(drop=True)
+    table["member_key"] = frames.name_order(table["member"])
+    table["other_key"] = frames.name_order(table["other"])
+    order = ["balance", "other_key", "other_id"]
+    if scope.member_id is None:
+        order = ["member_key", "member_id", *order]
+    ordered: pd.DataFrame = (
+        table.sort_values(order, kind="stable")
+        .drop(columns=["member_key", "other_key"])
+        .reset_index(drop=True)
+    )
     return ordered
 
 

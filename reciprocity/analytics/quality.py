@@ -3,7 +3,7 @@ the referrals they give.
 
 See DESIGN.md "Follow-up quality" and "Referral yield", and docs/analytics.md. SQL counts
 per receiver and giver; the median days to first contact reads one row per contacted
-referral, the only per-exchange read in the analytics.
+referral, the only per-exchange read of a whole scope.
 """
 
 from typing import Any
@@ -21,12 +21,7 @@ RECEIVED_COLUMNS = ("received", "contacted", "within_sla", "won", "lost", "no_re
 
 def quality_frame(session: Session, scope: Scope) -> pd.DataFrame:
     """Every listed member's quality columns (see :data:`QUALITY_KEYS`), sorted by name."""
-    filters: dict[str, Any] = {
-        "network_id": scope.network_id,
-        "member_id": scope.member_id,
-        "start": scope.start,
-        "end": scope.end,
-    }
+    filters = frames.filters(scope)
     received = frames.frame(
         aggregates.referrals_received(session, **filters), ("member_id", *RECEIVED_COLUMNS)
     ).set_index("member_id")
@@ -38,11 +33,7 @@ def quality_frame(session: Session, scope: Scope) -> pd.DataFrame:
     ).set_index("member_id")
     days = frames.frame(aggregates.contact_days(session, **filters), ("member_id", "days"))
     # Anyone with any counted exchange is listed, not only those with referrals.
-    active = frames.frame(
-        aggregates.member_flows(session, **filters),
-        ("member_id", "network_id", "kind", "side", "n"),
-    )["member_id"].unique()
-    table = frames.listed(session, scope, active.tolist())
+    table = frames.listed(session, scope, aggregates.active_member_ids(session, **filters))
 
     for column in RECEIVED_COLUMNS:
         table[column] = received[column].reindex(table.index, fill_value=0).astype(int)
@@ -61,7 +52,13 @@ def quality_frame(session: Session, scope: Scope) -> pd.DataFrame:
     table["avg_rating"] = frames.rate(rating_sum, rating_count)
     table["referral_yield"] = frames.rate(table["given_won"], table["given"])
     table = table.reset_index()
-    return table.sort_values(["member", "member_id"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["member", "member_id"], key=_by_name, kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _by_name(column: pd.Series) -> pd.Series:
+    return frames.name_order(column) if column.name == "member" else column
 
 
 def compute_quality(*, session: Session, scope: Scope) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 The period is inclusive and taken on ``exchange.occurred_on``; no period means all time.
 Faces build a :class:`Scope` with :func:`make_scope` from what the user typed, so a bad
-month or date is refused with the ledger's one sentence before any query runs.
+month or date is refused with the ledger's one sentence before any metric is computed.
 """
 
 import calendar
@@ -34,9 +34,11 @@ class Scope:
             and self.end == month_end(self.start)
         ):
             return f"{self.start:%Y-%m}"
-        start = self.start.isoformat() if self.start else "the start"
-        end = self.end.isoformat() if self.end else "today"
-        return f"{start} to {end}"
+        if self.end is None:
+            return f"from {self.start}"
+        if self.start is None:
+            return f"until {self.end}"
+        return f"{self.start} to {self.end}"
 
 
 def month_end(day: date) -> date:

@@ -49,8 +49,11 @@ PERCENT_KEYS = frozenset(
 ONE_DECIMAL_KEYS = frozenset({"median_days_to_contact", "avg_rating"})
 RATE_KEYS = frozenset({"ratio", "balance_index", "reciprocity", "gini"})
 MONEY_KEYS = frozenset({"value_given", "value_received"})
-TABLE_LIMIT = 50
-"""Rows a pairs table shows; ``--json`` and ``--csv`` list everything."""
+TABLE_LIMIT = 100
+"""Rows a table shows unless ``--limit`` says otherwise; ``--json`` and ``--csv`` list all."""
+LIMIT_OPTION = typer.Option(
+    TABLE_LIMIT, "--limit", min=1, help="Rows the table shows (--json and --csv list all)."
+)
 
 
 def _scope(
@@ -61,25 +64,24 @@ def _scope(
     month: str | None,
     date_from: str | None,
     date_to: str | None,
-) -> Scope:
-    return make_scope(
-        network_id=resolve_network(session=session, name=network).id if network else None,
+) -> tuple[Scope, str]:
+    """The scope the filters name, and the network's name (or "all networks") for titles."""
+    found = resolve_network(session=session, name=network) if network else None
+    scope = make_scope(
+        network_id=found.id if found else None,
         member_id=resolve_member(session=session, name=member).id if member else None,
         month=month,
         date_from=date_from,
         date_to=date_to,
     )
-
-
-def _network_name(session: Session, network: str | None) -> str:
-    return resolve_network(session=session, name=network).name if network else "all networks"
+    return scope, found.name if found else "all networks"
 
 
 def _format(key: str, value: Any) -> str:
     if value is None:
         return "–"
     if key in MONEY_KEYS:
-        return f"{value:,.0f}"
+        return f"{value:,.2f}"
     if key in PERCENT_KEYS:
         return f"{value:.0%}"
     if key in ONE_DECIMAL_KEYS:
@@ -122,7 +124,7 @@ def _output(
         return
     shown = rows if limit is None else rows[:limit]
     caption = (
-        f"The first {limit} of {len(rows):,}; --json or --csv lists all."
+        f"The first {limit} of {len(rows):,}; --limit N shows more, --json or --csv all."
         if len(shown) < len(rows)
         else None
     )
@@ -150,12 +152,13 @@ def balance(
     date_to: str | None = TO_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
+    limit: int = LIMIT_OPTION,
 ) -> None:
     """Gives and takes per member: counts, points, balance, ratio and business value."""
     from reciprocity.analytics.balances import compute_balances
 
     with state(ctx).session() as session:
-        scope = _scope(
+        scope, where = _scope(
             session,
             network=network,
             member=member,
@@ -164,7 +167,6 @@ def balance(
             date_to=date_to,
         )
         rows = compute_balances(session=session, scope=scope)
-        where = _network_name(session, network)
     _output(
         rows,
         keys=BALANCE_KEYS,
@@ -181,6 +183,7 @@ def balance(
         as_csv=as_csv,
         title=f"Balance in points, {where}, {scope.label}",
         empty="No members to list.",
+        limit=limit,
     )
 
 
@@ -194,12 +197,13 @@ def quality(
     date_to: str | None = TO_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
+    limit: int = LIMIT_OPTION,
 ) -> None:
     """Follow-up of the referrals each member received, and the yield of those they gave."""
     from reciprocity.analytics.quality import compute_quality
 
     with state(ctx).session() as session:
-        scope = _scope(
+        scope, where = _scope(
             session,
             network=network,
             member=member,
@@ -208,7 +212,6 @@ def quality(
             date_to=date_to,
         )
         rows = compute_quality(session=session, scope=scope)
-        where = _network_name(session, network)
     _output(
         rows,
         keys=QUALITY_KEYS,
@@ -227,6 +230,7 @@ def quality(
         as_csv=as_csv,
         title=f"Referral follow-up, {where}, {scope.label}",
         empty="No members to list.",
+        limit=limit,
     )
 
 
@@ -242,12 +246,13 @@ def pairs(
     date_to: str | None = TO_OPTION,
     as_json: bool = JSON_OPTION,
     as_csv: bool = CSV_OPTION,
+    limit: int = LIMIT_OPTION,
 ) -> None:
     """Who owes whom: points given and received between two members (balance < 0: you owe)."""
     from reciprocity.analytics.pairs import compute_pairs
 
     with state(ctx).session() as session:
-        scope = _scope(
+        scope, where = _scope(
             session,
             network=network,
             member=member,
@@ -256,7 +261,6 @@ def pairs(
             date_to=date_to,
         )
         rows = compute_pairs(session=session, scope=scope)
-        where = _network_name(session, network)
     _output(
         rows,
         keys=PAIR_KEYS,
@@ -265,7 +269,7 @@ def pairs(
         as_csv=as_csv,
         title=f"Pairs, {where}, {scope.label}",
         empty="No exchanges between members in this period.",
-        limit=TABLE_LIMIT,
+        limit=limit,
     )
 
 
@@ -288,7 +292,7 @@ def stats(
     from reciprocity.analytics.network import compute_stats
 
     with state(ctx).session() as session:
-        scope = _scope(
+        scope, where = _scope(
             session,
             network=network,
             member=None,
@@ -298,7 +302,6 @@ def stats(
         )
         day = parse_date(as_of, field="--as-of date") if as_of else None
         result = compute_stats(session=session, scope=scope, as_of=day)
-        where = _network_name(session, network)
     if as_json:
         print_json(result)
         return

@@ -4,7 +4,8 @@ Each function is one SQLAlchemy Core ``SELECT … GROUP BY`` that runs unchanged
 and PostgreSQL and returns small rows (per member, per pair, per network and kind) for
 :mod:`reciprocity.analytics` to finish with pandas. Only counted exchanges are read: not
 voided, in the network and in the inclusive period on ``occurred_on`` when those are
-given. The one per-referral read is :func:`contact_days`, for the median.
+given. The one per-referral read over a whole scope is :func:`contact_days`, for the median;
+the nudge queries read single rows, but only one member's.
 
 Dates are compared as dates on both engines; :class:`days_between` is the one
 dialect-specific expression (``julianday`` on SQLite, date subtraction on PostgreSQL).
@@ -183,6 +184,23 @@ def listed_members(
             overlap.append(sa.or_(MEMBERSHIP.c.left_on.is_(None), MEMBERSHIP.c.left_on >= start))
         query = query.where(sa.exists().where(*overlap))
     return session.execute(query).all()
+
+
+def active_member_ids(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> list[int]:
+    """The members who gave or received a counted exchange (``member_id``: only them)."""
+    where = counted(network_id=network_id, start=start, end=end)
+    parts = []
+    for column in (EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id):
+        clauses = [*where, column == member_id] if member_id is not None else where
+        parts.append(sa.select(column.label("member_id")).where(*clauses))
+    return list(session.execute(sa.union(*parts)).scalars())
 
 
 def member_names(session: Session, member_ids: Collection[int]) -> Rows:
@@ -399,7 +417,10 @@ def edge_counts(
 def takers_without_giving(
     session: Session, *, network_id: int | None, start: date, end: date
 ) -> list[str]:
-    """Names of members who received a counted exchange and gave none, in the period."""
+    """Names of members who received a counted exchange and gave none, in the period.
+
+    Unsorted: names sort in Python, the same on every database.
+    """
     gave = EXCHANGE.alias("gave")
     query = (
         sa.select(MEMBER.c.name)
@@ -412,7 +433,6 @@ def takers_without_giving(
             ),
         )
         .distinct()
-        .order_by(MEMBER.c.name)
     )
     return list(session.execute(query).scalars())
 
@@ -420,7 +440,7 @@ def takers_without_giving(
 def referrals_awaiting_contact(
     session: Session, *, member_id: int, network_id: int | None, as_of: date
 ) -> Rows:
-    """Referrals a member received with no step, older than their network's SLA on ``as_of``.
+    """Referrals a member received with no step by ``as_of``, older than their network's SLA.
 
     ``(exchange_id, giver_id, giver, occurred_on, summary, age)``, oldest first.
     """
@@ -443,7 +463,9 @@ def referrals_awaiting_contact(
             *_referrals(network_id=network_id, start=None, end=as_of),
             EXCHANGE.c.receiver_id == member_id,
             age > NETWORK.c.sla_days,
-            ~sa.exists().where(FOLLOWUP.c.exchange_id == EXCHANGE.c.id),
+            ~sa.exists().where(
+                FOLLOWUP.c.exchange_id == EXCHANGE.c.id, FOLLOWUP.c.occurred_on <= as_of
+            ),
         )
         .order_by(EXCHANGE.c.occurred_on, EXCHANGE.c.id)
     )

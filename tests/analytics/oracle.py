@@ -12,6 +12,7 @@ the package under test.
 """
 
 import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,15 @@ RATE_KEYS = frozenset(
         "gini",
     }
 )
+
+
+def by_name(name: str) -> str:
+    """The spec's name order: letters only, ignoring case and accents (ties: by id)."""
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFD", name.lower())
+        if unicodedata.category(char) != "Mn"
+    ).casefold()
 
 
 @dataclass(frozen=True)
@@ -246,7 +256,9 @@ def balances(ledger: Ledger, scope: Scope) -> list[Row]:
             (_won_value(ledger, e) for e in takes if e["kind"] == "referral"), Decimal(0)
         )
         rows.append(row)
-    rows.sort(key=lambda r: (-r["balance"], -r["given_points"], r["member"]))
+    rows.sort(
+        key=lambda r: (-r["balance"], -r["given_points"], by_name(r["member"]), r["member_id"])
+    )
     return rows
 
 
@@ -293,7 +305,7 @@ def quality(ledger: Ledger, scope: Scope) -> list[Row]:
                 "referral_yield": ratio(given_won, len(given)),
             }
         )
-    rows.sort(key=lambda r: r["member"])
+    rows.sort(key=lambda r: (by_name(r["member"]), r["member_id"]))
     return rows
 
 
@@ -318,9 +330,9 @@ def pairs(ledger: Ledger, scope: Scope) -> list[Row]:
             }
         )
     if scope.member_id is not None:
-        rows.sort(key=lambda r: (r["balance"], r["other"]))
+        rows.sort(key=lambda r: (r["balance"], by_name(r["other"])))
     else:
-        rows.sort(key=lambda r: (r["member"], r["balance"], r["other"]))
+        rows.sort(key=lambda r: (by_name(r["member"]), r["balance"], by_name(r["other"])))
     return rows
 
 
@@ -338,7 +350,7 @@ def free_riders(ledger: Ledger, scope: Scope, as_of: date) -> list[str]:
     exchanges = counted(ledger, window)
     takers = {e["receiver_id"] for e in exchanges}
     givers = {e["giver_id"] for e in exchanges}
-    return sorted(ledger.members[m]["name"] for m in takers - givers)
+    return sorted((ledger.members[m]["name"] for m in takers - givers), key=by_name)
 
 
 def stats(ledger: Ledger, scope: Scope, as_of: date | None = None) -> Row:

@@ -4,6 +4,7 @@ The numbers themselves are pinned in test_handworked.py; here the tables name th
 members with the right figures, fit 80 columns, and refuse mixed output flags.
 """
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -74,8 +75,8 @@ def test_balance_table_lists_givers_first_with_points(run_cli: Run, small_ledger
     order = [next(i for i, ln in enumerate(lines) if name in ln) for name in NAMES_BY_BALANCE]
     assert order == sorted(order)
     # member, given, recv, balance, ratio, value given, value recv
-    assert row_of(lines, "Anna de Vries") == ["Anna de Vries", "6", "0", "6", "–", "0", "0"]
-    assert row_of(lines, "Bob Jansen") == ["Bob Jansen", "1", "6", "-5", "0.167", "0", "0"]
+    assert row_of(lines, "Anna de Vries") == ["Anna de Vries", "6", "0", "6", "–", "0.00", "0.00"]
+    assert row_of(lines, "Bob Jansen") == ["Bob Jansen", "1", "6", "-5", "0.167", "0.00", "0.00"]
 
 
 def test_quality_table_shows_rates_as_percentages(run_cli: Run, small_ledger: None) -> None:
@@ -118,3 +119,31 @@ def test_json_and_csv_together_are_refused(run_cli: Run, small_ledger: None) -> 
     result = run_cli("balance", "--json", "--csv")
     assert result.exit_code == 1
     assert result.stderr == "Error: Choose one of --json and --csv.\n"
+
+
+def test_names_sort_by_letters_on_every_database(run_cli: Run, small_ledger: None) -> None:
+    """Case and accents do not decide the order, whatever the database's collation."""
+    for name in ("zed Zwart", "Édith Ernst", "alice Arends"):
+        assert run_cli("member", "add", name, "--network", "Club Delft").exit_code == 0
+        log = run_cli("log", "help", "Dirk", name, "--date", "2026-10-22", "--network", "Club")
+        assert log.exit_code == 0, log.stderr
+    quality = json.loads(run_cli("quality", "--month", "2026-10", "--json").stdout)
+    assert [row["member"] for row in quality] == [
+        "alice Arends",
+        "Anna de Vries",
+        "Bob Jansen",
+        "Carla Smit",
+        "Dirk Bakker",
+        "Édith Ernst",
+        "Eva Visser",
+        "Frank Mulder",
+        "zed Zwart",
+    ]
+    stats = json.loads(run_cli("stats", "--as-of", "2026-10-31", "--json").stdout)
+    assert stats["free_riders"] == ["alice Arends", "Carla Smit", "Édith Ernst", "zed Zwart"]
+
+
+def test_a_long_table_is_cut_and_says_so(run_cli: Run, small_ledger: None) -> None:
+    lines = lines_of(run_cli("balance", "--limit", "2"))
+    assert "Anna de Vries" in lines[3] or "Anna de Vries" in lines[4]
+    assert lines[-1].rstrip() == ("The first 2 of 6; --limit N shows more, --json or --csv all.")
