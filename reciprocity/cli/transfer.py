@@ -32,6 +32,11 @@ DRY_RUN_OPTION = typer.Option(
 )
 FORCE_OPTION = typer.Option(False, "--force", help="Overwrite FILE if it exists.")
 JSON_OPTION = typer.Option(False, "--json", help="Print the summary as JSON.")
+SHARING_OPTION = typer.Option(
+    False,
+    "--for-sharing",
+    help="Leave outside contacts' names and details (contact_name, contact_details) empty.",
+)
 _NAMES_SHOWN = 5
 
 
@@ -107,6 +112,7 @@ def export_exchanges(
     date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
     date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
     force: bool = FORCE_OPTION,
+    for_sharing: bool = SHARING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Export exchanges (voided ones too), members and networks by name."""
@@ -118,6 +124,7 @@ def export_exchanges(
             date_from=parse_date(date_from, field="start date") if date_from else None,
             date_to=parse_date(date_to, field="end date") if date_to else None,
             overwrite=force,
+            for_sharing=for_sharing,
         )
     if as_json:
         print_json({"file": path, "exchanges": count})
@@ -193,11 +200,12 @@ def import_all(
 def export_all(
     ctx: typer.Context,
     directory: str = DIR_ARGUMENT,
+    for_sharing: bool = SHARING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write every table, ids and all, to one CSV file each in a new or empty folder."""
     with state(ctx).session() as session:
-        result = transfer.export_all(session=session, directory=directory)
+        result = transfer.export_all(session=session, directory=directory, for_sharing=for_sharing)
     if as_json:
         print_json(result.as_dict())
     else:

@@ -143,10 +143,33 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or ``None`` for an empty database."""
     with engine.connect() as connection:
-        if not sa.inspect(connection).has_table("alembic_version"):
-            return None
-        row = connection.execute(sa.text("SELECT version_num FROM alembic_version")).first()
-        return None if row is None else str(row[0])
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
+
+
+MIGRATION_LOCK_KEY = 0x52435052  # "RCPR": PostgreSQL advisory lock held while migrating
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    """Make processes that open one new database at once migrate it one after another.
+
+    Without this, two first runs both see an empty database and both create the tables;
+    the second fails with "table member already exists". SQLite's ``BEGIN IMMEDIATE``
+    takes the write lock up front (waiting out the busy timeout), PostgreSQL's advisory
+    lock is released with the transaction.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+        )
 
 
 def upgrade_to_head(engine: Engine) -> None:
@@ -166,7 +189,10 @@ def upgrade_to_head(engine: Engine) -> None:
             "upgrade Reciprocity to open it."
         )
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
+        _lock_for_migration(connection)
+        # Another process may have migrated while this one waited for the lock.
+        if _revision(connection) != script.get_current_head():
+            command.upgrade(_alembic_config(connection), "head")
 
 
 def downgrade(engine: Engine, revision: str) -> None:

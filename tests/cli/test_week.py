@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,6 +221,9 @@ def test_a_week_of_a_chapter(run_cli: Run) -> None:
     assert anna["id"] != carla["id"]
 
 
+SOON = str(date.today() + timedelta(days=2))
+"""A day after tomorrow: still in the future if the tests run past midnight."""
+
 BAD_INPUTS = [
     (["log", "referral", "Anna", "Anna"], "Anna de Vries cannot give to themselves"),
     (["log", "referral", "Anna", "Zed"], "No member is named 'Zed'"),
@@ -271,6 +275,34 @@ BAD_INPUTS = [
     (["log", "referral", "Anna", "Bob", "--summary", "a\x07b"], "control character '\\x07'"),
     (["meeting", "edit", "1", "--title", "x" * 201], "The meeting title is 201 characters long"),
     (["meeting", "edit", "1", "--date", "someday"], "The date 'someday' is not a date"),
+    # Dates beyond today, in every command that takes one.
+    (["log", "referral", "Anna", "Bob", "--date", SOON], f"The date {SOON} is in the future"),
+    (["followup", "1", "proposal", "--date", SOON], f"The step date {SOON} is in the future"),
+    (["one-to-one", "Anna", "Bob", "--date", SOON], f"The date {SOON} is in the future"),
+    # Ambiguous names, non-numbers and out-of-range scales.
+    (["one-to-one", "B", "Anna"], "'B' could be Bart Kok, Bob Jansen; type more"),
+    (["log", "referral", "Anna", "Bob", "--hotness", "0"], "must be from 1 to 5, not 0."),
+    (["log", "referral", "Anna", "Bob", "--hotness", "hot"], "Invalid value for '--hotness'"),
+    (["log", "referral", "Anna", "Bob", "--value", "12abc"], "Invalid value for '--value'"),
+    (["feedback", "1", "0"], "The rating must be from 1 to 5, not 0."),
+    (["feedback", "1", "five"], "Invalid value for 'rating'"),
+    (["followup", "1", "won", "--value", "x", "--business", "new"], "Invalid value for '--value'"),
+    (["followup", "1", "won", "--value", "9", "--business", "maybe"], "'maybe' is not one of"),
+    # A referral's life moves forward only and stops at its ending.
+    (["followup", "1", "meeting"], "already at 'meeting'; steps move forward only"),
+    (["followup", "4", "contacted"], "Referral #4 already ended as lost; no step can follow"),
+    (["followup", "4", "won", "--value", "5", "--business", "new"], "already ended as lost"),
+    (["followup", "3", "proposal"], "Referral #3 is voided; it takes no further steps."),
+    (["ack", "2"], "Exchange #2 is a help, not a referral."),
+    (["log", "intro", "Anna", "Bob", "--with", "Bob"], "cannot be introduced to themselves"),
+    (["ask", "withdraw", "2"], "There is no ask #2."),
+    # Files that are empty, huge, or not text at all.
+    (["import", "exchanges", "{files}/empty.csv"], "empty.csv is empty; nothing to import."),
+    (["import", "members", "{files}/empty.csv"], "empty.csv is empty; nothing to import."),
+    (["import", "exchanges", "{files}/huge.csv"], "huge.csv has a cell of more than 131,072"),
+    (["import", "exchanges", "{files}/latin1.csv"], "latin1.csv is not UTF-8 text"),
+    (["import", "exchanges", "{files}/missing.csv"], "There is no file"),
+    (["import", "all", "{files}/missing"], "There is no folder"),
 ]
 
 
@@ -288,15 +320,36 @@ def small_chapter(run_cli: Run) -> None:
     ok(run_cli, "void", "3", "--reason", "Wrong member")
     ok(run_cli, "ask", "add", "Anna", "Need a lawyer")
     ok(run_cli, "ask", "withdraw", "1")
+    ok(run_cli, "log", "referral", "Bob", "Anna", "--date", today)
+    ok(run_cli, "followup", "4", "lost", "--date", today)
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files no import should take: empty, huge (a 200,000-character cell), latin-1."""
+    folder = tmp_path_factory.mktemp("bad-files")
+    (folder / "empty.csv").write_bytes(b"")
+    header = "kind,giver,receiver,network,occurred_on,summary\n"
+    rows = "".join(f"help,Anna de Vries,Bob Jansen,Club,2025-01-0{n},ok\n" for n in range(1, 10))
+    huge = header + rows + "help,Anna de Vries,Bob Jansen,Club,2025-01-01," + "x" * 200_000
+    (folder / "huge.csv").write_text(huge + "\n", encoding="utf-8")
+    latin = header + "help,Anna de Vries,Bob Jansen,Club,2025-01-01,Caf\xe9 cr\xe8me\n"
+    (folder / "latin1.csv").write_bytes(latin.encode("latin-1"))
+    return folder
 
 
 @pytest.mark.parametrize(("args", "sentence"), BAD_INPUTS, ids=lambda v: " ".join(v)[:40])
 def test_bad_input_prints_one_sentence_and_changes_nothing(
-    run_cli: Run, db_url: str, small_chapter: None, args: list[str], sentence: str
+    run_cli: Run,
+    db_url: str,
+    small_chapter: None,
+    bad_files: Path,
+    args: list[str],
+    sentence: str,
 ) -> None:
     engine: Engine = make_engine(db_url)
     before = snapshot(engine)
-    result = run_cli(*args)
+    result = run_cli(*(arg.replace("{files}", str(bad_files)) for arg in args))
     after = snapshot(engine)
     engine.dispose()
     assert result.exit_code == 1

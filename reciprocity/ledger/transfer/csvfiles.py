@@ -8,6 +8,7 @@ one-transaction bulk write. Nothing here knows a ledger rule.
 import csv
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -39,6 +40,28 @@ MEMBER_TABLE = table_of(Member)
 NETWORK_TABLE = table_of(Network)
 MEMBERSHIP_TABLE = table_of(Membership)
 EXCHANGE_TABLE = table_of(Exchange)
+
+
+THIRD_PARTY_COLUMNS: tuple[str, ...] = ("contact_name", "contact_details")
+"""Columns about people outside the ledger: ``--for-sharing`` leaves them empty."""
+
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+"""A cell a spreadsheet would run as a formula (OWASP CSV injection), or one that already
+carries the guard's ``'`` before such a character."""
+
+
+def guard_formula(text: str) -> str:
+    """Put ``'`` before a text cell a spreadsheet would otherwise run as a formula.
+
+    ``=1+1`` is written ``'=1+1``. A value that already starts with quotes before such a
+    character (``'=x``) gets one more, so :func:`unguard_formula` gives back exactly it.
+    """
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def unguard_formula(cell: str) -> str:
+    """Undo :func:`guard_formula`: drop one ``'`` before ``=``, ``+``, ``-``, ``@``, tab or CR."""
+    return cell[1:] if cell[:1] == "'" and _FORMULA.match(cell, 1) else cell
 
 
 def rejected(source: str, problems: Sequence[str], *, rows: bool = True) -> ImportRejected:
@@ -84,6 +107,11 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 f"{path.name} is not UTF-8 text; save it as 'CSV UTF-8' and import it again."
             ) from None
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise LedgerError(
+                    f"{path.name} has a cell of more than {csv.field_size_limit():,} characters "
+                    f"at line {line}; no field of the ledger is that long, so check that line."
+                ) from None
             raise LedgerError(
                 f"{path.name} is not valid CSV at line {line} ({error}); "
                 "check the quotes on that line."
@@ -141,7 +169,10 @@ def read_data_rows(
                 yield line, ()
                 continue
             cells.append("")
-            yield line, pick(cells)
+            picked: tuple[str, ...] = pick(cells)
+            if any(cell[:1] == "'" for cell in picked):
+                picked = tuple(unguard_formula(cell) for cell in picked)
+            yield line, picked
 
     return width, rows()
 
@@ -165,6 +196,11 @@ def _format(value: Any) -> str:
     return str(value)
 
 
+def format_text(value: Any) -> str:
+    """A text cell, guarded against running as a spreadsheet formula."""
+    return guard_formula(_format(value))
+
+
 def _format_money(value: Any) -> str:
     # SQLite hands back a whole amount as an int, PostgreSQL as a float: write both to
     # the cent so the same ledger exports the same file from either database.
@@ -173,10 +209,19 @@ def _format_money(value: Any) -> str:
 
 def cell_formatters(query: sa.Select[Any]) -> list[Callable[[Any], str]]:
     """How to write each column the query selects."""
-    return [
-        _format_money if isinstance(column.type, sa.Numeric) else _format
-        for column in query.selected_columns
-    ]
+    return [_formatter(column.type) for column in query.selected_columns]
+
+
+def _formatter(kind: Any) -> Callable[[Any], str]:
+    # Only text is guarded: a number, date or JSON object never starts a formula, and a
+    # negative amount must stay a number in the spreadsheet.
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    if isinstance(kind, sa.Numeric):
+        return _format_money
+    if isinstance(kind, sa.String):
+        return format_text
+    return _format
 
 
 def write_csv(
@@ -279,11 +324,12 @@ def parse_moment(text: str, *, field: str) -> datetime:
     """An ISO 8601 timestamp; one without an offset is read as UTC."""
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        # Year 9999 at -14:00 is past the last moment Python can hold in UTC.
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise LedgerError(
             f"The {field} '{text}' is not a timestamp; write it like 2026-01-31T09:30:00+00:00."
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 _TRUE = frozenset({"true", "yes", "1"})

@@ -33,6 +33,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     MEMBER_TABLE,
     MEMBERSHIP_TABLE,
     NETWORK_TABLE,
+    THIRD_PARTY_COLUMNS,
     cell_formatters,
     parse_int,
     parse_moment,
@@ -414,8 +415,13 @@ def export_exchanges(
     date_from: date | None = None,
     date_to: date | None = None,
     overwrite: bool = False,
+    for_sharing: bool = False,
 ) -> int:
-    """Write exchanges (voided ones included, for the audit trail) oldest first; the count."""
+    """Write exchanges (voided ones included, for the audit trail) oldest first; the count.
+
+    ``for_sharing`` leaves the outside contacts' names and details empty: a file for
+    other members, not a copy of the ledger.
+    """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
             f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
@@ -432,8 +438,10 @@ def export_exchanges(
             NETWORK_TABLE.c.name,
             row.occurred_on,
             row.summary,
-            row.contact_name,
-            row.contact_details,
+            *(
+                sa.null().label(column) if for_sharing else row[column]
+                for column in THIRD_PARTY_COLUMNS
+            ),
             row.referral_type,
             row.hotness,
             row.estimated_value,

@@ -35,6 +35,8 @@ from reciprocity.ledger.rules import (
 )
 from reciprocity.ledger.transfer.csvfiles import (
     BATCH_ROWS,
+    EXCHANGE_TABLE,
+    THIRD_PARTY_COLUMNS,
     cell_formatters,
     parse_bool,
     parse_day,
@@ -87,8 +89,13 @@ class LedgerTransfer:
         }
 
 
-def export_all(*, session: Session, directory: str | Path) -> LedgerTransfer:
-    """Write every table to ``DIR/<table>.csv`` with raw columns and ids, from one snapshot."""
+def export_all(
+    *, session: Session, directory: str | Path, for_sharing: bool = False
+) -> LedgerTransfer:
+    """Write every table to ``DIR/<table>.csv`` with raw columns and ids, from one snapshot.
+
+    ``for_sharing`` leaves the exchanges' outside contacts (names and details) empty.
+    """
     folder = Path(directory).expanduser()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise LedgerError(f"{folder} is not an empty folder; export into a new or empty one.")
@@ -104,7 +111,16 @@ def export_all(*, session: Session, directory: str | Path) -> LedgerTransfer:
             connection.exec_driver_sql("BEGIN")
         for model in TABLES_IN_DEPENDENCY_ORDER:
             table = table_of(model)
-            query = sa.select(table).order_by(table.c.id)
+            query = sa.select(
+                *(
+                    sa.null().label(column.name)
+                    if for_sharing
+                    and table is EXCHANGE_TABLE
+                    and column.name in THIRD_PARTY_COLUMNS
+                    else column
+                    for column in table.columns
+                )
+            ).order_by(table.c.id)
             counts[table.name] = write_csv(
                 folder / f"{table.name}.csv",
                 table.columns.keys(),

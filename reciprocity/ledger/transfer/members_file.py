@@ -23,6 +23,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     MEMBERSHIP_TABLE,
     NETWORK_TABLE,
     _format,
+    format_text,
     parse_bool,
     read_data_rows,
     rejected,
@@ -324,6 +325,6 @@ def export_members(*, session: Session, path: str | Path, overwrite: bool = Fals
         Path(path).expanduser(),
         MEMBER_COLUMNS,
         rows,
-        formats=[_format] * len(MEMBER_COLUMNS),
+        formats=[_format if column == "active" else format_text for column in MEMBER_COLUMNS],
         overwrite=overwrite,
     )
