@@ -8,7 +8,7 @@ The analytics modules (and pandas) load inside each command, so ``--help`` stays
 
 import csv
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -142,6 +142,35 @@ def _output(
     Console().print(table)
 
 
+def _member_table(
+    ctx: typer.Context,
+    compute: Callable[..., list[dict[str, Any]]],
+    *,
+    filters: dict[str, str | None],
+    keys: Sequence[str],
+    columns: Sequence[tuple[str, str]],
+    as_json: bool,
+    as_csv: bool,
+    heading: str,
+    empty: str,
+    limit: int,
+) -> None:
+    """Compute a per-member (or per-pair) metric for the filters and print it."""
+    with state(ctx).session() as session:
+        scope, where = _scope(session, **filters)
+        rows = compute(session=session, scope=scope)
+    _output(
+        rows,
+        keys=keys,
+        columns=columns,
+        as_json=as_json,
+        as_csv=as_csv,
+        title=f"{heading}, {where}, {scope.label}",
+        empty=empty,
+        limit=limit,
+    )
+
+
 @app.command("balance")
 def balance(
     ctx: typer.Context,
@@ -157,18 +186,16 @@ def balance(
     """Gives and takes per member: counts, points, balance, ratio and business value."""
     from reciprocity.analytics.balances import compute_balances
 
-    with state(ctx).session() as session:
-        scope, where = _scope(
-            session,
-            network=network,
-            member=member,
-            month=month,
-            date_from=date_from,
-            date_to=date_to,
-        )
-        rows = compute_balances(session=session, scope=scope)
-    _output(
-        rows,
+    _member_table(
+        ctx,
+        compute_balances,
+        filters={
+            "network": network,
+            "member": member,
+            "month": month,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
         keys=BALANCE_KEYS,
         columns=(
             ("member", "member"),
@@ -181,7 +208,7 @@ def balance(
         ),
         as_json=as_json,
         as_csv=as_csv,
-        title=f"Balance in points, {where}, {scope.label}",
+        heading="Balance in points",
         empty="No members to list.",
         limit=limit,
     )
@@ -202,18 +229,16 @@ def quality(
     """Follow-up of the referrals each member received, and the yield of those they gave."""
     from reciprocity.analytics.quality import compute_quality
 
-    with state(ctx).session() as session:
-        scope, where = _scope(
-            session,
-            network=network,
-            member=member,
-            month=month,
-            date_from=date_from,
-            date_to=date_to,
-        )
-        rows = compute_quality(session=session, scope=scope)
-    _output(
-        rows,
+    _member_table(
+        ctx,
+        compute_quality,
+        filters={
+            "network": network,
+            "member": member,
+            "month": month,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
         keys=QUALITY_KEYS,
         columns=(
             ("member", "member"),
@@ -228,7 +253,7 @@ def quality(
         ),
         as_json=as_json,
         as_csv=as_csv,
-        title=f"Referral follow-up, {where}, {scope.label}",
+        heading="Referral follow-up",
         empty="No members to list.",
         limit=limit,
     )
@@ -251,23 +276,21 @@ def pairs(
     """Who owes whom: points given and received between two members (balance < 0: you owe)."""
     from reciprocity.analytics.pairs import compute_pairs
 
-    with state(ctx).session() as session:
-        scope, where = _scope(
-            session,
-            network=network,
-            member=member,
-            month=month,
-            date_from=date_from,
-            date_to=date_to,
-        )
-        rows = compute_pairs(session=session, scope=scope)
-    _output(
-        rows,
+    _member_table(
+        ctx,
+        compute_pairs,
+        filters={
+            "network": network,
+            "member": member,
+            "month": month,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
         keys=PAIR_KEYS,
         columns=tuple((key, key.replace("_points", "")) for key in PAIR_KEYS),
         as_json=as_json,
         as_csv=as_csv,
-        title=f"Pairs, {where}, {scope.label}",
+        heading="Pairs",
         empty="No exchanges between members in this period.",
         limit=limit,
     )

@@ -73,9 +73,17 @@ def counted(
     start: date | None = None,
     end: date | None = None,
     table: sa.FromClause = EXCHANGE,
+    member_id: int | None = None,
+    side: ColumnElement[int] | None = None,
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a counted exchange: not voided, in the network and period."""
+    """The WHERE clauses of a counted exchange: not voided, in the network and period.
+
+    With ``member_id``, also that member on ``side`` (a giver or receiver column).
+    """
     clauses: list[ColumnElement[bool]] = [table.c.voided_at.is_(None)]
+    if member_id is not None:
+        assert side is not None, "a member filter needs the side the member is on"
+        clauses.append(side == member_id)
     if network_id is not None:
         clauses.append(table.c.network_id == network_id)
     if start is not None:
@@ -105,12 +113,11 @@ def member_flows(
     ``side`` is ``'given'`` or ``'received'``. ``member_ids`` narrows both sides to those
     members (``member_id`` to one).
     """
-    where = counted(network_id=network_id, start=start, end=end)
     parts = []
     for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
-        clauses = list(where)
-        if member_id is not None:
-            clauses.append(column == member_id)
+        clauses = counted(
+            network_id=network_id, start=start, end=end, member_id=member_id, side=column
+        )
         if member_ids is not None:
             clauses.append(column.in_(list(member_ids)))
         parts.append(
@@ -136,16 +143,13 @@ def won_values(
     end: date | None,
 ) -> Rows:
     """``(member_id, side, value)``: the value of ``won`` steps on referrals given and received."""
-    where = [
-        *counted(network_id=network_id, start=start, end=end),
-        FOLLOWUP.c.status == FollowupStatus.WON,
-    ]
     joined = FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id)
     parts = []
     for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
-        clauses = list(where)
-        if member_id is not None:
-            clauses.append(column == member_id)
+        clauses = [
+            *counted(network_id=network_id, start=start, end=end, member_id=member_id, side=column),
+            FOLLOWUP.c.status == FollowupStatus.WON,
+        ]
         parts.append(
             sa.select(
                 column.label("member_id"),
@@ -195,10 +199,11 @@ def active_member_ids(
     end: date | None,
 ) -> list[int]:
     """The members who gave or received a counted exchange (``member_id``: only them)."""
-    where = counted(network_id=network_id, start=start, end=end)
     parts = []
     for column in (EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id):
-        clauses = [*where, column == member_id] if member_id is not None else where
+        clauses = counted(
+            network_id=network_id, start=start, end=end, member_id=member_id, side=column
+        )
         parts.append(sa.select(column.label("member_id")).where(*clauses))
     return list(session.execute(sa.union(*parts)).scalars())
 
@@ -214,10 +219,16 @@ def member_names(session: Session, member_ids: Collection[int]) -> Rows:
 
 
 def _referrals(
-    *, network_id: int | None, start: date | None, end: date | None
+    *,
+    network_id: int | None,
+    start: date | None,
+    end: date | None,
+    member_id: int | None = None,
+    side: ColumnElement[int] | None = None,
 ) -> list[ColumnElement[bool]]:
+    """:func:`counted` for referrals only."""
     return [
-        *counted(network_id=network_id, start=start, end=end),
+        *counted(network_id=network_id, start=start, end=end, member_id=member_id, side=side),
         EXCHANGE.c.kind == ExchangeKind.REFERRAL,
     ]
 
@@ -252,9 +263,13 @@ def referrals_received(
     end: date | None,
 ) -> Rows:
     """Per receiver: ``received, contacted, within_sla, won, lost, no_response``."""
-    where = _referrals(network_id=network_id, start=start, end=end)
-    if member_id is not None:
-        where.append(EXCHANGE.c.receiver_id == member_id)
+    where = _referrals(
+        network_id=network_id,
+        start=start,
+        end=end,
+        member_id=member_id,
+        side=EXCHANGE.c.receiver_id,
+    )
     steps = _first_steps(where)
     days = days_between(EXCHANGE.c.occurred_on, steps.c.first_on)
     within = sa.case((days <= NETWORK.c.sla_days, 1), else_=0)
@@ -288,9 +303,9 @@ def referrals_given(
     end: date | None,
 ) -> Rows:
     """Per giver: ``given, given_won``."""
-    where = _referrals(network_id=network_id, start=start, end=end)
-    if member_id is not None:
-        where.append(EXCHANGE.c.giver_id == member_id)
+    where = _referrals(
+        network_id=network_id, start=start, end=end, member_id=member_id, side=EXCHANGE.c.giver_id
+    )
     won = (
         sa.select(FOLLOWUP.c.exchange_id)
         .where(FOLLOWUP.c.status == FollowupStatus.WON)
@@ -318,9 +333,13 @@ def ratings_received(
     end: date | None,
 ) -> Rows:
     """Per receiver: ``rating_sum, ratings``, the givers' feedback on their referrals."""
-    where = _referrals(network_id=network_id, start=start, end=end)
-    if member_id is not None:
-        where.append(EXCHANGE.c.receiver_id == member_id)
+    where = _referrals(
+        network_id=network_id,
+        start=start,
+        end=end,
+        member_id=member_id,
+        side=EXCHANGE.c.receiver_id,
+    )
     query = (
         sa.select(
             EXCHANGE.c.receiver_id.label("member_id"),
@@ -343,9 +362,13 @@ def contact_days(
     end: date | None,
 ) -> Rows:
     """``(member_id, days)`` per contacted referral: receiver and days to the first step."""
-    where = _referrals(network_id=network_id, start=start, end=end)
-    if member_id is not None:
-        where.append(EXCHANGE.c.receiver_id == member_id)
+    where = _referrals(
+        network_id=network_id,
+        start=start,
+        end=end,
+        member_id=member_id,
+        side=EXCHANGE.c.receiver_id,
+    )
     first_on = sa.func.min(FOLLOWUP.c.occurred_on)
     query = (
         sa.select(
