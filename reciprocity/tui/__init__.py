@@ -1,0 +1,5 @@
+"""The Textual app: log after a meeting, see your balance, follow up, run the network.
+
+The TUI calls the ledger, analytics and reporting layers; it holds no SQL and no
+metric maths. It is the only package that imports Textual.
+"""
