@@ -54,6 +54,19 @@ STATS_KEYS: tuple[str, ...] = (
     "free_riders",
 )
 
+TREND_KEYS: tuple[str, ...] = (
+    "month",
+    "given_referral",
+    "given_help",
+    "given_introduction",
+    "received_referral",
+    "received_help",
+    "received_introduction",
+    "given_points",
+    "received_points",
+)
+"""One calendar month (``YYYY-MM``) of :mod:`reciprocity.analytics.trend`."""
+
 NUDGE_KEYS: tuple[str, ...] = ("type", "message", "member_id", "exchange_id", "ask_id")
 
 NUDGE_TYPES: tuple[str, ...] = (

@@ -67,6 +67,25 @@ def _days_default(element: days_between, compiler: SQLCompiler, **kw: Any) -> st
     return f"({compiler.process(second, **kw)} - {compiler.process(first, **kw)})"
 
 
+class year_month(sa.sql.functions.FunctionElement[str]):  # noqa: N801 - an SQL function
+    """A date's calendar month as ``'YYYY-MM'`` text."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(year_month, "sqlite")
+def _month_sqlite(element: year_month, compiler: SQLCompiler, **kw: Any) -> str:
+    (day,) = element.clauses
+    return f"strftime('%Y-%m', {compiler.process(day, **kw)})"
+
+
+@compiles(year_month)
+def _month_default(element: year_month, compiler: SQLCompiler, **kw: Any) -> str:
+    (day,) = element.clauses
+    return f"to_char({compiler.process(day, **kw)}, 'YYYY-MM')"
+
+
 def counted(
     *,
     network_id: int | None = None,
@@ -130,6 +149,39 @@ def member_flows(
             )
             .where(*clauses)
             .group_by(column, EXCHANGE.c.network_id, EXCHANGE.c.kind)
+        )
+    return session.execute(sa.union_all(*parts)).all()
+
+
+def monthly_flows(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(month, network_id, kind, side, n)``: counted exchanges per calendar month.
+
+    With ``member_id``, that member's exchanges on each side; without, every exchange
+    once per side (so the ``'given'`` rows count the network's exchanges).
+    """
+    month = year_month(EXCHANGE.c.occurred_on)
+    parts = []
+    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
+        clauses = counted(
+            network_id=network_id, start=start, end=end, member_id=member_id, side=column
+        )
+        parts.append(
+            sa.select(
+                month.label("month"),
+                EXCHANGE.c.network_id,
+                EXCHANGE.c.kind,
+                sa.literal(side).label("side"),
+                sa.func.count().label("n"),
+            )
+            .where(*clauses)
+            .group_by(month, EXCHANGE.c.network_id, EXCHANGE.c.kind)
         )
     return session.execute(sa.union_all(*parts)).all()
 
