@@ -3,7 +3,7 @@
 Importing this package registers every subcommand on :data:`app`.
 """
 
-from reciprocity.cli import board, database, demo, exchanges, metrics, records, transfer  # noqa: F401
+from reciprocity.cli import board, database, demo, exchanges, metrics, records, report, transfer  # noqa: F401
 from reciprocity.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -1,0 +1,109 @@
+"""``report monthly`` and ``report member``: the organiser's report and a member's review.
+
+A thin face over :mod:`reciprocity.reporting`: it resolves names, parses the options and
+prints the files written. matplotlib, openpyxl, Jinja2 and pandas load inside the
+commands, so ``reciprocity --help`` stays fast.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from reciprocity.cli.app import app, print_json, state
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import resolve_member
+from reciprocity.ledger.networks import resolve_network
+from reciprocity.ledger.rules import parse_date
+
+report_app = typer.Typer(
+    help="Write the organiser's monthly report or a member's personal review.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+OUT_OPTION = typer.Option(..., "--out", metavar="DIR", help="The folder to write into.")
+JSON_OPTION = typer.Option(False, "--json", help="Print the files written as JSON.")
+QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Do not print each step.")
+
+
+def _done(paths: list[Path], *, as_json: bool) -> None:
+    if as_json:
+        print_json([str(path) for path in paths])
+        return
+    for path in paths:
+        typer.echo(str(path))
+
+
+def _progress(quiet: bool, as_json: bool) -> Callable[[str], None] | None:
+    if quiet or as_json:
+        return None
+    return lambda step: typer.echo(f"… {step}", err=True)
+
+
+@report_app.command("monthly")
+def monthly(
+    ctx: typer.Context,
+    network: str | None = typer.Option(
+        None, "--network", help="The network (default: every network, the national view)."
+    ),
+    month: str = typer.Option(..., "--month", metavar="YYYY-MM", help="The calendar month."),
+    out: Path = OUT_OPTION,
+    formats: str = typer.Option(
+        "pdf,html,xlsx,csv,png",
+        "--format",
+        metavar="LIST",
+        help="Comma-separated: pdf, html, xlsx, csv, png (default: all).",
+    ),
+    as_json: bool = JSON_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """The monthly report: PDF, HTML, XLSX, CSV tables and PNG charts in one folder."""
+    from reciprocity.reporting.monthly import write_monthly_report
+
+    with state(ctx).session() as session:
+        network_id = resolve_network(session=session, name=network).id if network else None
+        paths = write_monthly_report(
+            session=session,
+            network_id=network_id,
+            month=month,
+            out_dir=out,
+            formats=[formats],
+            progress=_progress(quiet, as_json),
+        )
+    _done(paths, as_json=as_json)
+
+
+@report_app.command("member")
+def member(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", help="The member, by name."),
+    network: str | None = typer.Option(None, "--network", help="Only this network."),
+    date_from: str | None = typer.Option(
+        None, "--from", metavar="DATE", help="First day (default: 12 months before --to)."
+    ),
+    date_to: str | None = typer.Option(
+        None, "--to", metavar="DATE", help="Last day (default: today)."
+    ),
+    out: Path = OUT_OPTION,
+    as_json: bool = JSON_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """A member's personal review (PDF and HTML): balance, debts, follow-up, nudges."""
+    from reciprocity.reporting.member import write_member_review
+
+    with state(ctx).session() as session:
+        member_id = resolve_member(session=session, name=name).id
+        if member_id is None:
+            raise LedgerError(f"There is no member '{name}'.")
+        network_id = resolve_network(session=session, name=network).id if network else None
+        paths = write_member_review(
+            session=session,
+            member_id=member_id,
+            network_id=network_id,
+            start=parse_date(date_from, field="--from date") if date_from else None,
+            end=parse_date(date_to, field="--to date") if date_to else None,
+            out_dir=out,
+            progress=_progress(quiet, as_json),
+        )
+    _done(paths, as_json=as_json)

@@ -1,0 +1,262 @@
+"""Everything a monthly report shows, gathered once from the analytics functions.
+
+Every writer (PDF, HTML, XLSX, CSV, PNG) lays out the same :class:`MonthlyData`, so the
+formats cannot disagree. The member tables are exactly ``compute_balances``,
+``compute_quality`` and ``compute_pairs`` (the rows ``reciprocity balance --json``
+prints); the network's key figures are those of ``compute_stats`` plus the quality
+totals of :func:`network_quality`, for the month and the month before.
+"""
+
+import statistics
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session
+
+from reciprocity.analytics.balances import compute_balances
+from reciprocity.analytics.frames import KINDS
+from reciprocity.analytics.keys import (
+    BALANCE_KEYS,
+    MONEY_DIGITS,
+    PAIR_KEYS,
+    QUALITY_KEYS,
+    RATE_DIGITS,
+    TREND_KEYS,
+)
+from reciprocity.analytics.network import compute_stats
+from reciprocity.analytics.pairs import compute_pairs
+from reciprocity.analytics.quality import compute_quality
+from reciprocity.analytics.scope import Scope, make_scope
+from reciprocity.analytics.trend import compute_trend
+from reciprocity.ledger.networks import get_network
+from reciprocity.reporting.queries import funnel_counts
+from reciprocity.store import aggregates
+
+Progress = Callable[[str], None]
+
+FIGURE_KEYS: tuple[str, ...] = (
+    "members",
+    "active_members",
+    "exchanges",
+    *(f"exchanges_{kind}" for kind in KINDS),
+    "given_points",
+    "reciprocity",
+    "gini",
+    "share_nonnegative",
+    "referrals_received",
+    "contact_rate",
+    "median_days_to_contact",
+    "conversion_rate",
+    "value_won",
+)
+"""The cover page's key figures, in order; each also for the month before."""
+
+FIGURE_LABELS: dict[str, str] = {
+    "members": "Members",
+    "active_members": "Active members",
+    "exchanges": "Exchanges",
+    "exchanges_referral": "Referrals",
+    "exchanges_help": "Helps",
+    "exchanges_introduction": "Introductions",
+    "given_points": "Points given",
+    "reciprocity": "Reciprocity",
+    "gini": "Gini of giving",
+    "share_nonnegative": "Members giving ≥ taking",
+    "referrals_received": "Referrals received",
+    "contact_rate": "Contact rate",
+    "median_days_to_contact": "Median days to contact",
+    "conversion_rate": "Conversion",
+    "value_won": "Value won",
+}
+
+
+def network_quality(
+    session: Session, scope: Scope, quality: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Follow-up quality of the whole scope: the totals of the members' quality columns.
+
+    ``contact_rate`` and ``conversion_rate`` are the summed counts divided (not a mean of
+    member rates); the median runs over every contacted referral in the scope. The
+    rounding is the analytics package's. Pass the scope's ``compute_quality`` rows when
+    they are at hand; otherwise the same counts are summed from the aggregate query.
+    """
+    network_id, start, end = scope.network_id, scope.start, scope.end
+    counted = quality or aggregates.referrals_received(
+        session, network_id=network_id, member_id=None, start=start, end=end
+    )
+    received = contacted = won = 0
+    for row in counted:
+        values = row if isinstance(row, dict) else row._mapping
+        received += int(values["received"])
+        contacted += int(values["contacted"])
+        won += int(values["won"])
+    days = [
+        float(row.days)
+        for row in aggregates.contact_days(
+            session, network_id=network_id, member_id=None, start=start, end=end
+        )
+    ]
+    won_rows = aggregates.won_values(
+        session, network_id=network_id, member_id=None, start=start, end=end
+    )
+    value = sum(float(row.value) for row in won_rows if row.side == "given")
+    return {
+        "referrals_received": received,
+        "contacted": contacted,
+        "won": won,
+        "contact_rate": round(contacted / received, RATE_DIGITS) if received else None,
+        "median_days_to_contact": round(statistics.median(days), RATE_DIGITS) if days else None,
+        "conversion_rate": round(won / received, RATE_DIGITS) if received else None,
+        "value_won": round(value, MONEY_DIGITS),
+        "contact_days": days,
+    }
+
+
+def _figures(
+    stats: dict[str, Any], month: dict[str, Any], quality: dict[str, Any]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {**stats, **quality}
+    for kind in KINDS:
+        values[f"exchanges_{kind}"] = int(month[f"given_{kind}"])
+    return {key: values[key] for key in FIGURE_KEYS}
+
+
+def previous_month(start: date) -> str:
+    """``YYYY-MM`` of the month before the one starting on ``start``."""
+    return f"{start - timedelta(days=1):%Y-%m}"
+
+
+@dataclass
+class MonthlyData:
+    """One network's month, as every format of the report shows it."""
+
+    network: str
+    network_id: int | None
+    month: str
+    start: date
+    end: date
+    sla_days: list[int]
+    balances: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
+    pairs: list[dict[str, Any]]
+    stats: dict[str, Any]
+    figures: dict[str, Any]
+    previous: dict[str, Any]
+    trend: list[dict[str, Any]]
+    funnel: dict[str, int]
+    contact_days: list[float]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """No counted exchange in the month."""
+        return int(self.stats["exchanges"]) == 0
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """``balances``, ``quality``, ``pairs`` or ``trend`` as a frame with its keys."""
+        if name not in self.frames:
+            keys = {
+                "balances": BALANCE_KEYS,
+                "quality": QUALITY_KEYS,
+                "pairs": PAIR_KEYS,
+                "trend": TREND_KEYS,
+            }[name]
+            rows: list[dict[str, Any]] = getattr(self, name)
+            self.frames[name] = pd.DataFrame.from_records(rows, columns=list(keys))
+        return self.frames[name]
+
+
+@dataclass
+class _Context:
+    """What the month before and the 12-month trend contribute, computed on the side."""
+
+    stats: dict[str, Any]
+    quality: dict[str, Any]
+    trend: list[dict[str, Any]]
+    funnel: dict[str, int]
+
+
+def _context_on(session: Session, scope: Scope, before: Scope) -> _Context:
+    """The previous month's figures, the trend and the funnel."""
+    return _Context(
+        stats=compute_stats(session=session, scope=before),
+        quality=network_quality(session, before),
+        trend=compute_trend(session=session, scope=scope, months=12),
+        funnel=funnel_counts(
+            session, network_id=scope.network_id, start=scope.start, end=scope.end
+        ),
+    )
+
+
+def _context(engine: Any, scope: Scope, before: Scope) -> _Context:
+    """:func:`_context_on` on a session of its own, for a worker thread."""
+    with Session(engine) as session:
+        return _context_on(session, scope, before)
+
+
+def _in_memory(engine: Any) -> bool:
+    """An in-memory SQLite database lives in one connection: a thread cannot share it."""
+    url = getattr(engine, "url", None)
+    return (
+        url is not None
+        and url.get_backend_name() == "sqlite"
+        and url.database in (None, "", ":memory:")
+    )
+
+
+def gather_monthly(
+    *,
+    session: Session,
+    network_id: int | None,
+    month: str,
+    progress: Progress,
+) -> MonthlyData:
+    """Compute every number of the report for the network (``None``: all) and month.
+
+    The month before, the trend and the funnel are computed on a second connection
+    while this one computes the month's tables: on a national ledger the two halves
+    take seconds each and mostly wait on the database, so they overlap well.
+    """
+    if network_id is not None:
+        network = get_network(session=session, network_id=network_id)
+        name, sla = network.name, [network.sla_days]
+    else:
+        name = "All networks"
+        sla = sorted({int(row.sla_days) for row in aggregates.network_settings(session)})
+    scope = make_scope(network_id=network_id, month=month)
+    assert scope.start is not None and scope.end is not None
+    before = make_scope(network_id=network_id, month=previous_month(scope.start))
+    engine = session.get_bind()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as pool:
+        side = None if _in_memory(engine) else pool.submit(_context, engine, scope, before)
+        progress("computing balances")
+        balances = compute_balances(session=session, scope=scope)
+        progress("computing follow-up quality")
+        quality = compute_quality(session=session, scope=scope)
+        this_quality = network_quality(session, scope, quality)
+        progress("computing pairs")
+        pairs = compute_pairs(session=session, scope=scope)
+        progress("computing network figures")
+        stats = compute_stats(session=session, scope=scope)
+        context = side.result() if side else _context_on(session, scope, before)
+    return MonthlyData(
+        network=name,
+        network_id=network_id,
+        month=scope.label,
+        start=scope.start,
+        end=scope.end,
+        sla_days=sla,
+        balances=balances,
+        quality=quality,
+        pairs=pairs,
+        stats=stats,
+        figures=_figures(stats, context.trend[-1], this_quality),
+        previous=_figures(context.stats, context.trend[-2], context.quality),
+        trend=context.trend,
+        funnel=context.funnel,
+        contact_days=this_quality["contact_days"],
+    )

@@ -1,0 +1,155 @@
+"""The member's personal review, the report commands, and the report at national size."""
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from reciprocity.ledger.demo import create_demo
+from reciprocity.reporting.member import write_member_review
+from reciprocity.reporting.monthly import write_monthly_report
+from reciprocity.store.engine import make_engine
+from tests.analytics.test_handworked import ANNA, BOB, CARLA, build
+from tests.reporting.helpers import pdf_pages
+
+
+def test_member_review_shows_bobs_club_months(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    with Session(engine, expire_on_commit=False) as session:
+        chapter = build(session)
+        written = write_member_review(
+            session=session,
+            member_id=chapter.bob,
+            network_id=chapter.club,
+            start=date(2026, 9, 1),
+            end=date(2026, 10, 31),
+            out_dir=tmp_path / "bob",
+        )
+    engine.dispose()
+    assert [path.name for path in written] == ["review.pdf", "review.html"]
+    pages = pdf_pages(tmp_path / "bob" / "review.pdf")
+    assert len(pages) == 2
+    text = "\n".join(pages)
+    assert f"{BOB}: personal review" in pages[0]
+    # In the club Bob gives e9, e16 (6 points) and receives e1, e13 (6) + e6a, e10 (4).
+    for line in (
+        "Points given 6",
+        "Points received 10",
+        "Balance -4",
+        "Ratio given / received 0.6",
+    ):
+        assert line in pages[0], line
+    # Anna gave him e1 + e6a (5) and got nothing back; Carla gave e10 + e13 (5), got 6.
+    assert f"{ANNA}: gave you 5 points, you gave 0 (you owe 5)." in text
+    assert f"{CARLA}: gave you 5 points, you gave 6 (they owe 1)." in text
+    # He received e1 (contacted after 1 day) and e13 (no step yet): contact rate 50%.
+    assert "Contact rate 50.0%" in pages[0]
+    assert "You gave 2 referrals; where they stand now: meeting 1, no response 1." in text
+    assert "Contact the referral Carla Smit gave you on 2026-10-20" in text
+    page = (tmp_path / "bob" / "review.html").read_text(encoding="utf-8")
+    assert "Anna de Vries: gave you 5 points, you gave 0 (you owe 5)." in page
+    assert page.count('<img src="data:image/png;base64,') == 1
+
+
+Run = Callable[..., Any]
+
+
+def test_report_monthly_command_writes_the_folder(
+    run_cli: Run, db_url: str, tmp_path: Path
+) -> None:
+    _build(db_url)
+    result = run_cli(
+        "report",
+        "monthly",
+        "--network",
+        "Club Delft",
+        "--month",
+        "2026-10",
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "csv,xlsx",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert sorted(Path(line).name for line in result.stdout.split()) == sorted(
+        ["report.xlsx", "balances.csv", "quality.csv", "pairs.csv", "exchanges.csv"]
+    )
+    assert "… writing report.xlsx" in result.stderr
+
+
+def _build(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        build(session)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--network", "Nowhere", "--month", "2026-10"), "Nowhere"),
+        (("--network", "Club Delft", "--month", "2026-1"), "is not a month; use YYYY-MM."),
+        (("--month", "2026-10", "--format", "pdf,word"), "There is no report format 'word'"),
+    ],
+)
+def test_report_monthly_mistakes_are_one_sentence_and_write_nothing(
+    run_cli: Run, db_url: str, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    _build(db_url)
+    result = run_cli("report", "monthly", *args, "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_member_refuses_an_unknown_member_and_a_file_as_folder(
+    run_cli: Run, db_url: str, tmp_path: Path
+) -> None:
+    _build(db_url)
+    result = run_cli("report", "member", "Nobody Known", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "Nobody Known" in result.stderr
+    target = tmp_path / "taken"
+    target.write_text("x")
+    result = run_cli("report", "member", BOB, "--out", str(target))
+    assert result.exit_code == 1
+    assert "is a file; name a folder for the report." in result.stderr
+    result = run_cli(
+        "report", "member", BOB, "--from", "2026-10-01", "--to", "2026-09-01", "--out", "x"
+    )
+    assert result.exit_code == 1 and "before it starts" in result.stderr
+
+
+def test_national_size_pdf_does_not_grow_with_the_members(tmp_path: Path) -> None:
+    """Above chapter size the PDF summarises: 600 members give the pages 130 members do."""
+    sizes = {}
+    pages = {}
+    for members in (130, 600):
+        engine = make_engine(f"sqlite:///{tmp_path / f'national-{members}.sqlite'}")
+        with Session(engine) as session:
+            create_demo(
+                session=session,
+                members=members,
+                months=2,
+                exchanges=members * 6,
+                until=date(2026, 10, 31),
+            )
+            written = write_monthly_report(
+                session=session,
+                network_id=None,
+                month="2026-10",
+                out_dir=tmp_path / str(members),
+                formats=["pdf"],
+            )
+        engine.dispose()
+        assert [path.name for path in written] == ["report.pdf"]
+        text = pdf_pages(written[0])
+        pages[members] = len(text)
+        sizes[members] = written[0].stat().st_size
+        assert f"The 20 highest and lowest balances of {members:,} members." in text[1]
+        assert "members in between; every row is in balances.csv" in text[1]
+    assert pages[130] == pages[600]
+    assert sizes[600] < sizes[130] * 1.25
