@@ -99,3 +99,41 @@ def load_settings(**overrides: Any) -> Settings:
             f"The setting '{where}' in {config_file()} or the environment is invalid "
             f"({problem['msg']}); fix or remove it."
         ) from None
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes (``\\"``, ``\\\\``, ``\\n``, ``\\uXXXX``) are TOML's."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def save_acting_member(name: str, *, path: Path | None = None) -> Path:
+    """Remember who the faces act as: set ``acting_member`` in ``config.toml``.
+
+    Other settings in the file are kept as they are; a previous ``acting_member`` line is
+    replaced. The folder is created if needed. Returns the file written.
+    """
+    target = path or config_file()
+    lines: list[str] = []
+    if target.exists():
+        text = target.read_text(encoding="utf-8")
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(
+                f"The settings file {target} is not valid TOML ({error}); fix or remove it."
+            ) from None
+        in_table = False
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("["):
+                in_table = True
+            key = stripped.split("=", 1)[0].strip().strip("\"'")
+            if not in_table and "=" in stripped and key in {"acting_member", "as"}:
+                continue
+            lines.append(line)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    content = "\n".join([f"acting_member = {_toml_string(name)}", *lines]).rstrip("\n") + "\n"
+    target.write_text(content, encoding="utf-8")
+    return target

@@ -224,8 +224,20 @@ def _global_options(
             default_location=settings.db is None,
         )
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        if not _has_terminal():
+            # No terminal to draw on (a pipe, a script, a test): help and how to open the TUI.
+            typer.echo(ctx.get_help())
+            typer.echo("\nRun `reciprocity` in a terminal to open the interactive app.")
+            raise typer.Exit()
+        from reciprocity.tui import run_app
+
+        run_app(ctx.obj)
         raise typer.Exit()
+
+
+def _has_terminal() -> bool:
+    """Whether bare ``reciprocity`` can draw the TUI: both ends are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _json_default(value: Any) -> Any:

@@ -1,0 +1,306 @@
+"""The Reciprocity app: screens as modes, the acting member, and notices instead of crashes.
+
+Bare ``reciprocity`` builds :class:`ReciprocityApp` with the command line's state (any
+:class:`~reciprocity.tui.access.LedgerAccess`). The app opens on the dashboard at once;
+the database is opened, and the acting member resolved, in a thread worker. On a first
+run with no acting member set, a picker asks "who are you?" and saves the answer in
+``config.toml``. Every screen reads and writes through workers (see ``screens/base.py``).
+
+``today`` is injected (tests and snapshots freeze it); ``dashboard_ready`` turns true,
+and :class:`ReciprocityApp.DashboardReady` is posted, once the dashboard's cards hold
+values: the readiness signal the benchmarks time.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import partial
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.tui.access import LedgerAccess
+from reciprocity.tui.matching import NameMatcher
+from reciprocity.tui.screens.base import LedgerScreen, LedgerWork
+from reciprocity.tui.screens.board import BoardScreen
+from reciprocity.tui.screens.dashboard import DashboardScreen
+from reciprocity.tui.screens.dialogs import FollowupStep
+from reciprocity.tui.screens.exchanges import ExchangesScreen
+from reciprocity.tui.screens.followups import FollowupsScreen
+from reciprocity.tui.screens.members import MembersScreen
+from reciprocity.tui.screens.network import NetworkScreen
+from reciprocity.tui.screens.picker import MemberPicker
+from reciprocity.tui.screens.quick_log import QuickLogScreen
+
+SCREENS_BY_KEY: tuple[tuple[str, str, str], ...] = (
+    ("1", "dashboard", "Home"),
+    ("2", "followups", "Follow-ups"),
+    ("3", "exchanges", "Exchanges"),
+    ("4", "members", "Members"),
+    ("5", "board", "Asks & offers"),
+    ("6", "network", "Network"),
+)
+
+
+class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
+    """Give and take, for the member after a meeting and the organiser after a month."""
+
+    TITLE = "Reciprocity"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "dashboard": DashboardScreen,
+        "followups": FollowupsScreen,
+        "exchanges": ExchangesScreen,
+        "members": MembersScreen,
+        "board": BoardScreen,
+        "network": NetworkScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "quick_log", "Log", id="app.quick_log", tooltip="Log a give or take."),
+        *(
+            Binding(
+                key,
+                f"show('{mode}')",
+                label,
+                id=f"app.show_{mode}",
+                show=key == "1",
+                tooltip=f"Show the {label.lower()} screen.",
+            )
+            for key, mode, label in SCREENS_BY_KEY
+        ),
+        Binding(
+            "i",
+            "switch_member",
+            "Who am I",
+            id="app.switch_member",
+            tooltip="Act as another member.",
+        ),
+        Binding(
+            "question_mark",
+            "toggle_keys",
+            "Keys",
+            id="app.keys",
+            tooltip="Show or hide the key bindings.",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="app.command_palette",
+            priority=True,
+            show=False,
+            tooltip="Every action, searchable.",
+        ),
+        Binding(
+            "ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Leave Reciprocity."
+        ),
+        Binding(
+            "ctrl+c",
+            "help_quit",
+            "Quit hint",
+            id="app.help_quit",
+            show=False,
+            system=True,
+            tooltip="Say how to quit.",
+        ),
+    ]
+
+    class DashboardReady(Message):
+        """The dashboard's cards hold values (posted once per app)."""
+
+    class MemberChanged(Message):
+        """The acting member changed (or was resolved at start)."""
+
+    def __init__(self, access: LedgerAccess, *, today: date | None = None) -> None:
+        super().__init__()
+        self.access = access
+        self.today_fixed = today
+        self.acting_id: int | None = None
+        self.acting_name: str | None = None
+        self.identified = False
+        self.dashboard_ready = False
+        self._ledger_screens: list[LedgerScreen] = []
+        self.matcher: NameMatcher | None = None
+
+    # -- who is acting -------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The injected day, else the real one."""
+        return self.today_fixed or date.today()
+
+    def on_mount(self) -> None:
+        self.sub_title = "opening…"
+        self.ledger_call(self._identify, self._identified, group="identify")
+
+    def _identify(self, session: Session) -> tuple[int | None, str | None, bool]:
+        from reciprocity.ledger.members import get_member
+
+        try:
+            acting = self.access.acting_member_id(session)
+        except LedgerError:
+            # A configured name that is not in this ledger: ask instead of failing.
+            return None, None, True
+        if acting is None:
+            ask = not self.access.demo and not self.access.acting_name
+            return None, None, ask
+        return acting, get_member(session=session, member_id=acting).name, False
+
+    def _identified(self, found: tuple[int | None, str | None, bool]) -> None:
+        acting_id, name, ask = found
+        if ask:
+            if self.access.acting_name:
+                self.notify(
+                    f"The acting member '{self.access.acting_name}' is not in this ledger; "
+                    "choose who you are.",
+                    severity="warning",
+                )
+            self.action_switch_member(save=True)
+        self.set_acting(acting_id, name)
+
+    def set_acting(self, acting_id: int | None, name: str | None) -> None:
+        """Act as this member from now on (``None``: the ledger's owner) and reload."""
+        self.acting_id = acting_id
+        self.acting_name = name
+        self.identified = True
+        self.sub_title = name or "ledger owner"
+        self.ledger_changed()
+        self.post_message(self.MemberChanged())
+
+    def action_switch_member(self, save: bool = False) -> None:
+        """Ask "who are you?"; with ``save`` the answer goes to ``config.toml``."""
+
+        def chosen(result: tuple[int, str] | None) -> None:
+            if result is None:
+                return
+            member_id, name = result
+            if save and not self.access.demo:
+                from reciprocity.config import SettingsError, save_acting_member
+
+                try:
+                    path = save_acting_member(name)
+                    self.notify(f"You are {name}; saved in {path}.")
+                except (OSError, SettingsError) as error:
+                    self.notify(f"You are {name}, but it was not saved ({error}).")
+            else:
+                self.notify(f"You are now {name}.")
+            self.set_acting(member_id, name)
+
+        self.push_screen(MemberPicker(first_run=save), chosen)
+
+    def load_matcher(
+        self, node: LedgerWork, done: Callable[[NameMatcher], None], *, fresh: bool = False
+    ) -> None:
+        """Hand ``done`` the matcher over every active member's name (read once, then kept)."""
+        if self.matcher is not None and not fresh:
+            done(self.matcher)
+            return
+
+        def build(session: Session) -> NameMatcher:
+            from reciprocity.ledger.views import member_name_index
+
+            return NameMatcher(member_name_index(session=session))
+
+        def keep(matcher: NameMatcher) -> None:
+            self.matcher = matcher
+            done(matcher)
+
+        node.ledger_call(build, keep, group="names")
+
+    # -- navigation and refresh -----------------------------------------------------------
+
+    def register(self, screen: LedgerScreen) -> None:
+        """A main screen asks to be told when the ledger changes."""
+        if screen not in self._ledger_screens:
+            self._ledger_screens.append(screen)
+
+    def ledger_changed(self) -> None:
+        """Something was written: the visible screen reloads now, the others on return."""
+        for screen in self._ledger_screens:
+            if screen.is_current:
+                screen.reload()
+            else:
+                screen.stale = True
+
+    def action_show(self, mode: str) -> None:
+        """Show one of the main screens."""
+        while isinstance(self.screen, QuickLogScreen):
+            self.pop_screen()
+        self.switch_mode(mode)
+
+    def action_quick_log(self, to_member_id: int | None = None) -> None:
+        """Open the quick log over whatever screen is showing."""
+        if isinstance(self.screen, QuickLogScreen):
+            return
+        self.push_screen(QuickLogScreen(to_member_id=to_member_id))
+
+    def record_step(self, node: LedgerWork, step: FollowupStep) -> None:
+        """Move a received referral forward through the ledger, then say so."""
+
+        def save(session: Session) -> Any:
+            from reciprocity.ledger.followups import record_followup
+
+            return record_followup(
+                session=session,
+                exchange_id=step.exchange_id,
+                status=step.status,
+                value=step.value,
+                business=step.business,
+                acting_id=self.acting_id,
+                today=self.today(),
+            )
+
+        def saved(_: Any) -> None:
+            self.notify(f"Referral #{step.exchange_id}: {step.status.replace('_', ' ')}.")
+            self.ledger_changed()
+
+        node.ledger_call(save, saved, group="save")
+
+    def action_toggle_keys(self) -> None:
+        """Show the key bindings, or hide them."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def mark_dashboard_ready(self) -> None:
+        """Called by the dashboard once its cards hold values."""
+        if not self.dashboard_ready:
+            self.dashboard_ready = True
+            self.post_message(self.DashboardReady())
+
+    # -- notices --------------------------------------------------------------------------
+
+    def notify_refused(self, message: str) -> None:
+        """A ledger rule said no: its sentence, as a warning."""
+        self.notify(message, title="Not done", severity="warning")
+
+    def notify_failure(self, message: str) -> None:
+        """The database failed: a notice, and the app carries on."""
+        self.notify(message, title="Database", severity="error", timeout=8)
+
+    # -- command palette ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action of the app and of the screen: the palette lists them all."""
+        seen: set[str] = set()
+        for node in (screen, self):
+            for _key, binding in node._bindings:
+                if binding.id is None or binding.action in seen:
+                    continue  # Textual's own focus keys, or shown already
+                if binding.id == "app.command_palette":
+                    continue
+                seen.add(binding.action)
+                yield SystemCommand(
+                    binding.description or binding.action,
+                    f"{binding.tooltip or binding.description} (key {binding.key})",
+                    partial(self._run_from_palette, node, binding.action),
+                )
+        yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
+
+    def _run_from_palette(self, node: Any, action: str) -> None:
+        self.call_later(self.run_action, action, node)

@@ -1,0 +1,1 @@
+"""One screen a file; modals return their answer with ``dismiss``."""

@@ -1,0 +1,237 @@
+"""Home: my balance cards, a 12-month trend, what to do next, and my referrals' fate.
+
+Each part loads in its own thread worker, cards first, so the screen paints at once and
+fills in; once the cards hold values the app's readiness signal is set. Enter on a nudge
+acts on it: a due follow-up opens the follow-up dialog, a cold pair a one-to-one form,
+"give back" the quick log, a matching ask the board, news of a referral the feedback form.
+"""
+
+from datetime import date
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, Sparkline
+from textual.widgets.option_list import Option
+
+from reciprocity.tui.periods import next_period, period_bounds
+from reciprocity.tui.screens.base import LedgerScreen
+from reciprocity.tui.screens.dialogs import (
+    FeedbackDialog,
+    FollowupDialog,
+    FollowupStep,
+    OneToOneDialog,
+)
+from reciprocity.tui.text import plain
+from reciprocity.tui.widgets.card import Card
+from reciprocity.tui.widgets.columns import add_columns
+
+
+def _points(value: Any) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _money(value: Any) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+class DashboardScreen(LedgerScreen):
+    """The acting member's home."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "p",
+            "period",
+            "Period",
+            id="dashboard.period",
+            tooltip="Switch the cards between month, quarter and year.",
+        ),
+        Binding(
+            "r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Read everything again."
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = "month"
+        self.nudges: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="dash-title")
+        with Horizontal(id="cards"):
+            yield Card("Pts given/recv", id="card-points")
+            yield Card("Balance · ratio", id="card-balance")
+            yield Card("Value given/recv", id="card-value")
+            yield Card("Contact rate", id="card-contact")
+        with Horizontal(id="trend"):
+            yield Label("12 months  given ", classes="trend-label")
+            yield Sparkline([], id="trend-given")
+            yield Label(" received ", classes="trend-label")
+            yield Sparkline([], id="trend-received")
+        yield Label("What to do next — Enter acts", classes="section")
+        yield OptionList(id="nudges")
+        yield Label("Referrals I gave — newest steps first", classes="section")
+        table: DataTable[Any] = DataTable(id="given", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#given", DataTable)
+        add_columns(
+            table,
+            ("#", 5),
+            ("to", 16),
+            ("status", 10),
+            ("on", 10),
+            ("★", 4),
+            ("summary", 21),
+        )
+        super().on_mount()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        app = self.rapp
+        if not app.identified:
+            return
+        start, end, label = period_bounds(self.period, app.today())
+        who = app.acting_name or "the ledger's owner (press i to choose who you are)"
+        self.query_one("#dash-title", Label).update(f"{who} · {label} (p: period)")
+        me = app.acting_id
+        if me is None:
+            for card in self.query(Card):
+                card.show("—")
+            app.mark_dashboard_ready()
+            return
+        today = app.today()
+        self.ledger_call(
+            lambda session: self._cards(session, me, start, end), self._show_cards, group="cards"
+        )
+        self.ledger_call(
+            lambda session: self._trend(session, me, today), self._show_trend, group="trend"
+        )
+        self.ledger_call(
+            lambda session: self._nudges(session, me, today), self._show_nudges, group="nudges"
+        )
+        self.ledger_call(lambda session: self._given(session, me), self._show_given, group="given")
+
+    @staticmethod
+    def _cards(session: Session, me: int, start: date, end: date) -> dict[str, Any]:
+        from reciprocity.analytics.balances import compute_balances
+        from reciprocity.analytics.quality import compute_quality
+        from reciprocity.analytics.scope import Scope
+
+        scope = Scope(member_id=me, start=start, end=end)
+        balances = [
+            r for r in compute_balances(session=session, scope=scope) if r["member_id"] == me
+        ]
+        quality = [r for r in compute_quality(session=session, scope=scope) if r["member_id"] == me]
+        return {**(quality[0] if quality else {}), **(balances[0] if balances else {})}
+
+    def _show_cards(self, row: dict[str, Any]) -> None:
+        self.query_one("#card-points", Card).show(
+            f"{_points(row.get('given_points', 0))} / {_points(row.get('received_points', 0))}"
+        )
+        ratio = row.get("ratio")
+        balance = row.get("balance", 0)
+        self.query_one("#card-balance", Card).show(
+            f"{balance:+,} · {'—' if ratio is None else f'{ratio:.2f}'}"
+        )
+        self.query_one("#card-value", Card).show(
+            f"{_money(row.get('value_given', 0))} / {_money(row.get('value_received', 0))}"
+        )
+        rate = row.get("contact_rate")
+        received = row.get("received", 0)
+        self.query_one("#card-contact", Card).show(
+            "no referrals" if not received else f"{rate:.0%} of {received}"
+        )
+        self.rapp.mark_dashboard_ready()
+
+    @staticmethod
+    def _trend(session: Session, me: int, today: date) -> list[dict[str, Any]]:
+        from reciprocity.analytics.scope import Scope
+        from reciprocity.analytics.trend import compute_trend
+
+        return compute_trend(session=session, scope=Scope(member_id=me, end=today), months=12)
+
+    def _show_trend(self, months: list[dict[str, Any]]) -> None:
+        self.query_one("#trend-given", Sparkline).data = [m["given_points"] for m in months]
+        self.query_one("#trend-received", Sparkline).data = [m["received_points"] for m in months]
+
+    @staticmethod
+    def _nudges(session: Session, me: int, today: date) -> list[dict[str, Any]]:
+        from reciprocity.analytics.nudges import compute_nudges
+
+        return compute_nudges(session=session, member_id=me, as_of=today)
+
+    def _show_nudges(self, nudges: list[dict[str, Any]]) -> None:
+        self.nudges = nudges
+        options = self.query_one("#nudges", OptionList)
+        options.clear_options()
+        if not nudges:
+            options.add_option(Option("Nothing to do: well done.", disabled=True))
+            return
+        options.add_options(
+            [Option(Content(nudge["message"]), id=str(i)) for i, nudge in enumerate(nudges)]
+        )
+        options.highlighted = 0
+
+    @staticmethod
+    def _given(session: Session, me: int) -> list[dict[str, Any]]:
+        from reciprocity.ledger.views import referrals_given_status
+
+        return referrals_given_status(session=session, member_id=me, limit=50)
+
+    def _show_given(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#given", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                str(row["exchange_id"]),
+                plain(row["receiver"]),
+                row["status"].replace("_", " "),
+                f"{row['step_on']:%Y-%m-%d}" if row["step_on"] else "",
+                str(row["rating"] or ""),
+                plain(row["summary"] or ""),
+                key=str(row["exchange_id"]),
+            )
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_period(self) -> None:
+        """Cycle month → quarter → year."""
+        self.period = next_period(self.period)
+        self.reload()
+
+    def action_refresh(self) -> None:
+        """Read everything again."""
+        self.reload()
+
+    @on(OptionList.OptionSelected, "#nudges")
+    def _act(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        nudge = self.nudges[int(event.option.id)]
+        app = self.rapp
+        kind = nudge["type"]
+        if kind == "followup_due" and nudge["exchange_id"] is not None:
+            self.app.push_screen(
+                FollowupDialog(nudge["exchange_id"], nudge["message"]), self._followed_up
+            )
+        elif kind == "cold_pair" and nudge["member_id"] is not None:
+            self.app.push_screen(OneToOneDialog(nudge["member_id"], nudge["message"]))
+        elif kind == "reciprocate" and nudge["member_id"] is not None:
+            app.action_quick_log(to_member_id=nudge["member_id"])
+        elif kind == "answer_ask":
+            app.action_show("board")
+        elif kind == "given_update" and nudge["exchange_id"] is not None:
+            self.app.push_screen(FeedbackDialog(nudge["exchange_id"], nudge["message"]))
+
+    def _followed_up(self, step: FollowupStep | None) -> None:
+        if step is not None:
+            self.rapp.record_step(self, step)

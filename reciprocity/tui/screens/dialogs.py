@@ -1,0 +1,351 @@
+"""Small dialogs: a follow-up step, a won referral, feedback, a one-to-one, a void, a yes/no.
+
+Each is a ``ModalScreen`` that returns with ``dismiss``. Those that write do it in a
+thread worker through the ledger; a refusal shows the ledger's sentence in the dialog
+(``.error``) and saves nothing, and escape always leaves without a change.
+"""
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from reciprocity.tui.screens.base import LedgerModal
+
+STEP_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("c", "contacted", "Contacted"),
+    ("m", "meeting", "Meeting"),
+    ("p", "proposal", "Proposal"),
+    ("w", "won", "Won"),
+    ("x", "lost", "Lost"),
+    ("n", "no_response", "No response"),
+)
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 70; height: auto; max-height: 22; border: thick $primary;
+    background: $surface; padding: 0 1;
+}}
+{name} .error {{ color: $error; height: auto; }}
+{name} .hint {{ color: $text-muted; }}
+"""
+
+
+def _escape_binding(owner: str) -> Binding:
+    return Binding(
+        "escape", "cancel", "Cancel", id=f"{owner}.cancel", tooltip="Close, change nothing."
+    )
+
+
+def _save_binding(owner: str) -> Binding:
+    return Binding("ctrl+s", "save", "Save", id=f"{owner}.save", priority=True, tooltip="Save.")
+
+
+@dataclass(frozen=True)
+class FollowupStep:
+    """A step chosen for a referral (value and business only for ``won``)."""
+
+    exchange_id: int
+    status: str
+    value: float | None = None
+    business: str | None = None
+
+
+class FollowupDialog(LedgerModal[FollowupStep | None]):
+    """Choose the next step of a referral received; ``won`` goes on to ask its value."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="FollowupDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _escape_binding("followup_dialog"),
+        *(
+            Binding(key, f"step('{status}')", label, id=f"followup_dialog.{status}")
+            for key, status, label in STEP_KEYS
+        ),
+    ]
+
+    def __init__(self, exchange_id: int, message: str) -> None:
+        super().__init__()
+        self.exchange_id = exchange_id
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Follow up referral #{self.exchange_id}")
+            yield Label(self.message, classes="hint", markup=False)
+            yield OptionList(
+                *(Option(f"{key}  {label}", id=status) for key, status, label in STEP_KEYS),
+                id="steps",
+            )
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_step(event.option.id)
+
+    def action_step(self, status: str) -> None:
+        """Take this step (``won`` first asks the value)."""
+        if status != "won":
+            self.dismiss(FollowupStep(self.exchange_id, status))
+            return
+
+        def valued(step: FollowupStep | None) -> None:
+            if step is not None:
+                self.dismiss(step)
+
+        self.app.push_screen(WonDialog(self.exchange_id), valued)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WonDialog(LedgerModal[FollowupStep | None]):
+    """A won referral: its value and whether it is new or repeat business."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="WonDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [_escape_binding("won"), _save_binding("won")]
+
+    def __init__(self, exchange_id: int) -> None:
+        super().__init__()
+        self.exchange_id = exchange_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Referral #{self.exchange_id} won: what was it worth?")
+            yield Input(placeholder="value, e.g. 2500", id="won-value")
+            yield Select(
+                [("new business", "new"), ("repeat business", "repeat")],
+                value="new",
+                allow_blank=False,
+                id="won-business",
+            )
+            yield Label("", markup=False, classes="error", id="won-error")
+            yield Label("Enter or ctrl+s saves · escape cancels", classes="hint")
+
+    @on(Input.Submitted, "#won-value")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Return the step; a value that is not a number is refused here."""
+        text = self.query_one("#won-value", Input).value.strip().replace(",", "")
+        value: float | None = None
+        if text:
+            try:
+                value = float(text)
+            except ValueError:
+                self.query_one("#won-error", Label).update(
+                    f"The value '{text}' is not a number; type an amount such as 2500."
+                )
+                return
+        business = self.query_one("#won-business", Select).value
+        self.dismiss(
+            FollowupStep(
+                self.exchange_id, "won", value, business if isinstance(business, str) else None
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FeedbackDialog(LedgerModal[bool]):
+    """The giver rates how a referral was treated, 1 to 5, with an optional comment."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="FeedbackDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [_escape_binding("feedback"), _save_binding("feedback")]
+
+    def __init__(self, exchange_id: int, message: str = "") -> None:
+        super().__init__()
+        self.exchange_id = exchange_id
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Rate how referral #{self.exchange_id} was treated (1–5)")
+            if self.message:
+                yield Label(self.message, classes="hint", markup=False)
+            yield Input(placeholder="1 to 5", id="rating", max_length=1)
+            yield Input(placeholder="comment (optional)", id="comment")
+            yield Label("", markup=False, classes="error", id="feedback-error")
+            yield Label("ctrl+s saves · escape cancels", classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save the rating through the ledger."""
+        text = self.query_one("#rating", Input).value.strip()
+        comment = self.query_one("#comment", Input).value.strip() or None
+        error = self.query_one("#feedback-error", Label)
+        if not text.isdigit():
+            error.update("The rating is a whole number from 1 to 5.")
+            return
+        app = self.rapp
+
+        def save(session: Session) -> Any:
+            from reciprocity.ledger.followups import give_feedback
+
+            return give_feedback(
+                session=session,
+                exchange_id=self.exchange_id,
+                rating=int(text),
+                comment=comment,
+                acting_id=app.acting_id,
+            )
+
+        def saved(_: Any) -> None:
+            app.notify(f"Rated referral #{self.exchange_id}: {text} of 5.")
+            app.ledger_changed()
+            self.dismiss(True)
+
+        self.ledger_call(save, saved, group="save", refused=error.update)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class OneToOneDialog(LedgerModal[bool]):
+    """Record a one-to-one with another member (a cold pair's nudge opens it)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="OneToOneDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _escape_binding("one_to_one"),
+        _save_binding("one_to_one"),
+    ]
+
+    def __init__(self, member_id: int, message: str) -> None:
+        super().__init__()
+        self.member_id = member_id
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("One-to-one")
+            yield Label(self.message, classes="hint", markup=False)
+            yield Input(self.rapp.today().isoformat(), placeholder="date YYYY-MM-DD", id="held-on")
+            yield Input(placeholder="note (optional)", id="note")
+            yield Label("", markup=False, classes="error", id="one-error")
+            yield Label("ctrl+s saves · escape cancels", classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Record it through the ledger."""
+        app = self.rapp
+        held = self.query_one("#held-on", Input).value
+        note = self.query_one("#note", Input).value.strip() or None
+        me = app.acting_id
+        if me is None:
+            self.query_one("#one-error", Label).update("Choose who you are first (press i).")
+            return
+
+        def save(session: Session) -> Any:
+            from reciprocity.ledger.one_to_ones import log_one_to_one
+            from reciprocity.ledger.rules import parse_date
+
+            return log_one_to_one(
+                session=session,
+                member_a_id=me,
+                member_b_id=self.member_id,
+                held_on=parse_date(held, field="date", today=app.today()),
+                note=note,
+                acting_id=me,
+                today=app.today(),
+            )
+
+        def saved(_: Any) -> None:
+            app.notify("One-to-one recorded.")
+            app.ledger_changed()
+            self.dismiss(True)
+
+        self.ledger_call(
+            save, saved, group="save", refused=self.query_one("#one-error", Label).update
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class VoidDialog(LedgerModal[bool]):
+    """Confirm voiding an exchange, with the reason the audit trail keeps."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="VoidDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [_escape_binding("void"), _save_binding("void")]
+
+    def __init__(self, exchange_id: int, description: str) -> None:
+        super().__init__()
+        self.exchange_id = exchange_id
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Void exchange #{self.exchange_id}?")
+            yield Label(self.description, classes="hint")
+            yield Label("It stays for the audit trail and drops out of every metric.")
+            yield Input(placeholder="reason (required)", id="reason")
+            yield Label("", markup=False, classes="error", id="void-error")
+            yield Label("Enter voids · escape keeps it", classes="hint")
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Void it through the ledger."""
+        app = self.rapp
+        reason = self.query_one("#reason", Input).value
+
+        def save(session: Session) -> Any:
+            from reciprocity.ledger.exchanges import void_exchange
+
+            return void_exchange(
+                session=session,
+                exchange_id=self.exchange_id,
+                reason=reason,
+                acting_id=app.acting_id,
+            )
+
+        def saved(_: Any) -> None:
+            app.notify(f"Exchange #{self.exchange_id} voided.")
+            app.ledger_changed()
+            self.dismiss(True)
+
+        self.ledger_call(
+            save, saved, group="save", refused=self.query_one("#void-error", Label).update
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmDialog(LedgerModal[bool]):
+    """A yes/no question: y or Enter says yes, n or escape no."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes", tooltip="Go ahead."),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Change nothing."),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            yield Label("y yes · n no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer."""
+        self.dismiss(yes)

@@ -1,0 +1,213 @@
+"""Exchanges: every give, newest first, filtered by text, kind, member and period.
+
+Rows load a page at a time (keyset paging in :mod:`reciprocity.ledger.views`): the next
+page is read when the cursor nears the end, so a million exchanges never sit in the
+table. The list starts with my own exchanges (clear the member field for everyone's).
+v voids the selected exchange after a confirmation that asks the reason.
+"""
+
+from datetime import date
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+
+from reciprocity.tui.periods import period_bounds
+from reciprocity.tui.screens.base import LedgerScreen
+from reciprocity.tui.screens.dialogs import VoidDialog
+from reciprocity.tui.text import plain
+from reciprocity.tui.widgets.columns import add_columns
+
+PAGE = 100
+
+
+class ExchangesScreen(LedgerScreen):
+    """A lazily loaded, filterable list of exchanges."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "void", "Void", id="exchanges.void", tooltip="Void the selected exchange."),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            id="exchanges.filter",
+            tooltip="Type to filter by text.",
+        ),
+        Binding(
+            "escape",
+            "focus_table",
+            "Table",
+            id="exchanges.table",
+            show=False,
+            tooltip="Back to the table.",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.exhausted = False
+        self.loading = False
+        self.member_id: int | None = None
+        self.member_chosen = False
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="/ text", id="filter-text", compact=True)
+            yield Select(
+                [("referral", "referral"), ("help", "help"), ("introduction", "introduction")],
+                prompt="any kind",
+                id="filter-kind",
+                compact=True,
+            )
+            yield Select(
+                [("this month", "month"), ("this quarter", "quarter"), ("this year", "year")],
+                prompt="all time",
+                id="filter-period",
+                compact=True,
+            )
+            yield Input(placeholder="member", id="filter-member", compact=True)
+        yield Label("", id="exchanges-status", classes="hint")
+        table: DataTable[Any] = DataTable(id="exchanges", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        add_columns(
+            self.query_one("#exchanges", DataTable),
+            ("#", 6),
+            ("date", 10),
+            ("kind", 8),
+            ("giver", 13),
+            ("receiver", 13),
+            ("summary", 12),
+            ("✕", 1),
+        )
+        super().on_mount()
+
+    def _filters(self) -> dict[str, Any]:
+        kind = self.query_one("#filter-kind", Select).value
+        period = self.query_one("#filter-period", Select).value
+        date_from: date | None = None
+        date_to: date | None = None
+        if isinstance(period, str):
+            date_from, date_to, _ = period_bounds(period, self.rapp.today())
+        return {
+            "text": self.query_one("#filter-text", Input).value,
+            "kind": kind if isinstance(kind, str) else None,
+            "member_id": self.member_id,
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+
+    def reload(self) -> None:
+        app = self.rapp
+        if not app.identified:
+            return
+        if not self.member_chosen:
+            # Start with my own exchanges: the index answers at once even on a national
+            # ledger; clearing the member field (Enter) lists everyone's.
+            self.member_chosen = True
+            self.member_id = app.acting_id
+            self.query_one("#filter-member", Input).value = app.acting_name or ""
+        self.rows = []
+        self.exhausted = False
+        self.query_one("#exchanges", DataTable).clear()
+        self._load_page()
+
+    def _load_page(self) -> None:
+        if self.exhausted:
+            return
+        filters = self._filters()
+        after = (self.rows[-1]["occurred_on"], self.rows[-1]["id"]) if self.rows else None
+        self.loading = True
+
+        def page(session: Session) -> list[dict[str, Any]]:
+            from reciprocity.ledger.views import exchange_page
+
+            return exchange_page(session=session, after=after, limit=PAGE, **filters)
+
+        self.ledger_call(page, self._add_page, group="page", refused=self._refused)
+
+    def _refused(self, message: str) -> None:
+        self.loading = False
+        self.query_one("#exchanges-status", Label).update(message)
+
+    def _add_page(self, rows: list[dict[str, Any]]) -> None:
+        self.loading = False
+        self.exhausted = len(rows) < PAGE
+        self.rows.extend(rows)
+        table = self.query_one("#exchanges", DataTable)
+        for row in rows:
+            table.add_row(
+                str(row["id"]),
+                f"{row['occurred_on']:%Y-%m-%d}",
+                "intro" if row["kind"] == "introduction" else row["kind"],
+                plain(row["giver"]),
+                plain(row["receiver"]),
+                plain((row["summary"] or "")[:40]),
+                "✕" if row["voided_at"] else "",
+                key=str(row["id"]),
+            )
+        more = "" if self.exhausted else " (more load as you scroll)"
+        self.query_one("#exchanges-status", Label).update(f"{len(self.rows):,} shown{more}")
+
+    @on(DataTable.RowHighlighted, "#exchanges")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if not self.loading and not self.exhausted and event.cursor_row >= table.row_count - 10:
+            self._load_page()
+
+    @on(Input.Changed, "#filter-text")
+    def _text_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.3, self.reload)
+
+    @on(Select.Changed)
+    def _select_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#filter-member")
+    def _member_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.member_id = None
+            self.reload()
+            return
+
+        def find(session: Session) -> int | None:
+            from reciprocity.ledger.members import resolve_member
+
+            return resolve_member(session=session, name=text).id
+
+        def found(member_id: int | None) -> None:
+            self.member_id = member_id
+            self.reload()
+
+        self.ledger_call(find, found, group="member", refused=self._refused)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter-text", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one("#exchanges", DataTable).focus()
+
+    def action_void(self) -> None:
+        """Void the selected exchange, after confirming and giving a reason."""
+        table = self.query_one("#exchanges", DataTable)
+        if table.row_count == 0:
+            return
+        row = self.rows[table.cursor_row]
+        description = (
+            f"{row['kind']} {row['giver']} → {row['receiver']} on {row['occurred_on']:%Y-%m-%d}"
+            f"{': ' + row['summary'] if row['summary'] else ''}"
+        )
+        self.app.push_screen(VoidDialog(row["id"], description))

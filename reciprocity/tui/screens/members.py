@@ -1,0 +1,265 @@
+"""Members: search, add, edit and deactivate; the detail shows balances.
+
+The search asks the ledger for at most 200 names at a time, so 20,000 members never fill
+the table. The detail of the selected member shows their all-time balance and, when I am
+someone else, our pair balance (points I gave them minus points they gave me).
+"""
+
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+
+from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
+from reciprocity.tui.screens.dialogs import DIALOG_CSS, ConfirmDialog
+from reciprocity.tui.text import plain
+from reciprocity.tui.widgets.columns import add_columns
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "name"),
+    ("company", "company"),
+    ("category", "category (profession)"),
+    ("email", "e-mail"),
+    ("phone", "phone"),
+)
+
+
+class MemberForm(LedgerModal[bool]):
+    """Add a member (to a network) or edit one; saved through the ledger."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="MemberForm")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="member_form.cancel", tooltip="Change nothing."),
+        Binding("ctrl+s", "save", "Save", id="member_form.save", priority=True, tooltip="Save."),
+    ]
+
+    def __init__(self, member: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.member = member
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Edit member" if self.member else "Add member")
+            for field, label in FIELDS:
+                value = str((self.member or {}).get(field) or "")
+                yield Input(value, placeholder=label, id=f"member-{field}", compact=True)
+            if self.member is None:
+                yield Select[int]([], prompt="no network", id="member-network", compact=True)
+            yield Label("", markup=False, classes="error", id="member-error")
+            yield Label("ctrl+s saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#member-name", Input).focus()
+        if self.member is None:
+
+            def networks(session: Session) -> list[tuple[str, int]]:
+                from reciprocity.ledger.networks import list_networks
+
+                return [(n.name, n.id) for n in list_networks(session=session) if n.id]
+
+            self.ledger_call(networks, self.query_one("#member-network", Select).set_options)
+
+    def action_save(self) -> None:
+        """Add or edit through the ledger."""
+        values = {f: self.query_one(f"#member-{f}", Input).value.strip() for f, _ in FIELDS}
+        member = self.member
+        network = None if member else self.query_one("#member-network", Select).value
+        app = self.rapp
+
+        def save(session: Session) -> str:
+            from reciprocity.ledger.members import add_member, edit_member
+
+            if member is None:
+                added = add_member(
+                    session=session,
+                    name=values["name"],
+                    company=values["company"] or None,
+                    category=values["category"] or None,
+                    email=values["email"] or None,
+                    phone=values["phone"] or None,
+                    network_ids=[network] if isinstance(network, int) else [],
+                )
+                return f"Member {added.name} added."
+            edited = edit_member(
+                session=session,
+                member_id=member["id"],
+                name=values["name"],
+                company=values["company"],
+                category=values["category"],
+                email=values["email"],
+                phone=values["phone"],
+            )
+            return f"Member {edited.name} saved."
+
+        def saved(sentence: str) -> None:
+            app.notify(sentence)
+            app.matcher = None
+            app.ledger_changed()
+            self.dismiss(True)
+
+        self.ledger_call(
+            save, saved, group="save", refused=self.query_one("#member-error", Label).update
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class MembersScreen(LedgerScreen):
+    """Find members; add, edit, deactivate; see balances."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", id="members.add", tooltip="Add a member."),
+        Binding("e", "edit", "Edit", id="members.edit", tooltip="Edit the selected member."),
+        Binding(
+            "x",
+            "deactivate",
+            "Deactivate",
+            id="members.deactivate",
+            tooltip="Deactivate the selected member (history stays).",
+        ),
+        Binding("slash", "search", "Search", id="members.search", tooltip="Search by name."),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder="/ search name, company or category", id="member-search", compact=True
+        )
+        table: DataTable[Any] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Label("", id="member-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        add_columns(
+            self.query_one("#members", DataTable),
+            ("name", 24),
+            ("company", 20),
+            ("category", 18),
+            ("active", 6),
+        )
+        super().on_mount()
+
+    def reload(self) -> None:
+        if not self.rapp.identified:
+            return
+        text = self.query_one("#member-search", Input).value
+
+        def search(session: Session) -> list[dict[str, Any]]:
+            from reciprocity.ledger.views import search_members
+
+            return search_members(session=session, text=text, limit=200)
+
+        self.ledger_call(search, self._show)
+
+    def _show(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        table = self.query_one("#members", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                plain(row["name"]),
+                plain(row["company"] or ""),
+                plain(row["category"] or ""),
+                "yes" if row["active"] else "no",
+                key=str(row["id"]),
+            )
+        if not rows:
+            self.query_one("#member-detail", Label).update("No member matches.")
+
+    @on(Input.Changed, "#member-search")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.2, self.reload)
+
+    @on(Input.Submitted, "#member-search")
+    def _to_table(self) -> None:
+        self.query_one("#members", DataTable).focus()
+
+    def _selected(self) -> dict[str, Any] | None:
+        table = self.query_one("#members", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#members")
+    def _detail(self) -> None:
+        member = self._selected()
+        if member is None:
+            return
+        me = self.rapp.acting_id
+
+        def detail(session: Session) -> str:
+            from reciprocity.analytics.balances import compute_balances
+            from reciprocity.analytics.pairs import compute_pairs
+            from reciprocity.analytics.scope import Scope
+
+            rows = compute_balances(session=session, scope=Scope(member_id=member["id"]))
+            row = next((r for r in rows if r["member_id"] == member["id"]), None)
+            text = (
+                f"{member['name']}: gave {row['given_points']} points, received "
+                f"{row['received_points']}, balance {row['balance']:+}"
+                if row
+                else f"{member['name']}: no exchanges"
+            )
+            if me is not None and me != member["id"]:
+                pairs = compute_pairs(session=session, scope=Scope(member_id=me))
+                pair = next((p for p in pairs if p["other"] == member["name"]), None)
+                balance = pair["balance"] if pair else 0
+                text += f" · our pair balance {balance:+} (me to them minus them to me)"
+            contact = " · ".join(v for v in (member["email"], member["phone"]) if v)
+            return text + (f"\n{contact}" if contact else "")
+
+        self.ledger_call(detail, self.query_one("#member-detail", Label).update, group="detail")
+
+    def action_search(self) -> None:
+        self.query_one("#member-search", Input).focus()
+
+    def action_add(self) -> None:
+        """Add a member."""
+        self.app.push_screen(MemberForm())
+
+    def action_edit(self) -> None:
+        """Edit the selected member."""
+        member = self._selected()
+        if member is not None:
+            self.app.push_screen(MemberForm(member))
+
+    def action_deactivate(self) -> None:
+        """Deactivate the selected member after a confirmation."""
+        member = self._selected()
+        if member is None:
+            return
+        app = self.rapp
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def save(session: Session) -> Any:
+                from reciprocity.ledger.members import deactivate_member
+
+                return deactivate_member(session=session, member_id=member["id"])
+
+            def saved(_: Any) -> None:
+                app.notify(f"{member['name']} is deactivated.")
+                app.matcher = None
+                app.ledger_changed()
+
+            self.ledger_call(save, saved, group="save")
+
+        self.app.push_screen(
+            ConfirmDialog(f"Deactivate {member['name']}? Their history stays."), confirmed
+        )
