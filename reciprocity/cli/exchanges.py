@@ -304,11 +304,17 @@ def exchanges(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """List exchanges, newest first (voided ones included and marked)."""
-    with state(ctx).session() as session:
+    """List exchanges, newest first (voided ones included and marked).
+
+    With --as, an outside contact shows only to the exchange's giver, receiver and the
+    organisers of its network; for others it is blank and ``contact_hidden`` is true.
+    """
+    run = state(ctx)
+    with run.session() as session:
         matching = partial(
             ledger_exchanges.iter_exchanges,
             session=session,
+            acting_id=run.acting_member_id(session),
             network_id=_network_id(session, network),
             member_id=_member_id(session, member) if member else None,
             kind=kind,
@@ -342,8 +348,12 @@ def show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show one exchange with its whole story: acknowledgement, steps and feedback."""
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         story = ledger_followups.exchange_story(session=session, exchange_id=exchange_id)
+        story["exchange"] = ledger_exchanges.hide_contact(
+            session=session, exchange=story["exchange"], acting_id=run.acting_member_id(session)
+        )
     if as_json:
         print_json(story)
         return
@@ -354,8 +364,12 @@ def show(
     )
     details = {
         "Summary": exchange["summary"],
-        "Contact": ", ".join(
-            part for part in (exchange["contact_name"], exchange["contact_details"]) if part
+        "Contact": (
+            f"(only the giver, the receiver and the organisers of {exchange['network']} see it)"
+            if exchange["contact_hidden"]
+            else ", ".join(
+                part for part in (exchange["contact_name"], exchange["contact_details"]) if part
+            )
         ),
         "Type": exchange["referral_type"],
         "Hotness": exchange["hotness"],

@@ -1,4 +1,8 @@
-"""``network``, ``member`` and ``meeting`` commands: the people and groups of the ledger."""
+"""``network``, ``member`` and ``meeting`` commands: the people and groups of the ledger.
+
+Every command passes the acting member (``--as``) to the ledger, which decides who may
+administer what; without ``--as`` the command line is the ledger's local owner.
+"""
 
 import typer
 
@@ -57,10 +61,16 @@ def network_add(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Add a network."""
-    with state(ctx).session() as session:
+    """Add a network (the ledger's owner only: run it without --as)."""
+    run = state(ctx)
+    with run.session() as session:
         network = ledger_networks.add_network(
-            session=session, name=name, kind=kind, sla_days=sla_days, weights=_parse_weights(weight)
+            session=session,
+            name=name,
+            kind=kind,
+            sla_days=sla_days,
+            weights=_parse_weights(weight),
+            acting_id=run.acting_member_id(session),
         )
     print_created(
         [network.id], as_json=as_json, sentence=f"Added network #{network.id}: {network.name}."
@@ -79,8 +89,9 @@ def network_edit(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Rename a network or change its kind, SLA or weights."""
-    with state(ctx).session() as session:
+    """Rename a network or change its kind, SLA or weights (an organiser of it)."""
+    run = state(ctx)
+    with run.session() as session:
         found = ledger_networks.resolve_network(session=session, name=network)
         assert found.id is not None
         changed = ledger_networks.edit_network(
@@ -90,6 +101,7 @@ def network_edit(
             kind=kind,
             sla_days=sla_days,
             weights=_parse_weights(weight),
+            acting_id=run.acting_member_id(session),
         )
     if as_json:
         print_json(as_dict(changed))
@@ -99,11 +111,14 @@ def network_edit(
 
 @network_app.command("deactivate")
 def network_deactivate(ctx: typer.Context, network: str = typer.Argument(...)) -> None:
-    """Mark a network that stopped meeting; its history stays."""
-    with state(ctx).session() as session:
+    """Mark a network that stopped meeting; its history stays (an organiser of it)."""
+    run = state(ctx)
+    with run.session() as session:
         found = ledger_networks.resolve_network(session=session, name=network)
         assert found.id is not None
-        ledger_networks.deactivate_network(session=session, network_id=found.id)
+        ledger_networks.deactivate_network(
+            session=session, network_id=found.id, acting_id=run.acting_member_id(session)
+        )
     typer.echo(f"Deactivated network #{found.id}: {found.name}.")
 
 
@@ -131,10 +146,18 @@ def member_add(
     email: str | None = typer.Option(None, "--email"),
     phone: str | None = typer.Option(None, "--phone"),
     role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
+    joined: str | None = typer.Option(
+        None,
+        "--joined",
+        help="Day they joined the networks, YYYY-MM-DD or today; left out, they count as "
+        "members from the start (for a group's existing members).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Add a member, optionally to networks."""
-    with state(ctx).session() as session:
+    """Add a member, optionally to networks (with --as: networks you organise)."""
+    run = state(ctx)
+    joined_on = parse_date(joined, field="joining date") if joined else None
+    with run.session() as session:
         network_ids = [
             n.id
             for n in (ledger_networks.resolve_network(session=session, name=x) for x in network)
@@ -149,6 +172,8 @@ def member_add(
             phone=phone,
             network_ids=network_ids,
             role=role,
+            joined_on=joined_on,
+            acting_id=run.acting_member_id(session),
         )
     print_created(
         [member.id], as_json=as_json, sentence=f"Added member #{member.id}: {member.name}."
@@ -169,8 +194,12 @@ def member_edit(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Change a member's details (an empty value clears a field)."""
-    with state(ctx).session() as session:
+    """Change a member's details (an empty value clears a field).
+
+    The member themself or an organiser of a network they are in may.
+    """
+    run = state(ctx)
+    with run.session() as session:
         found = ledger_members.resolve_member(session=session, name=member)
         assert found.id is not None
         changed = ledger_members.edit_member(
@@ -182,6 +211,7 @@ def member_edit(
             email=email,
             phone=phone,
             active=True if reactivate else None,
+            acting_id=run.acting_member_id(session),
         )
     if as_json:
         print_json(as_dict(changed))
@@ -192,10 +222,13 @@ def member_edit(
 @member_app.command("deactivate")
 def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> None:
     """Deactivate a member: their history stays, they take part in nothing new."""
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         found = ledger_members.resolve_member(session=session, name=member)
         assert found.id is not None
-        ledger_members.deactivate_member(session=session, member_id=found.id)
+        ledger_members.deactivate_member(
+            session=session, member_id=found.id, acting_id=run.acting_member_id(session)
+        )
     typer.echo(f"Deactivated member #{found.id}: {found.name}.")
 
 
@@ -240,24 +273,37 @@ def member_join(
     ctx: typer.Context,
     member: str = typer.Argument(...),
     network: str = typer.Argument(...),
-    role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
+    role: str | None = typer.Option(
+        None,
+        "--role",
+        help="member or organiser; a new member is a member, a current one keeps theirs.",
+    ),
     joined: str | None = typer.Option(
-        None, "--date", help="Joining date, YYYY-MM-DD or today; unknown if left out."
+        None,
+        "--joined",
+        "--date",
+        help="Joining date, YYYY-MM-DD or today; left out, a newcomer counts from the "
+        "start, a rejoining member from today and a current member keeps their date.",
     ),
 ) -> None:
-    """Add a member to a network, or change their role in it."""
-    with state(ctx).session() as session:
+    """Add a member to a network, change their role or their joining date (an organiser)."""
+    run = state(ctx)
+    joined_on = parse_date(joined, field="joining date") if joined else None
+    with run.session() as session:
         found = ledger_members.resolve_member(session=session, name=member)
         net = ledger_networks.resolve_network(session=session, name=network)
         assert found.id is not None and net.id is not None
-        ledger_networks.join_network(
+        membership = ledger_networks.join_network(
             session=session,
             member_id=found.id,
             network_id=net.id,
             role=role,
-            joined_on=parse_date(joined, field="joining date") if joined else None,
+            joined_on=joined_on,
+            acting_id=run.acting_member_id(session),
         )
-    typer.echo(f"{found.name} is now a {role} of {net.name}.")
+    since = f" since {membership.joined_on}" if membership.joined_on else ""
+    article = "an" if membership.role == Role.ORGANISER else "a"
+    typer.echo(f"{found.name} is now {article} {membership.role} of {net.name}{since}.")
 
 
 @member_app.command("leave")
@@ -267,8 +313,9 @@ def member_leave(
     network: str = typer.Argument(...),
     left: str = typer.Option("today", "--date", help="Leaving date, YYYY-MM-DD or today."),
 ) -> None:
-    """Record that a member left a network."""
-    with state(ctx).session() as session:
+    """Record that a member left a network (the member or an organiser of it)."""
+    run = state(ctx)
+    with run.session() as session:
         found = ledger_members.resolve_member(session=session, name=member)
         net = ledger_networks.resolve_network(session=session, name=network)
         assert found.id is not None and net.id is not None
@@ -277,6 +324,7 @@ def member_leave(
             member_id=found.id,
             network_id=net.id,
             left_on=parse_date(left, field="leaving date"),
+            acting_id=run.acting_member_id(session),
         )
     typer.echo(f"{found.name} left {net.name}.")
 
@@ -310,12 +358,17 @@ def meeting_add(
     title: str | None = typer.Option(None, "--title"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Add a meeting of a network."""
-    with state(ctx).session() as session:
+    """Add a meeting of a network (an organiser of it)."""
+    run = state(ctx)
+    with run.session() as session:
         net = ledger_networks.resolve_network(session=session, name=network)
         assert net.id is not None
         meeting = ledger_networks.add_meeting(
-            session=session, network_id=net.id, held_on=parse_date(held), title=title
+            session=session,
+            network_id=net.id,
+            held_on=parse_date(held),
+            title=title,
+            acting_id=run.acting_member_id(session),
         )
     print_created(
         [meeting.id],
@@ -331,13 +384,15 @@ def meeting_edit(
     held: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD or today."),
     title: str | None = typer.Option(None, "--title", help="New title ('' clears it)."),
 ) -> None:
-    """Change a meeting's date or title."""
-    with state(ctx).session() as session:
+    """Change a meeting's date or title (an organiser of its network)."""
+    run = state(ctx)
+    with run.session() as session:
         meeting = ledger_networks.edit_meeting(
             session=session,
             meeting_id=meeting_id,
             held_on=parse_date(held) if held else None,
             title=title,
+            acting_id=run.acting_member_id(session),
         )
     typer.echo(f"Updated meeting #{meeting.id} on {meeting.held_on}.")
 

@@ -8,6 +8,11 @@ Who may write is checked here, so every face shares it. ``created_by`` (logging)
 ``acting_id`` (voiding) name the acting member; ``None`` is the ledger's local owner, who
 may do anything. A member logs exchanges they give or receive and voids those they gave;
 an organiser may do both for anyone in the networks they organise.
+
+Who may *read* an exchange's outside contact (``contact_name``, ``contact_details``) is
+checked here too: its giver, its receiver, an organiser of its network and the owner.
+:func:`iter_exchanges` and :func:`hide_contact` blank it for anyone else and say so in
+``contact_hidden``.
 """
 
 import uuid
@@ -31,6 +36,7 @@ from reciprocity.ledger.networks import (
     shared_network,
 )
 from reciprocity.ledger.requests import open_request
+from reciprocity.ledger.roles import may_see_contact, organised_network_ids
 from reciprocity.ledger.rules import (
     check_choice,
     check_not_future,
@@ -427,6 +433,53 @@ def live_introduction_partner(*, session: Session, exchange: Exchange) -> int | 
     return partner
 
 
+_CONTACT_FIELDS = ("contact_name", "contact_details")
+
+
+def _readable_columns(
+    session: Session, table: sa.Table, acting_id: int | None
+) -> list[sa.ColumnElement[Any]]:
+    """The exchange's columns in table order, the contact blanked where the acting member may
+    not read it, and ``contact_hidden``."""
+    if acting_id is None:
+        return [*table.c, sa.literal(False, sa.Boolean()).label("contact_hidden")]
+    organised = organised_network_ids(session=session, member_id=acting_id)
+    readable = sa.or_(
+        table.c.giver_id == acting_id,
+        table.c.receiver_id == acting_id,
+        table.c.network_id.in_(sorted(organised)),
+    )
+    has_contact = sa.or_(*(table.c[name].is_not(None) for name in _CONTACT_FIELDS))
+    columns: list[sa.ColumnElement[Any]] = [
+        sa.case((readable, column), else_=sa.null()).label(column.name)
+        if column.name in _CONTACT_FIELDS
+        else column
+        for column in table.c
+    ]
+    hidden = sa.case((sa.and_(sa.not_(readable), has_contact), True), else_=False)
+    return [*columns, sa.type_coerce(hidden, sa.Boolean()).label("contact_hidden")]
+
+
+def hide_contact(
+    *, session: Session, exchange: dict[str, Any], acting_id: int | None
+) -> dict[str, Any]:
+    """One exchange row (as :func:`iter_exchanges` gives it) as the acting member may read it.
+
+    Only its giver, its receiver, an organiser of its network and the owner read the
+    outside contact; for anyone else both fields are blanked and ``contact_hidden`` is true.
+    """
+    has_contact = any(exchange.get(name) is not None for name in _CONTACT_FIELDS)
+    if not has_contact or may_see_contact(
+        session=session,
+        acting_id=acting_id,
+        giver_id=exchange["giver_id"],
+        receiver_id=exchange["receiver_id"],
+        network_id=exchange["network_id"],
+    ):
+        return {**exchange, "contact_hidden": bool(exchange.get("contact_hidden", False))}
+    return {**exchange, **dict.fromkeys(_CONTACT_FIELDS), "contact_hidden": True}
+
+
 def iter_exchanges(
     *,
     session: Session,
@@ -438,11 +491,14 @@ def iter_exchanges(
     date_to: date | None = None,
     include_voided: bool = True,
     limit: int | None = None,
+    acting_id: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Exchanges, newest first: each a dict of its columns plus giver, receiver, network names.
 
     Rows stream from the database in batches, so a national ledger can be written out
-    without holding it in memory.
+    without holding it in memory. ``contact_hidden`` is true where the acting member may
+    not read the outside contact (see :func:`hide_contact`); the database blanks
+    ``contact_name`` and ``contact_details`` there, so hidden text never reaches Python.
     """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
@@ -454,7 +510,7 @@ def iter_exchanges(
     receiver = members.alias("receiver_member")
     query = (
         sa.select(
-            table,
+            *_readable_columns(session, table, acting_id),
             giver.c.name.label("giver"),
             receiver.c.name.label("receiver"),
             networks.c.name.label("network"),

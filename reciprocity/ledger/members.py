@@ -6,6 +6,11 @@ the member.
 
 Forgetting erases a member's personal data and keeps their anonymous history, so every
 other member's balance stays as it was; nothing is deleted.
+
+Who may (``acting_id``; ``None`` is the local owner): an organiser adds members to the
+networks they organise; a member's details are changed by the member or an organiser of a
+network they are in; deactivating (which reaches every network) takes the member or an
+organiser of every network they are in, and reactivating takes the latter.
 """
 
 import re
@@ -18,10 +23,17 @@ from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name
-from reciprocity.ledger.networks import get_network, join_network, organised_network_ids
+from reciprocity.ledger.networks import get_network, join_network
+from reciprocity.ledger.roles import (
+    organised_network_ids,
+    require_organiser_of,
+    require_organiser_of_all,
+    require_self_or_organiser,
+)
 from reciprocity.ledger.rules import (
     check_choice,
     check_email,
+    check_not_future,
     clean_text,
     require_text,
 )
@@ -98,11 +110,36 @@ def add_member(
     network_ids: Sequence[int] = (),
     role: str = Role.MEMBER,
     joined_on: date | None = None,
+    acting_id: int | None = None,
+    today: date | None = None,
 ) -> Member:
-    """Add a member, optionally to one or more networks with the given role."""
+    """Add a member, optionally to one or more networks with the given role.
+
+    They join on ``joined_on``; left out, they count from the start (see
+    :func:`~reciprocity.ledger.networks.join_network`). An acting member must organise
+    every network named; a member outside any network is added by the local owner only,
+    since no organiser would run them afterwards.
+    """
+    if acting_id is not None:
+        if not network_ids:
+            get_member(session=session, member_id=acting_id)
+            raise LedgerError(
+                "Only the ledger's owner may add a member outside any network; "
+                "name a network you organise."
+            )
+        for network_id in dict.fromkeys(network_ids):
+            network = get_network(session=session, network_id=network_id)
+            require_organiser_of(
+                session=session,
+                acting_id=acting_id,
+                network_id=network_id,
+                doing=f"add members to {network.name}",
+            )
     clean_name = require_text(name, field="member name")
     _check_not_reserved(clean_name)
     check_choice(role, field="role", choices=Role)
+    if joined_on is not None:
+        check_not_future(joined_on, what="joining date", today=today)
     details = clean_member_fields(company=company, category=category, email=email, phone=phone)
     check_name_free(session=session, table=Member, name=clean_name)
     member = Member.model_validate({"name": clean_name, **details})
@@ -118,6 +155,7 @@ def add_member(
                 role=role,
                 joined_on=joined_on,
                 commit=False,
+                today=today,
             )
     except LedgerError:
         session.rollback()
@@ -137,9 +175,25 @@ def edit_member(
     email: str | None = None,
     phone: str | None = None,
     active: bool | None = None,
+    acting_id: int | None = None,
 ) -> Member:
-    """Change the given fields; ``None`` leaves a field as it is, ``""`` clears it."""
+    """Change the given fields; ``None`` leaves a field as it is, ``""`` clears it.
+
+    The member themself or an organiser of a network they are in may change their
+    details; only an organiser of every network they are in reactivates them (a
+    deactivated member cannot undo it alone), and deactivating follows
+    :func:`deactivate_member`.
+    """
     member = get_member(session=session, member_id=member_id)
+    if active is not None and active != member.active:
+        _require_may_set_active(session, member=member, active=active, acting_id=acting_id)
+    if any(v is not None for v in (name, company, category, email, phone)):
+        require_self_or_organiser(
+            session=session,
+            acting_id=acting_id,
+            member_id=member_id,
+            doing=f"change {member.name}'s details",
+        )
     changes: dict[str, object] = dict(
         clean_member_fields(company=company, category=category, email=email, phone=phone)
     )
@@ -159,9 +213,28 @@ def edit_member(
     return member
 
 
-def deactivate_member(*, session: Session, member_id: int) -> Member:
-    """Mark a member inactive: they keep their history but take part in nothing new."""
+def _require_may_set_active(
+    session: Session, *, member: Member, active: bool, acting_id: int | None
+) -> None:
+    assert member.id is not None
+    require_organiser_of_all(
+        session=session,
+        acting_id=acting_id,
+        member_id=member.id,
+        doing=f"{'reactivate' if active else 'deactivate'} {member.name}",
+        or_self=not active,  # a member may stop taking part, but not undo a deactivation
+    )
+
+
+def deactivate_member(*, session: Session, member_id: int, acting_id: int | None = None) -> Member:
+    """Mark a member inactive: they keep their history but take part in nothing new.
+
+    Deactivation reaches every network, so it takes the member themself or an organiser
+    of every network they are in (or the local owner); an organiser of one network
+    records that the member left it instead.
+    """
     member = get_member(session=session, member_id=member_id)
+    _require_may_set_active(session, member=member, active=False, acting_id=acting_id)
     if not member.active:
         raise LedgerError(f"{member.name} is already deactivated.")
     return edit_member(session=session, member_id=member_id, active=False)

@@ -3,15 +3,26 @@
 A network carries its own exchange weights and follow-up SLA. Membership decides who can
 log exchanges in a network; leaving keeps the row with a ``left_on`` date. An organiser
 may do anything in the networks they organise (:func:`may_act`).
+
+Administering a network is an organiser's job: changing or deactivating it, planning its
+meetings and deciding who is in it take an organiser of that network (``acting_id``;
+``None`` is the local owner). Creating a network is for the owner only. A member may
+record that they left. The rules themselves live in :mod:`reciprocity.ledger.roles`;
+``may_act``, ``organisers_of`` and ``organised_network_ids`` are re-exported here for the
+callers that import them from this module.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name
+from reciprocity.ledger.roles import may_act as may_act
+from reciprocity.ledger.roles import organised_network_ids as organised_network_ids
+from reciprocity.ledger.roles import organisers_of as organisers_of
+from reciprocity.ledger.roles import require_organiser_of
 from reciprocity.ledger.rules import (
     check_choice,
     check_not_future,
@@ -54,8 +65,22 @@ def add_network(
     kind: str = "referral club",
     sla_days: int = DEFAULT_SLA_DAYS,
     weights: Mapping[str, int] | None = None,
+    acting_id: int | None = None,
 ) -> Network:
-    """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1)."""
+    """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1).
+
+    Only the local owner (``acting_id`` ``None``) adds networks. A member who could create
+    one would become its organiser, add anyone to it and so gain an organiser's rights over
+    people they do not run (editing their details, reading their contacts); a chapter is set
+    up by whoever keeps the ledger, who then makes its organiser.
+    """
+    if acting_id is not None:
+        if session.get(Member, acting_id) is None:
+            raise LedgerError(f"There is no member #{acting_id}.")
+        raise LedgerError(
+            "Only the ledger's owner may add a network; ask them to add it and make you "
+            "its organiser."
+        )
     clean_name = require_text(name, field="network name")
     check_name_free(session=session, table=Network, name=clean_name)
     network = Network(
@@ -79,9 +104,20 @@ def edit_network(
     sla_days: int | None = None,
     weights: Mapping[str, int] | None = None,
     active: bool | None = None,
+    acting_id: int | None = None,
 ) -> Network:
-    """Change the given fields of a network; ``None`` leaves a field as it is."""
+    """Change the given fields of a network; ``None`` leaves a field as it is.
+
+    Only an organiser of the network (or the local owner) may: its weights and SLA decide
+    every member's points and follow-up score.
+    """
     network = get_network(session=session, network_id=network_id)
+    require_organiser_of(
+        session=session,
+        acting_id=acting_id,
+        network_id=network_id,
+        doing=f"change {network.name}",
+    )
     changes: dict[str, object] = {}
     if name is not None:
         changes["name"] = require_text(name, field="network name")
@@ -104,9 +140,20 @@ def edit_network(
     return network
 
 
-def deactivate_network(*, session: Session, network_id: int) -> Network:
-    """A network that stopped meeting keeps its history but takes no new exchanges."""
+def deactivate_network(
+    *, session: Session, network_id: int, acting_id: int | None = None
+) -> Network:
+    """A network that stopped meeting keeps its history but takes no new exchanges.
+
+    Only an organiser of the network (or the local owner) may deactivate it.
+    """
     network = get_network(session=session, network_id=network_id)
+    require_organiser_of(
+        session=session,
+        acting_id=acting_id,
+        network_id=network_id,
+        doing=f"deactivate {network.name}",
+    )
     if not network.active:
         raise LedgerError(f"{network.name} is already deactivated.")
     return edit_network(session=session, network_id=network_id, active=False)
@@ -122,25 +169,41 @@ def join_network(
     session: Session,
     member_id: int,
     network_id: int,
-    role: str = Role.MEMBER,
+    role: str | None = None,
     joined_on: date | None = None,
     commit: bool = True,
+    acting_id: int | None = None,
+    today: date | None = None,
 ) -> Membership:
     """Make a member part of a network (or rejoin, or change role).
 
-    ``joined_on`` may stay unknown (``None``): the member then counts as a member on any
-    date before they left. Given for an existing membership, it replaces the old date.
+    A new membership without ``joined_on`` has no start: the member counts from the
+    beginning, which is what setting up an existing group needs (its history can then be
+    logged or imported). A newcomer should be given their joining date (``--joined
+    today``), or they are listed in the months before they came. A rejoining without a
+    date starts today, so the gap since leaving does not count. Given for a current membership,
+    ``joined_on`` replaces the old date; left out, the old date stays. ``role`` left out
+    is ``member`` for a new membership and unchanged for a current one.
+
+    Only an organiser of the network (or the local owner) decides who is in it and with
+    which role, the acting member's own joining included.
     """
     member = session.get(Member, member_id)
     if member is None:
         raise LedgerError(f"There is no member #{member_id}.")
     network = get_network(session=session, network_id=network_id)
+    require_organiser_of(
+        session=session,
+        acting_id=acting_id,
+        network_id=network_id,
+        doing=f"add members to {network.name} or change their role there",
+    )
     if not network.active:
         raise LedgerError(f"{network.name} is deactivated and takes no new members.")
-    clean_role = check_choice(role, field="role", choices=Role)
+    clean_role = check_choice(role, field="role", choices=Role) if role is not None else None
+    first, _ = _activity_span(session, member_id=member_id, network_id=network_id)
     if joined_on is not None:
-        check_not_future(joined_on, what="joining date")
-        first, _ = _activity_span(session, member_id=member_id, network_id=network_id)
+        check_not_future(joined_on, what="joining date", today=today)
         if first is not None and first[0] < joined_on:
             raise LedgerError(
                 f"#{first[1]} on {first[0].isoformat()} is earlier in this network; "
@@ -151,20 +214,22 @@ def join_network(
             Membership.member_id == member_id, Membership.network_id == network_id
         )
     ).first()
+    starts = joined_on
+    if starts is None and membership is not None and membership.left_on is not None:
+        # Rejoining starts a new stint: the gap since leaving must not count.
+        starts = today or date.today()
     if membership is None:
         membership = Membership(
             member_id=member_id,
             network_id=network_id,
-            role=clean_role,
-            joined_on=joined_on,
+            role=clean_role or Role.MEMBER,
+            joined_on=starts,
         )
     else:
-        if membership.left_on is not None:
-            # Rejoining starts a new stint: the gap since leaving must not count.
-            membership.joined_on = joined_on or date.today()
-        elif joined_on is not None:
-            membership.joined_on = joined_on
-        membership.role = clean_role
+        if starts is not None:
+            membership.joined_on = starts
+        if clean_role is not None:
+            membership.role = clean_role
         membership.left_on = None
     session.add(membership)
     if commit:
@@ -176,9 +241,31 @@ def join_network(
 
 
 def leave_network(
-    *, session: Session, member_id: int, network_id: int, left_on: date | None = None
+    *,
+    session: Session,
+    member_id: int,
+    network_id: int,
+    left_on: date | None = None,
+    acting_id: int | None = None,
 ) -> Membership:
-    """Record that a member left a network; their history stays."""
+    """Record that a member left a network; their history stays.
+
+    The member themself or an organiser of the network (or the local owner) may.
+    """
+    member_found = session.get(Member, member_id)
+    network_found = session.get(Network, network_id)
+    if (
+        member_found is not None
+        and network_found is not None
+        and not may_act(
+            session=session, acting_id=acting_id, party_ids={member_id}, network_ids={network_id}
+        )
+    ):
+        organiser = organisers_of(session=session, network_ids={network_id})
+        raise LedgerError(
+            f"Only {member_found.name} or {organiser} may record that they left "
+            f"{network_found.name}."
+        )
     membership = session.exec(
         select(Membership).where(
             Membership.member_id == member_id, Membership.network_id == network_id
@@ -245,11 +332,31 @@ def member_network_ids(*, session: Session, member_id: int, on: date | None = No
 def require_membership(
     *, session: Session, member: Member, network: Network, on: date | None = None
 ) -> None:
-    """Refuse a member who is not in the network (on the day ``on``, if given)."""
+    """Refuse a member who is not in the network (on the day ``on``, if given).
+
+    A member whose joining date is today cannot take part in last month's exchanges; the
+    sentence then says what to do.
+    """
     assert member.id is not None and network.id is not None
-    if network.id not in member_network_ids(session=session, member_id=member.id, on=on):
-        when = f" on {on.isoformat()}" if on is not None else ""
-        raise LedgerError(f"{member.name} is not a member of {network.name}{when}.")
+    if network.id in member_network_ids(session=session, member_id=member.id, on=on):
+        return
+    when = f" on {on.isoformat()}" if on is not None else ""
+    hint = ""
+    if on is not None and _joined_today_after(session, member=member, network=network, on=on):
+        hint = ": they joined today; if they joined earlier, give their joining date first"
+    raise LedgerError(f"{member.name} is not a member of {network.name}{when}{hint}.")
+
+
+def _joined_today_after(session: Session, *, member: Member, network: Network, on: date) -> bool:
+    """Whether the member's current stint in the network started today, after ``on``."""
+    current = session.exec(
+        select(Membership).where(
+            Membership.member_id == member.id,
+            Membership.network_id == network.id,
+            col(Membership.left_on).is_(None),
+        )
+    ).first()
+    return current is not None and current.joined_on == date.today() > on
 
 
 def shared_network(
@@ -264,6 +371,16 @@ def shared_network(
     if len(networks) == 1:
         return networks[0]
     when = f" on {on.isoformat()}" if on is not None else ""
+    if not networks and on is not None:
+        # They may share a network one of them joined today: say what to do.
+        now = member_network_ids(session=session, member_id=first.id) & member_network_ids(
+            session=session, member_id=second.id
+        )
+        if len(now) == 1:
+            network = get_network(session=session, network_id=next(iter(now)))
+            for member in (first, second):
+                if _joined_today_after(session, member=member, network=network, on=on):
+                    require_membership(session=session, member=member, network=network, on=on)
     if not networks:
         raise LedgerError(
             f"{first.name} and {second.name} share no network{when}; "
@@ -276,11 +393,25 @@ def shared_network(
 
 
 def add_meeting(
-    *, session: Session, network_id: int, held_on: date, title: str | None = None
+    *,
+    session: Session,
+    network_id: int,
+    held_on: date,
+    title: str | None = None,
+    acting_id: int | None = None,
 ) -> Meeting:
-    """Record a meeting of a network (it may lie in the future: meetings are planned)."""
+    """Record a meeting of a network (it may lie in the future: meetings are planned).
+
+    Only an organiser of the network (or the local owner) plans its meetings.
+    """
     network = get_network(session=session, network_id=network_id)
     assert network.id is not None
+    require_organiser_of(
+        session=session,
+        acting_id=acting_id,
+        network_id=network.id,
+        doing=f"add a meeting of {network.name}",
+    )
     if not network.active:
         raise LedgerError(f"{network.name} is deactivated and holds no new meetings.")
     meeting = Meeting(
@@ -308,9 +439,20 @@ def edit_meeting(
     meeting_id: int,
     held_on: date | None = None,
     title: str | None = None,
+    acting_id: int | None = None,
 ) -> Meeting:
-    """Change a meeting's date or title (``""`` clears the title)."""
+    """Change a meeting's date or title (``""`` clears the title).
+
+    Only an organiser of the meeting's network (or the local owner) may.
+    """
     meeting = get_meeting(session=session, meeting_id=meeting_id)
+    network = get_network(session=session, network_id=meeting.network_id)
+    require_organiser_of(
+        session=session,
+        acting_id=acting_id,
+        network_id=meeting.network_id,
+        doing=f"change meeting #{meeting_id} of {network.name}",
+    )
     clean_title = clean_text(title, field="meeting title")
     if held_on is not None:
         meeting.held_on = held_on
@@ -328,45 +470,3 @@ def list_meetings(*, session: Session, network_id: int | None = None) -> list[Me
     if network_id is not None:
         query = query.where(Meeting.network_id == network_id)
     return list(session.exec(query).all())
-
-
-def organised_network_ids(*, session: Session, member_id: int) -> set[int]:
-    """The networks a member organises now: the organiser role, not left, and still active."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise LedgerError(f"There is no member #{member_id}.")
-    if not member.active:
-        return set()
-    query = select(Membership.network_id).where(
-        Membership.member_id == member_id,
-        Membership.role == Role.ORGANISER,
-        col(Membership.left_on).is_(None),
-    )
-    return set(session.exec(query).all())
-
-
-def may_act(
-    *,
-    session: Session,
-    acting_id: int | None,
-    party_ids: Collection[int],
-    network_ids: Collection[int],
-) -> bool:
-    """Whether the acting member may act on a record of ``party_ids`` in ``network_ids``.
-
-    ``None`` is the local owner of the ledger, who may do anything. A member may act on
-    what they take part in; an organiser may do anything in the networks they organise.
-    """
-    if acting_id is None or acting_id in party_ids:
-        return True
-    return bool(organised_network_ids(session=session, member_id=acting_id) & set(network_ids))
-
-
-def organisers_of(*, session: Session, network_ids: Collection[int]) -> str:
-    """'an organiser of Club Delft' (or of several networks), to name who else may act."""
-    names = sorted(get_network(session=session, network_id=n).name for n in set(network_ids))
-    if not names:
-        return "an organiser of their network"
-    if len(names) == 1:
-        return f"an organiser of {names[0]}"
-    return f"an organiser of {', '.join(names[:-1])} or {names[-1]}"

@@ -40,9 +40,14 @@ def build_chapter(session: Session) -> Chapter:
     assert club.id is not None and coffee.id is not None
     joined = date(2026, 1, 1)
 
-    def member(name: str, networks: list[int], role: str = Role.MEMBER, **details: str) -> int:
+    def member(name: str, networks: list[int], role: str = Role.MEMBER, *, category: str) -> int:
         made = add_member(
-            session=session, name=name, network_ids=networks, role=role, joined_on=joined, **details
+            session=session,
+            name=name,
+            network_ids=networks,
+            role=role,
+            joined_on=joined,
+            category=category,
         )
         assert made.id is not None
         return made.id

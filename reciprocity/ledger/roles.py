@@ -1,0 +1,174 @@
+"""Roles: whether the acting member may do something, decided in one place for every face.
+
+``acting_id`` names the acting member; ``None`` is the ledger's local owner (the command
+line without ``--as``), who may do anything. A member acts on what they take part in; an
+organiser may do anything in the networks they organise, and nothing in the others.
+
+Every ``require_*`` function raises one :class:`LedgerError` sentence that names who may
+act, and is called before anything is written. This module only reads; it never writes.
+"""
+
+from collections.abc import Collection
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from reciprocity.ledger.errors import LedgerError
+from reciprocity.store.models import Member, Membership, Network, Role
+
+
+def organised_network_ids(*, session: Session, member_id: int) -> set[int]:
+    """The networks a member organises now: the organiser role, not left, and still active."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LedgerError(f"There is no member #{member_id}.")
+    if not member.active:
+        return set()
+    query = select(Membership.network_id).where(
+        Membership.member_id == member_id,
+        Membership.role == Role.ORGANISER,
+        col(Membership.left_on).is_(None),
+    )
+    return set(session.exec(query).all())
+
+
+def current_network_ids(*, session: Session, member_id: int) -> set[int]:
+    """The networks a member belongs to now (any role, not left)."""
+    query = select(Membership.network_id).where(
+        Membership.member_id == member_id, col(Membership.left_on).is_(None)
+    )
+    return set(session.exec(query).all())
+
+
+def may_act(
+    *,
+    session: Session,
+    acting_id: int | None,
+    party_ids: Collection[int],
+    network_ids: Collection[int],
+) -> bool:
+    """Whether the acting member may act on a record of ``party_ids`` in ``network_ids``.
+
+    ``None`` is the local owner of the ledger, who may do anything. A member may act on
+    what they take part in; an organiser may do anything in the networks they organise.
+    """
+    if acting_id is None or acting_id in party_ids:
+        return True
+    return bool(organised_network_ids(session=session, member_id=acting_id) & set(network_ids))
+
+
+def _network_names(session: Session, network_ids: Collection[int]) -> list[str]:
+    if not network_ids:
+        return []
+    query = sa.select(col(Network.name)).where(col(Network.id).in_(set(network_ids)))
+    return sorted(session.execute(query).scalars())
+
+
+def organisers_of(*, session: Session, network_ids: Collection[int]) -> str:
+    """'an organiser of Club Delft' (or of several networks), to name who else may act."""
+    names = _network_names(session, network_ids)
+    if not names:
+        return "an organiser of their network"
+    if len(names) == 1:
+        return f"an organiser of {names[0]}"
+    return f"an organiser of {', '.join(names[:-1])} or {names[-1]}"
+
+
+def require_organiser_of(
+    *, session: Session, acting_id: int | None, network_id: int, doing: str
+) -> None:
+    """Refuse an acting member who does not organise the network: 'Only an organiser of
+    Club Delft may {doing}.'"""
+    if may_act(session=session, acting_id=acting_id, party_ids=(), network_ids={network_id}):
+        return
+    organiser = organisers_of(session=session, network_ids={network_id})
+    raise LedgerError(f"Only {organiser} may {doing}.")
+
+
+def require_organiser(
+    *,
+    session: Session,
+    acting_id: int | None,
+    network_id: int | None,
+    doing: str = "see its report",
+) -> None:
+    """Refuse an acting member who may not see a network's report (or every network's).
+
+    One network: an organiser of it. All networks (``network_id`` ``None``): the local
+    owner, or an organiser of every network in the ledger, deactivated ones too (their
+    history is part of the report); anything less would show a network they do not run.
+    """
+    if acting_id is None:
+        return
+    if network_id is not None:
+        if session.get(Network, network_id) is None:
+            raise LedgerError(f"There is no network #{network_id}.")
+        require_organiser_of(
+            session=session, acting_id=acting_id, network_id=network_id, doing=doing
+        )
+        return
+    every = set(session.exec(select(Network.id)).all())
+    if every <= organised_network_ids(session=session, member_id=acting_id):
+        return
+    raise LedgerError(
+        "Only an organiser of every network may see the report of all networks; "
+        "choose a network you organise."
+    )
+
+
+def require_self_or_organiser(
+    *,
+    session: Session,
+    acting_id: int | None,
+    member_id: int,
+    doing: str = "see their review",
+) -> None:
+    """Refuse anyone but the member themself or an organiser of a network they are in now.
+
+    ``doing`` ends the sentence: 'Only Bob Jansen or an organiser of Club Delft may
+    {doing}.'
+    """
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LedgerError(f"There is no member #{member_id}.")
+    theirs = current_network_ids(session=session, member_id=member_id)
+    if may_act(session=session, acting_id=acting_id, party_ids={member_id}, network_ids=theirs):
+        return
+    if not theirs:
+        raise LedgerError(f"Only {member.name} or the ledger's owner may {doing}.")
+    organiser = organisers_of(session=session, network_ids=theirs)
+    raise LedgerError(f"Only {member.name} or {organiser} may {doing}.")
+
+
+def require_organiser_of_all(
+    *, session: Session, acting_id: int | None, member_id: int, doing: str, or_self: bool = False
+) -> None:
+    """Refuse anyone but the owner or an organiser of every network the member is in now
+    (and, with ``or_self``, the member themself): for what reaches beyond one network,
+    such as deactivating a member everywhere."""
+    if acting_id is None or (or_self and acting_id == member_id):
+        return
+    member = session.get(Member, member_id)
+    if member is None:
+        raise LedgerError(f"There is no member #{member_id}.")
+    theirs = current_network_ids(session=session, member_id=member_id)
+    if theirs and theirs <= organised_network_ids(session=session, member_id=acting_id):
+        return
+    who = f"{member.name} or " if or_self else ""
+    if not theirs:
+        raise LedgerError(f"Only {who}the ledger's owner may {doing}: they are in no network.")
+    names = ", ".join(_network_names(session, theirs))
+    raise LedgerError(f"Only {who}an organiser of every network they are in ({names}) may {doing}.")
+
+
+def may_see_contact(
+    *, session: Session, acting_id: int | None, giver_id: int, receiver_id: int, network_id: int
+) -> bool:
+    """Whether the acting member may read an exchange's outside contact: its giver, its
+    receiver, an organiser of its network, or the owner."""
+    return may_act(
+        session=session,
+        acting_id=acting_id,
+        party_ids={giver_id, receiver_id},
+        network_ids={network_id},
+    )
