@@ -168,6 +168,8 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         self.acting_name = name
         self.identified = True
         self.sub_title = name or "ledger owner"
+        for screen in self._ledger_screens:
+            screen.forget()
         self.ledger_changed()
         self.post_message(self.MemberChanged())
 
@@ -238,8 +240,18 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
             return
         self.push_screen(QuickLogScreen(to_member_id=to_member_id))
 
-    def record_step(self, node: LedgerWork, step: FollowupStep) -> None:
-        """Move a received referral forward through the ledger, then say so."""
+    def record_step(
+        self,
+        node: LedgerWork,
+        step: FollowupStep,
+        *,
+        refused: Callable[[str], None] | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> None:
+        """Move a received referral forward through the ledger, then say so.
+
+        A refusal goes to ``refused`` (a dialog's error line) or becomes a warning.
+        """
 
         def save(session: Session) -> Any:
             from reciprocity.ledger.followups import record_followup
@@ -257,15 +269,20 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         def saved(_: Any) -> None:
             self.notify(f"Referral #{step.exchange_id}: {step.status.replace('_', ' ')}.")
             self.ledger_changed()
+            if done is not None:
+                done()
 
-        node.ledger_call(save, saved, group="save")
+        node.ledger_call(save, saved, group="save", refused=refused)
 
     def action_toggle_keys(self) -> None:
-        """Show the key bindings, or hide them."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """Show the key bindings (this screen's and the app's first), or hide them."""
+        from reciprocity.tui.widgets.keys import KeysPanel
+
+        panels = self.screen.query(KeysPanel)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
     def mark_dashboard_ready(self) -> None:
         """Called by the dashboard once its cards hold values."""
@@ -297,7 +314,8 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
                 seen.add(binding.action)
                 yield SystemCommand(
                     binding.description or binding.action,
-                    f"{binding.tooltip or binding.description} (key {binding.key})",
+                    f"{binding.tooltip or binding.description} "
+                    f"(key {self.get_key_display(binding)})",
                     partial(self._run_from_palette, node, binding.action),
                 )
         yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)

@@ -36,6 +36,21 @@ class NameMatcher:
         self._last = (padded_query, found)
         return found
 
+    def resolve(self, typed: str) -> tuple[int, str] | None:
+        """The member the ledger's ``resolve_member`` would take for ``typed``: the exact
+        name (any case), else the only name starting with it; ``None`` otherwise."""
+        wanted = typed.strip().casefold()
+        if not wanted:
+            return None
+        starting: list[tuple[int, str]] = []
+        for member_id, name in self.names:
+            folded = name.casefold()
+            if folded == wanted:
+                return member_id, name
+            if folded.startswith(wanted):
+                starting.append((member_id, name))
+        return starting[0] if len(starting) == 1 else None
+
     def match(
         self, typed: str, *, limit: int = 5, prefer: Collection[int] = ()
     ) -> list[tuple[int, str]]:

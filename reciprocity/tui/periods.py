@@ -21,3 +21,20 @@ def period_bounds(kind: str, today: date) -> tuple[date, date, str]:
 def next_period(kind: str) -> str:
     """The period after ``kind`` in the switch's cycle."""
     return PERIODS[(PERIODS.index(kind) + 1) % len(PERIODS)]
+
+
+def shifted_day(kind: str, today: date, back: int) -> date:
+    """The last day of the ``kind`` ``back`` periods before the one holding ``today``
+    (``today`` itself when ``back`` is 0): ``period_bounds`` of it is that whole period."""
+    from datetime import timedelta
+
+    day = today
+    for _ in range(back):
+        start, _end, _label = period_bounds(kind, day)
+        day = start - timedelta(days=1)
+    return day
+
+
+def last_complete_month(today: date) -> str:
+    """``YYYY-MM`` of the last whole month before ``today``'s."""
+    return f"{shifted_day('month', today, 1):%Y-%m}"

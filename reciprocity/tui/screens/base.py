@@ -95,6 +95,9 @@ class LedgerScreen(Screen[None], LedgerWork):
     def reload(self) -> None:
         """Read this screen's data again (in workers)."""
 
+    def forget(self) -> None:
+        """Another member acts now: clear what the last one could see (before the reload)."""
+
     def on_mount(self) -> None:
         self.rapp.register(self)
         self.reload()

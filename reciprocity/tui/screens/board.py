@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
-from reciprocity.tui.screens.dialogs import DIALOG_CSS
+from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import add_columns
 
@@ -34,7 +34,7 @@ class AnswerDialog(LedgerModal[bool]):
             )
             yield Input(self.ask["topic"], placeholder="what you did", id="answer-summary")
             yield Label("", markup=False, classes="error", id="answer-error")
-            yield Label("Enter or ctrl+s logs the help · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
 
     def on_input_submitted(self) -> None:
         self.action_save()

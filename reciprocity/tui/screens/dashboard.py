@@ -28,15 +28,19 @@ from reciprocity.tui.screens.dialogs import (
 )
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.card import Card
-from reciprocity.tui.widgets.columns import add_columns
+from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
 
-def _points(value: Any) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-def _money(value: Any) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+def short_number(value: Any) -> str:
+    """A whole number a card can hold at 80 columns: 9,999 as it is, then 209.1k, 1.2M."""
+    if value is None:
+        return "—"
+    size = abs(value)
+    if size < 10_000:
+        return f"{value:,.0f}"
+    if size < 999_950:
+        return f"{value / 1_000:.1f}k".replace(".0k", "k")
+    return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
 
 
 class DashboardScreen(LedgerScreen):
@@ -76,8 +80,7 @@ class DashboardScreen(LedgerScreen):
         yield Label("What to do next — Enter acts", classes="section")
         yield OptionList(id="nudges")
         yield Label("Referrals I gave — newest steps first", classes="section")
-        table: DataTable[Any] = DataTable(id="given", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FlexTable(id="given", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,10 +89,11 @@ class DashboardScreen(LedgerScreen):
             table,
             ("#", 5),
             ("to", 16),
-            ("status", 10),
+            ("status", 12),
             ("on", 10),
-            ("★", 4),
+            ("★", 2),
             ("summary", 21),
+            flex=("to", "summary"),
         )
         super().on_mount()
 
@@ -104,6 +108,7 @@ class DashboardScreen(LedgerScreen):
         self.query_one("#dash-title", Label).update(f"{who} · {label} (p: period)")
         me = app.acting_id
         if me is None:
+            self.forget()
             for card in self.query(Card):
                 card.show("—")
             app.mark_dashboard_ready()
@@ -120,6 +125,16 @@ class DashboardScreen(LedgerScreen):
         )
         self.ledger_call(lambda session: self._given(session, me), self._show_given, group="given")
 
+    def forget(self) -> None:
+        """Another member acts now: clear the last one's cards, nudges and referrals."""
+        for card in self.query(Card):
+            card.show("…")
+        self.nudges = []
+        self.query_one("#nudges", OptionList).clear_options()
+        self.query_one("#given", DataTable).clear()
+        for sparkline in self.query(Sparkline):
+            sparkline.data = []
+
     @staticmethod
     def _cards(session: Session, me: int, start: date, end: date) -> dict[str, Any]:
         from reciprocity.analytics.balances import compute_balances
@@ -135,15 +150,18 @@ class DashboardScreen(LedgerScreen):
 
     def _show_cards(self, row: dict[str, Any]) -> None:
         self.query_one("#card-points", Card).show(
-            f"{_points(row.get('given_points', 0))} / {_points(row.get('received_points', 0))}"
+            f"{short_number(row.get('given_points', 0))} / "
+            f"{short_number(row.get('received_points', 0))}"
         )
         ratio = row.get("ratio")
         balance = row.get("balance", 0)
         self.query_one("#card-balance", Card).show(
-            f"{balance:+,} · {'—' if ratio is None else f'{ratio:.2f}'}"
+            f"{'+' if balance >= 0 else ''}{short_number(balance)} · "
+            f"{'—' if ratio is None else f'{ratio:.2f}'}"
         )
         self.query_one("#card-value", Card).show(
-            f"{_money(row.get('value_given', 0))} / {_money(row.get('value_received', 0))}"
+            f"{short_number(row.get('value_given', 0))} / "
+            f"{short_number(row.get('value_received', 0))}"
         )
         rate = row.get("contact_rate")
         received = row.get("received", 0)

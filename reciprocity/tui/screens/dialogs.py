@@ -34,7 +34,7 @@ DIALOG_CSS = """
     background: $surface; padding: 0 1;
 }}
 {name} .error {{ color: $error; height: auto; }}
-{name} .hint {{ color: $text-muted; }}
+{name} .hint {{ color: $text-muted; width: 1fr; height: auto; }}
 """
 
 
@@ -46,6 +46,10 @@ def _escape_binding(owner: str) -> Binding:
 
 def _save_binding(owner: str) -> Binding:
     return Binding("ctrl+s", "save", "Save", id=f"{owner}.save", priority=True, tooltip="Save.")
+
+
+SAVE_HINT = "Enter or ctrl+s saves · escape cancels"
+"""The same words in every dialog that writes."""
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,9 @@ class FollowupDialog(LedgerModal[FollowupStep | None]):
             self.dismiss(FollowupStep(self.exchange_id, status))
             return
 
-        def valued(step: FollowupStep | None) -> None:
-            if step is not None:
-                self.dismiss(step)
+        def valued(saved: bool | None) -> None:
+            if saved:
+                self.dismiss(None)  # the won dialog recorded it already
 
         self.app.push_screen(WonDialog(self.exchange_id), valued)
 
@@ -105,8 +109,12 @@ class FollowupDialog(LedgerModal[FollowupStep | None]):
         self.dismiss(None)
 
 
-class WonDialog(LedgerModal[FollowupStep | None]):
-    """A won referral: its value and whether it is new or repeat business."""
+class WonDialog(LedgerModal[bool]):
+    """A won referral: its value and whether it is new or repeat business.
+
+    It records the step itself, so a refusal (a negative value, a step backwards) shows
+    next to the value and the typed value stays; it returns ``True`` once recorded.
+    """
 
     DEFAULT_CSS = DIALOG_CSS.format(name="WonDialog")
     BINDINGS: ClassVar[list[BindingType]] = [_escape_binding("won"), _save_binding("won")]
@@ -126,33 +134,39 @@ class WonDialog(LedgerModal[FollowupStep | None]):
                 id="won-business",
             )
             yield Label("", markup=False, classes="error", id="won-error")
-            yield Label("Enter or ctrl+s saves · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
+
+    @on(Input.Changed, "#won-value")
+    def _typed(self) -> None:
+        self.query_one("#won-error", Label).update("")
 
     @on(Input.Submitted, "#won-value")
     def _submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
-        """Return the step; a value that is not a number is refused here."""
+        """Record the step; a refusal stays in the dialog with the value as typed."""
+        error = self.query_one("#won-error", Label)
         text = self.query_one("#won-value", Input).value.strip().replace(",", "")
         value: float | None = None
         if text:
             try:
                 value = float(text)
             except ValueError:
-                self.query_one("#won-error", Label).update(
-                    f"The value '{text}' is not a number; type an amount such as 2500."
-                )
+                error.update(f"The value '{text}' is not a number; type an amount such as 2500.")
                 return
         business = self.query_one("#won-business", Select).value
-        self.dismiss(
-            FollowupStep(
-                self.exchange_id, "won", value, business if isinstance(business, str) else None
-            )
+        step = FollowupStep(
+            self.exchange_id, "won", value, business if isinstance(business, str) else None
         )
 
+        def recorded() -> None:
+            self.dismiss(True)
+
+        self.rapp.record_step(self, step, refused=error.update, done=recorded)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
 
 class FeedbackDialog(LedgerModal[bool]):
@@ -174,7 +188,7 @@ class FeedbackDialog(LedgerModal[bool]):
             yield Input(placeholder="1 to 5", id="rating", max_length=1)
             yield Input(placeholder="comment (optional)", id="comment")
             yield Label("", markup=False, classes="error", id="feedback-error")
-            yield Label("ctrl+s saves · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -233,7 +247,7 @@ class OneToOneDialog(LedgerModal[bool]):
             yield Input(self.rapp.today().isoformat(), placeholder="date YYYY-MM-DD", id="held-on")
             yield Input(placeholder="note (optional)", id="note")
             yield Label("", markup=False, classes="error", id="one-error")
-            yield Label("ctrl+s saves · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -294,7 +308,7 @@ class VoidDialog(LedgerModal[bool]):
             yield Label("It stays for the audit trail and drops out of every metric.")
             yield Input(placeholder="reason (required)", id="reason")
             yield Label("", markup=False, classes="error", id="void-error")
-            yield Label("Enter voids · escape keeps it", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:

@@ -21,7 +21,7 @@ from reciprocity.tui.periods import period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import VoidDialog
 from reciprocity.tui.text import plain
-from reciprocity.tui.widgets.columns import add_columns
+from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
 PAGE = 100
 
@@ -47,6 +47,7 @@ class ExchangesScreen(LedgerScreen):
             tooltip="Back to the table.",
         ),
     ]
+    AUTO_FOCUS = "#exchanges"
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,6 +57,7 @@ class ExchangesScreen(LedgerScreen):
         self.member_id: int | None = None
         self.member_chosen = False
         self._debounce: Timer | None = None
+        self._keep_cursor: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,8 +77,7 @@ class ExchangesScreen(LedgerScreen):
             )
             yield Input(placeholder="member", id="filter-member", compact=True)
         yield Label("", id="exchanges-status", classes="hint")
-        table: DataTable[Any] = DataTable(id="exchanges", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FlexTable(id="exchanges", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -89,6 +90,7 @@ class ExchangesScreen(LedgerScreen):
             ("receiver", 13),
             ("summary", 12),
             ("✕", 1),
+            flex=("giver", "receiver", "summary", "summary"),
         )
         super().on_mount()
 
@@ -107,6 +109,14 @@ class ExchangesScreen(LedgerScreen):
             "date_to": date_to,
         }
 
+    def forget(self) -> None:
+        """Another member acts now: start again from their own exchanges."""
+        self.member_chosen = False
+        self.member_id = None
+        self.rows = []
+        self._keep_cursor = None
+        self.query_one("#exchanges", DataTable).clear()
+
     def reload(self) -> None:
         app = self.rapp
         if not app.identified:
@@ -119,7 +129,10 @@ class ExchangesScreen(LedgerScreen):
             self.query_one("#filter-member", Input).value = app.acting_name or ""
         self.rows = []
         self.exhausted = False
-        self.query_one("#exchanges", DataTable).clear()
+        table = self.query_one("#exchanges", DataTable)
+        if self._keep_cursor is None and table.row_count:
+            self._keep_cursor = table.cursor_row
+        table.clear()
         self._load_page()
 
     def _load_page(self) -> None:
@@ -156,6 +169,14 @@ class ExchangesScreen(LedgerScreen):
                 "✕" if row["voided_at"] else "",
                 key=str(row["id"]),
             )
+        keep = self._keep_cursor
+        if keep is not None:
+            if keep < table.row_count or self.exhausted:
+                self._keep_cursor = None
+                if table.row_count:
+                    table.move_cursor(row=min(keep, table.row_count - 1), scroll=True)
+            else:
+                self._load_page()  # the row the cursor was on is further down
         more = "" if self.exhausted else " (more load as you scroll)"
         self.query_one("#exchanges-status", Label).update(f"{len(self.rows):,} shown{more}")
 
@@ -165,22 +186,27 @@ class ExchangesScreen(LedgerScreen):
         if not self.loading and not self.exhausted and event.cursor_row >= table.row_count - 10:
             self._load_page()
 
+    def _fresh(self) -> None:
+        """New filters: start at the top."""
+        self._keep_cursor = 0
+        self.reload()
+
     @on(Input.Changed, "#filter-text")
     def _text_changed(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(0.3, self.reload)
+        self._debounce = self.set_timer(0.3, self._fresh)
 
     @on(Select.Changed)
     def _select_changed(self) -> None:
-        self.reload()
+        self._fresh()
 
     @on(Input.Submitted, "#filter-member")
     def _member_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
             self.member_id = None
-            self.reload()
+            self._fresh()
             return
 
         def find(session: Session) -> int | None:
@@ -190,7 +216,7 @@ class ExchangesScreen(LedgerScreen):
 
         def found(member_id: int | None) -> None:
             self.member_id = member_id
-            self.reload()
+            self._fresh()
 
         self.ledger_call(find, found, group="member", refused=self._refused)
 
@@ -206,6 +232,13 @@ class ExchangesScreen(LedgerScreen):
         if table.row_count == 0:
             return
         row = self.rows[table.cursor_row]
+        if row["voided_at"]:
+            reason = f" ({row['void_reason']})" if row.get("void_reason") else ""
+            self.notify(
+                f"Exchange #{row['id']} is already voided{reason}; nothing to do.",
+                severity="warning",
+            )
+            return
         description = (
             f"{row['kind']} {row['giver']} → {row['receiver']} on {row['occurred_on']:%Y-%m-%d}"
             f"{': ' + row['summary'] if row['summary'] else ''}"

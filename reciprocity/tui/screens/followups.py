@@ -1,9 +1,10 @@
 """Follow-ups: the referrals I received, overdue first, and the ones I gave.
 
-Keys move the selected received referral forward: c contacted, m meeting, p proposal,
-w won (asks value and new/repeat), x lost, n no response. f rates how a referral I gave
-was treated. Every step goes through the ledger, which refuses a step backwards with
-its sentence.
+Keys act on the focused table's cursor row, and only there: in "Referrals I received"
+c contacted, m meeting, p proposal, w won (asks value and new/repeat), x lost, n no
+response; in "Referrals I gave" f rates how it was treated. A key that does not apply to
+the focused table writes nothing and says so. Every step goes through the ledger, which
+refuses a step backwards with its sentence.
 """
 
 from typing import Any, ClassVar
@@ -16,7 +17,9 @@ from textual.widgets import DataTable, Footer, Header, Label
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import STEP_KEYS, FeedbackDialog, FollowupStep, WonDialog
 from reciprocity.tui.text import plain
-from reciprocity.tui.widgets.columns import add_columns
+from reciprocity.tui.widgets.columns import FlexTable, add_columns
+
+STEP_KEY = {status: key for key, status, _ in STEP_KEYS}
 
 
 def _row_key(table: DataTable[Any]) -> int | None:
@@ -57,11 +60,9 @@ class FollowupsScreen(LedgerScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Referrals I received — overdue first · c m p w x n advance", classes="section")
-        received: DataTable[Any] = DataTable(id="received", cursor_type="row", zebra_stripes=True)
-        yield received
+        yield FlexTable(id="received", cursor_type="row", zebra_stripes=True)
         yield Label("Referrals I gave — f leaves feedback", classes="section")
-        given: DataTable[Any] = DataTable(id="given-referrals", cursor_type="row")
-        yield given
+        yield FlexTable(id="given-referrals", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -73,21 +74,30 @@ class FollowupsScreen(LedgerScreen):
             ("from", 16),
             ("status", 12),
             ("summary", 18),
+            flex=("from", "summary"),
         )
         add_columns(
             self.query_one("#given-referrals", DataTable),
             ("#", 5),
             ("date", 10),
             ("to", 16),
-            ("status", 11),
-            ("★", 4),
-            ("summary", 20),
+            ("status", 12),
+            ("★", 2),
+            ("summary", 21),
+            flex=("to", "summary"),
         )
         super().on_mount()
+
+    def forget(self) -> None:
+        """Another member acts now: drop what the last one could see."""
+        self.received, self.given = [], []
+        for table in self.query(DataTable):
+            table.clear()
 
     def reload(self) -> None:
         app = self.rapp
         if not app.identified or app.acting_id is None:
+            self.forget()
             return
         me, today = app.acting_id, app.today()
 
@@ -120,6 +130,7 @@ class FollowupsScreen(LedgerScreen):
         if self.received:
             table.move_cursor(row=min(cursor, len(self.received) - 1))
         given = self.query_one("#given-referrals", DataTable)
+        given_cursor = given.cursor_row
         given.clear()
         for row in self.given:
             given.add_row(
@@ -131,24 +142,58 @@ class FollowupsScreen(LedgerScreen):
                 plain(row["summary"] or ""),
                 key=str(row["exchange_id"]),
             )
+        if self.given:
+            given.move_cursor(row=min(given_cursor, len(self.given) - 1))
+
+    def _focused_table(self) -> str | None:
+        """``"received"``, ``"given"``, or ``None`` when neither table has the focus."""
+        focused = self.focused
+        if focused is not None and focused.id == "received":
+            return "received"
+        if focused is not None and focused.id == "given-referrals":
+            return "given"
+        return None
 
     def action_step(self, status: str) -> None:
-        """Move the selected received referral to ``status``."""
+        """Move the focused received referral to ``status`` (only from that table)."""
+        key = STEP_KEY[status]
+        focused = self._focused_table()
+        if focused == "given":
+            self.notify(
+                f"{key} advances referrals you received; this is a referral you gave (f rates it).",
+                severity="warning",
+            )
+            return
+        if focused is None:
+            self.notify(
+                f"{key} advances the selected referral you received: select one first.",
+                severity="warning",
+            )
+            return
         exchange_id = _row_key(self.query_one("#received", DataTable))
         if exchange_id is None:
-            self.notify("No referral selected.", severity="warning")
+            self.notify("No referral you received is selected.", severity="warning")
             return
         if status == "won":
-            self.app.push_screen(WonDialog(exchange_id), self._won)
+            self.app.push_screen(WonDialog(exchange_id))
             return
         self.rapp.record_step(self, FollowupStep(exchange_id, status))
 
-    def _won(self, step: FollowupStep | None) -> None:
-        if step is not None:
-            self.rapp.record_step(self, step)
-
     def action_feedback(self) -> None:
-        """Rate the selected referral I gave."""
+        """Rate the focused referral I gave (only from that table)."""
+        focused = self._focused_table()
+        if focused == "received":
+            self.notify(
+                "f rates referrals you gave; this is a referral you received "
+                "(c m p w x n advance it).",
+                severity="warning",
+            )
+            return
+        if focused is None:
+            self.notify(
+                "f rates the selected referral you gave: select one first.", severity="warning"
+            )
+            return
         exchange_id = _row_key(self.query_one("#given-referrals", DataTable))
         if exchange_id is None:
             self.notify("No referral you gave is selected.", severity="warning")

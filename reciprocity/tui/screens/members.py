@@ -11,14 +11,25 @@ from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
-from reciprocity.tui.screens.dialogs import DIALOG_CSS, ConfirmDialog
+from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, ConfirmDialog
 from reciprocity.tui.text import plain
-from reciprocity.tui.widgets.columns import add_columns
+from reciprocity.tui.widgets.columns import FlexTable, add_columns
+
+
+def with_acting(function: Any, acting_id: int | None, **arguments: Any) -> Any:
+    """Call a ledger function, passing ``acting_id=`` when the function takes it (the
+    ledger's role checks on member and network administration)."""
+    import inspect
+
+    if "acting_id" in inspect.signature(function).parameters:
+        arguments["acting_id"] = acting_id
+    return function(**arguments)
+
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "name"),
@@ -32,7 +43,14 @@ FIELDS: tuple[tuple[str, str], ...] = (
 class MemberForm(LedgerModal[bool]):
     """Add a member (to a network) or edit one; saved through the ledger."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MemberForm")
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="MemberForm")
+        + """
+    MemberForm .form-row { height: 1; }
+    MemberForm .form-label { width: 22; color: $text-muted; }
+    MemberForm .form-row Input, MemberForm .form-row Select { width: 1fr; }
+    """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="member_form.cancel", tooltip="Change nothing."),
         Binding("ctrl+s", "save", "Save", id="member_form.save", priority=True, tooltip="Save."),
@@ -47,11 +65,19 @@ class MemberForm(LedgerModal[bool]):
             yield Label("Edit member" if self.member else "Add member")
             for field, label in FIELDS:
                 value = str((self.member or {}).get(field) or "")
-                yield Input(value, placeholder=label, id=f"member-{field}", compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
+                    yield Input(value, placeholder=label, id=f"member-{field}", compact=True)
             if self.member is None:
-                yield Select[int]([], prompt="no network", id="member-network", compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("network", classes="form-label")
+                    yield Select[int]([], prompt="no network", id="member-network", compact=True)
             yield Label("", markup=False, classes="error", id="member-error")
-            yield Label("ctrl+s saves · escape cancels", classes="hint")
+            yield Label(SAVE_HINT, classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
 
     def on_mount(self) -> None:
         self.query_one("#member-name", Input).focus()
@@ -70,12 +96,15 @@ class MemberForm(LedgerModal[bool]):
         member = self.member
         network = None if member else self.query_one("#member-network", Select).value
         app = self.rapp
+        acting = app.acting_id
 
         def save(session: Session) -> str:
             from reciprocity.ledger.members import add_member, edit_member
 
             if member is None:
-                added = add_member(
+                added = with_acting(
+                    add_member,
+                    acting,
                     session=session,
                     name=values["name"],
                     company=values["company"] or None,
@@ -85,7 +114,9 @@ class MemberForm(LedgerModal[bool]):
                     network_ids=[network] if isinstance(network, int) else [],
                 )
                 return f"Member {added.name} added."
-            edited = edit_member(
+            edited = with_acting(
+                edit_member,
+                acting,
                 session=session,
                 member_id=member["id"],
                 name=values["name"],
@@ -124,7 +155,16 @@ class MembersScreen(LedgerScreen):
             tooltip="Deactivate the selected member (history stays).",
         ),
         Binding("slash", "search", "Search", id="members.search", tooltip="Search by name."),
+        Binding(
+            "escape",
+            "focus_table",
+            "Table",
+            id="members.table",
+            show=False,
+            tooltip="Leave the search box for the table.",
+        ),
     ]
+    AUTO_FOCUS = "#members"
 
     def __init__(self) -> None:
         super().__init__()
@@ -136,8 +176,7 @@ class MembersScreen(LedgerScreen):
         yield Input(
             placeholder="/ search name, company or category", id="member-search", compact=True
         )
-        table: DataTable[Any] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FlexTable(id="members", cursor_type="row", zebra_stripes=True)
         yield Label("", id="member-detail", markup=False)
         yield Footer()
 
@@ -148,6 +187,7 @@ class MembersScreen(LedgerScreen):
             ("company", 20),
             ("category", 18),
             ("active", 6),
+            flex=("name", "company", "category"),
         )
         super().on_mount()
 
@@ -225,7 +265,12 @@ class MembersScreen(LedgerScreen):
         self.ledger_call(detail, self.query_one("#member-detail", Label).update, group="detail")
 
     def action_search(self) -> None:
+        """Into the search box."""
         self.query_one("#member-search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        """Out of the search box, back to the table (where 1–6 switch screens again)."""
+        self.query_one("#members", DataTable).focus()
 
     def action_add(self) -> None:
         """Add a member."""
@@ -251,7 +296,9 @@ class MembersScreen(LedgerScreen):
             def save(session: Session) -> Any:
                 from reciprocity.ledger.members import deactivate_member
 
-                return deactivate_member(session=session, member_id=member["id"])
+                return with_acting(
+                    deactivate_member, app.acting_id, session=session, member_id=member["id"]
+                )
 
             def saved(_: Any) -> None:
                 app.notify(f"{member['name']} is deactivated.")

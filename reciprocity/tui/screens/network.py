@@ -1,14 +1,19 @@
 """Network (organisers): every member's balance and follow-up quality, and the network's
 health: free riders, reciprocity, Gini. The monthly report is exported from here.
 
-The table is sortable (s cycles the column, or select a header) and fills lazily: rows
-are added a few hundred at a time as the cursor nears the end, so a national network of
-20,000 members does not sit in the widget at once. The export runs
+The table is sortable (s cycles the column, or select a header; ▼/▲ marks it) and fills
+lazily: rows are added a few hundred at a time as the cursor nears the end, so a national
+network of 20,000 members does not sit in the widget at once. ``[`` and ``]`` step to an
+earlier or later period. The export runs
 ``reciprocity.reporting.monthly.write_monthly_report`` in a thread worker and shows its
-progress; without that module the action stays visible but disabled, and says why.
+progress: a whole month on screen is exported as it is; for a quarter, a year or the
+month still running a small dialog asks which month (default: the last complete one) and
+which folder (default: ``platformdirs.user_documents_dir()``/Reciprocity). Without that
+module the action stays visible but disabled, and says why.
 """
 
 import importlib.util
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,13 +23,14 @@ from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar
 
-from reciprocity.tui.periods import next_period, period_bounds
-from reciprocity.tui.screens.base import LedgerScreen
-from reciprocity.tui.text import plain
-from reciprocity.tui.widgets.columns import add_columns
+from reciprocity.tui.periods import last_complete_month, next_period, period_bounds, shifted_day
+from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
+from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
+from reciprocity.tui.text import fold_path, plain
+from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
 CHUNK = 200
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -62,7 +68,113 @@ def report_available() -> bool:
 
 def previous_month(today: date) -> str:
     """``YYYY-MM`` of the last whole month before ``today``."""
-    return f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
+    return last_complete_month(today)
+
+
+def month_to_export(period: str, start: date, end: date, today: date) -> str | None:
+    """The month to export without asking: the one on screen when the period is a whole
+    month that is over; ``None`` (ask) for a quarter, a year or the month still running."""
+    if period == "month" and end < today and (end + timedelta(days=1)).day == 1:
+        return f"{start:%Y-%m}"
+    return None
+
+
+def check_month(text: str, today: date) -> str | None:
+    """Why ``text`` is not a month one can export (``None`` when it is fine)."""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return f"The month '{text}' is not a month; type it as YYYY-MM, e.g. 2026-10."
+    if (int(found.group(1)), int(found.group(2))) > (today.year, today.month):
+        return f"The month {text} is in the future."
+    return None
+
+
+def report_folder(base: Path, network: str, month: str) -> Path:
+    """Where a report goes: ``<base>/<network>-<YYYY-MM>``."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in network).strip("-")
+    return base / f"{safe}-{month}"
+
+
+def default_report_base() -> Path:
+    """``platformdirs.user_documents_dir()``/Reciprocity (on Linux the XDG documents
+    folder of ``user-dirs.dirs``, else ~/Documents)."""
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "Reciprocity"
+
+
+class ExportDialog(LedgerModal[tuple[str, Path] | None]):
+    """Which month to export, and in which folder; returns ``(month, folder)``."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ExportDialog")
+        + """
+    ExportDialog .form-row { height: 1; }
+    ExportDialog .form-label { width: 8; color: $text-muted; }
+    ExportDialog .form-row Input { width: 1fr; }
+    ExportDialog #export-where { height: auto; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Export nothing."),
+        Binding("ctrl+s", "save", "Export", id="export.save", priority=True, tooltip="Export it."),
+    ]
+
+    def __init__(self, network: str, month: str, base: Path, shown: str) -> None:
+        super().__init__()
+        self.network = network
+        self.month = month
+        self.base = base
+        self.shown = shown
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Export the monthly report of {self.network}", markup=False)
+            yield Label(
+                f"The screen shows {self.shown}; a report covers one whole month.",
+                classes="hint",
+            )
+            with Horizontal(classes="form-row"):
+                yield Label("Month", classes="form-label")
+                yield Input(self.month, placeholder="YYYY-MM", id="export-month", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Folder", classes="form-label")
+                yield Input(str(self.base), id="export-base", compact=True)
+            yield Label("", id="export-where", classes="hint", markup=False)
+            yield Label("", markup=False, classes="error", id="export-error")
+            yield Label(SAVE_HINT, classes="hint")
+
+    def on_mount(self) -> None:
+        self._where()
+
+    @on(Input.Changed)
+    def _where(self) -> None:
+        month = self.query_one("#export-month", Input).value.strip()
+        base = Path(self.query_one("#export-base", Input).value.strip()).expanduser()
+        self.query_one("#export-error", Label).update("")
+        self.query_one("#export-where", Label).update(
+            "Files go in:\n" + fold_path(report_folder(base, self.network, month), 64)
+        )
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Return the month and folder, or say what is wrong with them."""
+        month = self.query_one("#export-month", Input).value.strip()
+        base_text = self.query_one("#export-base", Input).value.strip()
+        problem = check_month(month, self.rapp.today())
+        if problem is None and not base_text:
+            problem = "Type the folder the report goes in."
+        if problem:
+            self.query_one("#export-error", Label).update(problem)
+            return
+        year, number = month.split("-")
+        self.dismiss((f"{year}-{int(number):02d}", Path(base_text).expanduser()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def _cell(value: Any, key: str) -> str | Text:
@@ -89,13 +201,29 @@ class NetworkScreen(LedgerScreen):
             "n", "next_network", "Next network", id="network.next", tooltip="Show another network."
         ),
         Binding("p", "period", "Period", id="network.period", tooltip="Month, quarter or year."),
+        Binding(
+            "left_square_bracket",
+            "shift(1)",
+            "Earlier",
+            id="network.earlier",
+            show=False,
+            tooltip="Show the period before.",
+        ),
+        Binding(
+            "right_square_bracket",
+            "shift(-1)",
+            "Later",
+            id="network.later",
+            show=False,
+            tooltip="Show the period after (up to today's).",
+        ),
         Binding("s", "sort", "Sort", id="network.sort", tooltip="Sort by the next column."),
         Binding(
             "r",
             "export",
             "Export monthly report",
             id="network.export",
-            tooltip="Write last month's report (PDF, HTML, XLSX, CSV, PNG) in a folder.",
+            tooltip="Write a month's report (PDF, HTML, XLSX, CSV, PNG) in a folder.",
         ),
     ]
 
@@ -104,19 +232,20 @@ class NetworkScreen(LedgerScreen):
         self.networks: list[tuple[int, str]] = []
         self.network_index = 0
         self.period = "month"
+        self.back = 0
         self.rows: list[dict[str, Any]] = []
         self.shown = 0
         self.sort_index = 3
         self.sort_reverse = True
-        self.report_dir: Path | None = None
+        self.report_base: Path | None = None
+        """The folder reports go under (``None``: :func:`default_report_base`)."""
         self.exported: list[Path] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="network-title")
         yield Label("", id="network-stats")
-        table: DataTable[Any] = DataTable(id="network-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield FlexTable(id="network-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="export-row"):
             button = Button("Export monthly report (r)", id="export", compact=True)
             if not report_available():
@@ -126,11 +255,11 @@ class NetworkScreen(LedgerScreen):
                 )
             yield button
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
-            yield Label("", id="export-status")
+        yield Label("", id="export-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        add_columns(self.query_one("#network-table", DataTable), *COLUMN_WIDTHS)
+        add_columns(self.query_one("#network-table", DataTable), *COLUMN_WIDTHS, flex=("member",))
         self.query_one("#export-progress").display = False
         super().on_mount()
 
@@ -140,6 +269,17 @@ class NetworkScreen(LedgerScreen):
         return True
 
     # -- loading ---------------------------------------------------------------------------
+
+    def forget(self) -> None:
+        """Another member acts now: nothing of the last one's networks stays on screen."""
+        self.networks = []
+        self.network_index = 0
+        self.rows = []
+        self.shown = 0
+        self.query_one("#network-table", DataTable).clear()
+        self.query_one("#network-title", Label).update("")
+        self.query_one("#network-stats", Label).update("")
+        self.query_one("#export-status", Label).update("")
 
     def reload(self) -> None:
         app = self.rapp
@@ -160,22 +300,21 @@ class NetworkScreen(LedgerScreen):
         self.ledger_call(networks, self._networks_loaded, group="networks")
 
     def _networks_loaded(self, networks: list[tuple[int, str]]) -> None:
-        self.networks = networks
         if not networks:
+            self.forget()
             self.query_one("#network-title", Label).update(
                 "You organise no network: this view is for organisers."
             )
             return
+        self.networks = networks
         self.network_index %= len(networks)
         self._load_network()
 
     def _load_network(self) -> None:
         network_id, name = self.networks[self.network_index]
         today = self.rapp.today()
-        start, end, label = period_bounds(self.period, today)
-        self.query_one("#network-title", Label).update(
-            f"{name} · {label} (n network · p period · s sort)"
-        )
+        start, end, label = period_bounds(self.period, shifted_day(self.period, today, self.back))
+        self.query_one("#network-title", Label).update(f"{name} · {label} ([ ] earlier/later)")
 
         def load(session: Session) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             from reciprocity.analytics.balances import compute_balances
@@ -191,7 +330,12 @@ class NetworkScreen(LedgerScreen):
             ]
             return rows, compute_stats(session=session, scope=scope, as_of=end)
 
-        self.ledger_call(load, self._show, group="network")
+        def show(loaded: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+            # A load for a network this member may no longer see is dropped.
+            if self.networks and self.networks[self.network_index][0] == network_id:
+                self._show(loaded)
+
+        self.ledger_call(load, show, group="network")
 
     def _show(self, loaded: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
         rows, stats = loaded
@@ -202,10 +346,10 @@ class NetworkScreen(LedgerScreen):
         share = stats["share_nonnegative"]
         self.query_one("#network-stats", Label).update(
             f"{stats['members']} members · reciprocity "
-            f"{'—' if reciprocity is None else f'{reciprocity:.2f}'} · Gini "
+            f"{'—' if reciprocity is None else f'{reciprocity:.0%}'} · Gini "
             f"{'—' if gini is None else f'{gini:.2f}'} · balance ≥ 0: "
             f"{'—' if share is None else f'{share:.0%}'}\n"
-            f"Free riders (90 days): {riders or 'none'}"
+            f"Free riders in the last 90 days: {riders or 'none'}"
         )
         self.rows = rows
         self._render_rows()
@@ -220,6 +364,9 @@ class NetworkScreen(LedgerScreen):
 
         self.rows.sort(key=order, reverse=self.sort_reverse)
         table = self.query_one("#network-table", DataTable)
+        for index, (label, _width) in enumerate(COLUMN_WIDTHS):
+            mark = ("▼" if self.sort_reverse else "▲") if index == self.sort_index else ""
+            table.columns[label].label = Text(label + mark)  # type: ignore[index]
         table.clear()
         self.shown = 0
         self._add_chunk()
@@ -249,13 +396,28 @@ class NetworkScreen(LedgerScreen):
 
     def action_next_network(self) -> None:
         """Show the next network I organise."""
-        if self.networks:
-            self.network_index = (self.network_index + 1) % len(self.networks)
-            self._load_network()
+        if not self.networks:
+            self.notify("You organise no network.", severity="warning")
+            return
+        if len(self.networks) == 1:
+            self.notify(f"You organise one network: {self.networks[0][1]}.")
+            return
+        self.network_index = (self.network_index + 1) % len(self.networks)
+        self._load_network()
 
     def action_period(self) -> None:
-        """Cycle month → quarter → year."""
+        """Cycle month → quarter → year (the one holding today)."""
         self.period = next_period(self.period)
+        self.back = 0
+        if self.networks:
+            self._load_network()
+
+    def action_shift(self, step: int) -> None:
+        """Step ``step`` periods back (negative: forward), never past today's."""
+        if self.back + step < 0:
+            self.notify("This is the period holding today; there is none later.")
+            return
+        self.back += step
         if self.networks:
             self._load_network()
 
@@ -270,16 +432,33 @@ class NetworkScreen(LedgerScreen):
         self.action_export()
 
     def action_export(self) -> None:
-        """Write last month's report for this network in a thread worker, with progress."""
+        """Export the month on screen, or ask which month and folder (then export)."""
         if not report_available():
             self.notify("The report writer is not installed yet.", severity="warning")
             return
         if not self.networks:
             self.notify("Choose a network you organise first.", severity="warning")
             return
+        _network_id, name = self.networks[self.network_index]
+        today = self.rapp.today()
+        start, end, label = period_bounds(self.period, shifted_day(self.period, today, self.back))
+        base = self.report_base or default_report_base()
+        month = month_to_export(self.period, start, end, today)
+        if month is not None:
+            self.export(month, report_folder(base, name, month))
+            return
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is not None:
+                month, folder = answer
+                self.export(month, report_folder(folder, name, month))
+
+        shown = label + (" (still running)" if end >= today else "")
+        self.app.push_screen(ExportDialog(name, last_complete_month(today), base, shown), chosen)
+
+    def export(self, month: str, out_dir: Path) -> None:
+        """Write ``month``'s report for this network in ``out_dir`` in a thread worker."""
         network_id, name = self.networks[self.network_index]
-        month = previous_month(self.rapp.today())
-        out_dir = self.report_dir or _default_report_dir(name, month)
         status = self.query_one("#export-status", Label)
         progress = self.query_one("#export-progress", ProgressBar)
         progress.display = True
@@ -287,7 +466,7 @@ class NetworkScreen(LedgerScreen):
         app = self.rapp
 
         def told(message: str) -> None:
-            app.call_from_thread(status.update, message[:60])
+            app.call_from_thread(status.update, message[:76])
 
         def export(session: Session) -> list[Path]:
             module = importlib.import_module(REPORT_MODULE)
@@ -299,8 +478,11 @@ class NetworkScreen(LedgerScreen):
         def done(paths: list[Path]) -> None:
             progress.display = False
             self.exported = paths
-            status.update(f"{len(paths)} files in {out_dir}")
-            app.notify(f"Monthly report {month} of {name}: {len(paths)} files in {out_dir}.")
+            status.update(f"{len(paths)} files of {month} in\n{fold_path(out_dir, 76)}")
+            app.notify(
+                f"Monthly report {month} of {name}: {len(paths)} files in\n{fold_path(out_dir)}",
+                timeout=12,
+            )
 
         def failed(message: str) -> None:
             progress.display = False
@@ -311,7 +493,4 @@ class NetworkScreen(LedgerScreen):
 
 
 def _default_report_dir(network: str, month: str) -> Path:
-    import platformdirs
-
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in network).strip("-")
-    return Path(platformdirs.user_documents_dir()) / "Reciprocity" / f"{safe}-{month}"
+    return report_folder(default_report_base(), network, month)

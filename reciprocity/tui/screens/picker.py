@@ -18,6 +18,15 @@ from textual.widgets.option_list import Option
 from reciprocity.tui.matching import NameMatcher
 from reciprocity.tui.screens.base import LedgerModal
 
+EMPTY_LEDGER = (
+    "This ledger has no members yet. From a shell, add a network and yourself:\n"
+    '  reciprocity network add "Club Delft"\n'
+    '  reciprocity member add "Your Name" --network "Club Delft" \\\n'
+    "      --role organiser\n"
+    "then start reciprocity again; or try it on sample data: reciprocity --demo\n"
+    "q or escape quits."
+)
+
 
 class MemberPicker(LedgerModal[tuple[int, str] | None]):
     """Returns ``(member_id, name)``, or ``None`` when escaped."""
@@ -26,13 +35,16 @@ class MemberPicker(LedgerModal[tuple[int, str] | None]):
         Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Choose nobody."),
         Binding("down", "down", "Next", id="picker.down", show=False, tooltip="Next name."),
         Binding("up", "up", "Previous", id="picker.up", show=False, tooltip="Previous name."),
+        Binding("q", "quit_empty", "Quit", id="picker.quit", tooltip="Leave Reciprocity."),
     ]
     DEFAULT_CSS = """
     MemberPicker { align: center middle; }
     MemberPicker > Vertical {
-        width: 60; height: 18; border: thick $primary; background: $surface; padding: 0 1;
+        width: 78; max-width: 100%; height: 18; border: thick $primary; background: $surface;
+        padding: 0 1;
     }
     MemberPicker OptionList { height: 1fr; }
+    MemberPicker #picker-hint { height: auto; width: 1fr; }
     """
 
     def __init__(self, *, first_run: bool = False) -> None:
@@ -40,13 +52,14 @@ class MemberPicker(LedgerModal[tuple[int, str] | None]):
         self.first_run = first_run
         self.matcher: NameMatcher | None = None
         self.keystroke_ms: list[float] = []
+        self.empty = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Who are you?" if self.first_run else "Act as which member?")
             yield Input(placeholder="type a few letters of your name", id="picker-name")
             yield OptionList(id="picker-matches")
-            yield Label("Enter chooses · escape cancels", classes="hint")
+            yield Label("Enter chooses · escape cancels", classes="hint", id="picker-hint")
 
     def on_mount(self) -> None:
         self.rapp.load_matcher(self, self._loaded)
@@ -54,10 +67,28 @@ class MemberPicker(LedgerModal[tuple[int, str] | None]):
     def _loaded(self, matcher: NameMatcher) -> None:
         self.matcher = matcher
         if not len(matcher):
-            self.query_one("#picker-matches", OptionList).add_option(
-                Option("This ledger has no members yet.", disabled=True)
-            )
+            self.show_empty()
+            return
         self.update_matches(self.query_one("#picker-name", Input).value)
+
+    def show_empty(self) -> None:
+        """No member to choose: say how to add the first ones, and let q or escape quit."""
+        self.empty = True
+        self.query_one("#picker-name", Input).display = False
+        self.query_one("#picker-matches", OptionList).display = False
+        self.query_one("#picker-hint", Label).update(EMPTY_LEDGER)
+        self.refresh_bindings()
+        self.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit_empty":
+            return self.empty
+        return True
+
+    def action_quit_empty(self) -> None:
+        """Leave the app (only offered when there is nobody to choose)."""
+        if self.empty:
+            self.app.exit()
 
     def update_matches(self, text: str) -> None:
         """Match ``text`` and show the best names."""
@@ -100,4 +131,7 @@ class MemberPicker(LedgerModal[tuple[int, str] | None]):
         self.query_one("#picker-matches", OptionList).action_cursor_up()
 
     def action_cancel(self) -> None:
+        if self.empty:
+            self.app.exit()
+            return
         self.dismiss(None)

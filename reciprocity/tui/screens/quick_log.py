@@ -65,6 +65,22 @@ def field_for(message: str) -> str:
     return "to"
 
 
+FIELD_NAMES = {"to": "To", "from": "From", "contact": "With"}
+
+
+def tui_sentence(message: str, typed: str, best: str | None, field: str = "to") -> str:
+    """The ledger's "no member is named …" sentence in the TUI's words: the CLI's advice
+    (a ``reciprocity member add`` command) means nothing here. Other sentences pass."""
+    if not message.startswith("No member is named"):
+        return message
+    if best:
+        return f"No member is named '{typed}'; press Enter in {FIELD_NAMES[field]} to take {best}."
+    return (
+        f"No member is named '{typed}'; type a few letters of a member's name "
+        "(add new members on the Members screen: 4, then a)."
+    )
+
+
 class QuickLogScreen(Screen[None], LedgerWork):
     """Log a referral, help or introduction in a few keys."""
 
@@ -126,11 +142,12 @@ class QuickLogScreen(Screen[None], LedgerWork):
             with Horizontal(classes="row"):
                 yield Label("To", classes="field-label")
                 yield Input(placeholder="a few letters of a name", id="to", compact=True)
-            yield Label("", id="to-hint", classes="hint", markup=False)
+            yield Label("", id="to-hint", classes="hint name-hint", markup=False)
             yield Label("", id="to-error", classes="error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(id="from", compact=True)
+            yield Label("", id="from-hint", classes="hint name-hint", markup=False)
             yield Label("", id="from-error", classes="error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Date", classes="field-label")
@@ -145,6 +162,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
                 yield Label("Contact", classes="field-label", id="contact-label")
                 yield Input(placeholder="optional: name", id="contact", compact=True)
                 yield Input(placeholder="phone / e-mail", id="details", compact=True)
+            yield Label("", id="contact-hint", classes="hint name-hint", markup=False)
             yield Label("", id="contact-error", classes="error", markup=False)
             with Horizontal(classes="row", id="row-hotness"):
                 yield Label("Hotness", classes="field-label")
@@ -227,6 +245,8 @@ class QuickLogScreen(Screen[None], LedgerWork):
         self.query_one("#contact", Input).placeholder = (
             "member or outside contact" if self.kind == "introduction" else "optional: name"
         )
+        contact = self.query_one("#contact", Input).value
+        self.show_hint(self._with_hint(contact) if self.kind == "introduction" else "", "contact")
 
     def action_kind(self, kind: str) -> None:
         """Switch what is logged."""
@@ -234,39 +254,49 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
     # -- names -----------------------------------------------------------------------------
 
+    def _matches_hint(self, text: str) -> str:
+        """``→ A · B`` for the names Enter would choose from, or why there is none."""
+        if self.matcher is None or not text.strip():
+            return ""
+        matches = self.matcher.match(text, limit=4, prefer=self.fellows)
+        return "→ " + " · ".join(name for _, name in matches) if matches else "no member matches"
+
     @on(Input.Changed, "#to")
     def _to_typed(self, event: Input.Changed) -> None:
         self.show_error("to", "")
         if self.to_choice and event.value != self.to_choice[1]:
             self.to_choice = None
-        if self.matcher is None or not event.value.strip() or self.to_choice:
-            self.show_hint("")
-            return
-        matches = self.matcher.match(event.value, limit=4, prefer=self.fellows)
-        self.show_hint(
-            "→ " + " · ".join(name for _, name in matches) if matches else "no member matches"
-        )
+        self.show_hint("" if self.to_choice else self._matches_hint(event.value))
 
-    def show_hint(self, text: str) -> None:
-        """The names the To field would take (hidden when empty)."""
-        hint = self.query_one("#to-hint", Label)
+    def show_hint(self, text: str, field: str = "to") -> None:
+        """The names a name field would take (hidden when empty)."""
+        hint = self.query_one(f"#{field}-hint", Label)
         hint.update(text)
         hint.set_class(bool(text), "-shown")
+
+    def _take_best(self, field: str, text: str) -> tuple[int, str] | None:
+        """Enter in a name field: the best match goes in the field (``None``: no match)."""
+        if self.matcher is None:
+            return None
+        matches = self.matcher.match(text, limit=1, prefer=self.fellows)
+        if not matches:
+            return None
+        self.query_one(f"#{field}", Input).value = matches[0][1]
+        self.show_hint("", field)
+        return matches[0]
 
     @on(Input.Submitted, "#to")
     def _to_taken(self, event: Input.Submitted) -> None:
         if self.matcher is None or self.to_choice:
             self.query_one("#summary", Input).focus()
             return
-        matches = self.matcher.match(event.value, limit=1, prefer=self.fellows)
-        if not matches:
+        choice = self._take_best("to", event.value)
+        if choice is None:
             self.show_error(
                 "to", f"No member matches '{event.value}'; type a few letters of a member's name."
             )
             return
-        self.to_choice = matches[0]
-        event.input.value = matches[0][1]
-        self.show_hint("")
+        self.to_choice = choice
         self.query_one("#summary", Input).focus()
 
     @on(Input.Changed, "#from")
@@ -274,15 +304,42 @@ class QuickLogScreen(Screen[None], LedgerWork):
         self.show_error("from", "")
         if self.from_choice and event.value != self.from_choice[1]:
             self.from_choice = None
+        self.show_hint("" if self.from_choice else self._matches_hint(event.value), "from")
 
     @on(Input.Submitted, "#from")
     def _from_taken(self, event: Input.Submitted) -> None:
         if self.matcher is None or self.from_choice:
             return
-        matches = self.matcher.match(event.value, limit=1, prefer=self.fellows)
-        if matches:
-            self.from_choice = matches[0]
-            event.input.value = matches[0][1]
+        choice = self._take_best("from", event.value)
+        if choice is not None:
+            self.from_choice = choice
+
+    def _with_hint(self, text: str) -> str:
+        """Whom the introduction's With names: a member, or an outside contact."""
+        if self.matcher is None or not text.strip():
+            return ""
+        member = self.matcher.resolve(text)
+        if member is not None:
+            return f"member: {member[1]}"
+        matches = self.matcher.match(text, limit=3, prefer=self.fellows)
+        if not matches:
+            return "outside contact (no member has this name)"
+        names = " · ".join(name for _, name in matches)
+        return f"outside contact (not a member) · Enter takes a member: → {names}"
+
+    @on(Input.Changed, "#contact")
+    def _contact_typed(self, event: Input.Changed) -> None:
+        self.show_error("contact", "")
+        hint = self._with_hint(event.value) if self.kind == "introduction" else ""
+        self.show_hint(hint, "contact")
+
+    @on(Input.Submitted, "#contact")
+    def _contact_taken(self, event: Input.Submitted) -> None:
+        if self.kind != "introduction" or self.matcher is None:
+            return
+        if self.matcher.resolve(event.value) is None:
+            self._take_best("contact", event.value)
+        self.show_hint(self._with_hint(self.query_one("#contact", Input).value), "contact")
 
     def action_swap(self) -> None:
         """Swap From and To: log what I received."""
@@ -291,6 +348,13 @@ class QuickLogScreen(Screen[None], LedgerWork):
         to_text, from_text = to_input.value, from_input.value
         to_input.value, from_input.value = from_text, to_text
         self.to_choice, self.from_choice = from_choice, to_choice
+        # The Changed events drop a choice whose text differs; these run after them.
+        self.call_after_refresh(self._rehint)
+
+    def _rehint(self) -> None:
+        for field, choice in (("to", self.to_choice), ("from", self.from_choice)):
+            text = self.query_one(f"#{field}", Input).value
+            self.show_hint("" if choice else self._matches_hint(text), field)
 
     @on(Select.Changed, "#meeting")
     def _meeting_chosen(self, event: Select.Changed) -> None:
@@ -354,25 +418,36 @@ class QuickLogScreen(Screen[None], LedgerWork):
                 )
                 return
 
-        def person(session: Session, text: str, choice: tuple[int, str] | None, field: str) -> int:
+        # What Enter would take in each name field: the TUI's answer to "no such member".
+        best = {
+            field: self._best_name(text)
+            for field, text in (("to", to_text), ("from", from_text), ("contact", contact or ""))
+        }
+
+        def person(
+            session: Session, text: str, choice: tuple[int, str] | None, field: str
+        ) -> tuple[int, str]:
             from reciprocity.ledger.members import resolve_member
 
             if choice is not None and choice[1] == text and choice[0]:
-                return choice[0]
+                return choice
             try:
-                member_id = resolve_member(session=session, name=text).id
+                member = resolve_member(session=session, name=text)
             except LedgerError as error:
-                raise _Refused(Refusal(field, str(error))) from None
-            assert member_id is not None
-            return member_id
+                raise _Refused(
+                    Refusal(field, tui_sentence(str(error), text, best[field], field))
+                ) from None
+            assert member.id is not None
+            return member.id, member.name
 
         def save(session: Session) -> Logged | Refusal:
             from reciprocity.ledger import exchanges
             from reciprocity.ledger.rules import parse_date
 
             try:
-                to_id = person(session, to_text, to_choice, "to")
-                from_id = person(session, from_text, from_choice, "from")
+                to_id, to_name = person(session, to_text, to_choice, "to")
+                from_id, from_name = person(session, from_text, from_choice, "from")
+                with_name = ""
                 try:
                     when = parse_date(date_text or "today", field="date", today=today)
                 except LedgerError as error:
@@ -408,9 +483,9 @@ class QuickLogScreen(Screen[None], LedgerWork):
                     with_member: int | None = None
                     if contact:
                         try:
-                            with_member = person(session, contact, None, "contact")
+                            with_member, with_name = person(session, contact, None, "contact")
                         except _Refused:
-                            with_member = None
+                            with_member, with_name = None, f"{contact} (outside contact)"
                     made = exchanges.log_introduction(
                         introducer_id=from_id,
                         member_id=to_id,
@@ -426,9 +501,18 @@ class QuickLogScreen(Screen[None], LedgerWork):
                 return Refusal(field_for(str(error)), str(error))
             ids = [exchange.id for exchange in made if exchange.id is not None]
             numbers = ", ".join(f"#{i}" for i in ids)
-            return Logged(ids, f"{kind.capitalize()} {numbers} logged: {from_text} → {to_text}.")
+            also = f" with {with_name}" if with_name else ""
+            return Logged(
+                ids, f"{kind.capitalize()} {numbers} logged: {from_name} → {to_name}{also}."
+            )
 
         self.ledger_call(save, self._saved, group="save")
+
+    def _best_name(self, text: str) -> str | None:
+        if self.matcher is None or not text.strip():
+            return None
+        matches = self.matcher.match(text, limit=1, prefer=self.fellows)
+        return matches[0][1] if matches else None
 
     def _saved(self, outcome: "Logged | Refusal") -> None:
         if isinstance(outcome, Refusal):
@@ -443,7 +527,8 @@ class QuickLogScreen(Screen[None], LedgerWork):
         if app.acting_name:
             self.from_choice = (app.acting_id or 0, app.acting_name)
             self.query_one("#from", Input).value = app.acting_name
-        self.show_hint("")
+        for field in ("to", "from", "contact"):
+            self.show_hint("", field)
         self.query_one("#to", Input).focus()
         app.ledger_changed()
 
