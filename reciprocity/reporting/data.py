@@ -33,6 +33,7 @@ from reciprocity.analytics.quality import compute_quality
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.analytics.trend import compute_trend
 from reciprocity.ledger.networks import get_network
+from reciprocity.reporting.jobs import Job, can_fork
 from reciprocity.reporting.queries import funnel_counts
 from reciprocity.store import aggregates
 
@@ -198,6 +199,13 @@ def _context(engine: Any, scope: Scope, before: Scope) -> _Context:
         return _context_on(session, scope, before)
 
 
+def _forked_context(engine: Any, scope: Scope, before: Scope) -> _Context:
+    """:func:`_context` in a forked child: on connections of its own. The parent's pooled
+    connections are let go of without being touched (SQLAlchemy's advice for ``fork``)."""
+    engine.dispose(close=False)
+    return _context(engine, scope, before)
+
+
 def _in_memory(engine: Any) -> bool:
     """An in-memory SQLite database lives in one connection: a thread cannot share it."""
     url = getattr(engine, "url", None)
@@ -219,7 +227,9 @@ def gather_monthly(
 
     The month before, the trend and the funnel are computed on a second connection
     while this one computes the month's tables: on a national ledger the two halves
-    take seconds each and mostly wait on the database, so they overlap well.
+    take seconds of CPU each (pandas and Python, under one GIL), so on the command line
+    the second runs in a forked process (:mod:`reciprocity.reporting.jobs`) and uses the
+    other core; in the TUI's worker thread it runs in a thread, as before.
     """
     if network_id is not None:
         network = get_network(session=session, network_id=network_id)
@@ -231,18 +241,37 @@ def gather_monthly(
     assert scope.start is not None and scope.end is not None
     before = make_scope(network_id=network_id, month=previous_month(scope.start))
     engine = session.get_bind()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as pool:
-        side = None if _in_memory(engine) else pool.submit(_context, engine, scope, before)
-        progress("computing balances")
-        balances = compute_balances(session=session, scope=scope)
-        progress("computing follow-up quality")
-        quality = compute_quality(session=session, scope=scope)
-        this_quality = network_quality(session, scope, quality)
-        progress("computing pairs")
-        pairs = compute_pairs(session=session, scope=scope)
-        progress("computing network figures")
-        stats = compute_stats(session=session, scope=scope)
-        context = side.result() if side else _context_on(session, scope, before)
+    # On the command line the side runs in a forked process (reporting.jobs), which
+    # uses the second core; where forking is not safe, in a thread.
+    forked = (
+        Job(lambda _inbox: _forked_context(engine, scope, before))
+        if not _in_memory(engine) and can_fork()
+        else None
+    )
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as pool:
+            side = (
+                None
+                if forked or _in_memory(engine)
+                else pool.submit(_context, engine, scope, before)
+            )
+            progress("computing balances")
+            balances = compute_balances(session=session, scope=scope)
+            progress("computing follow-up quality")
+            quality = compute_quality(session=session, scope=scope)
+            this_quality = network_quality(session, scope, quality)
+            progress("computing pairs")
+            pairs = compute_pairs(session=session, scope=scope)
+            progress("computing network figures")
+            stats = compute_stats(session=session, scope=scope)
+            if forked:
+                context = forked.result()
+            else:
+                context = side.result() if side else _context_on(session, scope, before)
+    except BaseException:
+        if forked:
+            forked.stop()
+        raise
     return MonthlyData(
         network=name,
         network_id=network_id,

@@ -73,16 +73,25 @@ class MemberTable:
 
 
 def member_table(data: MonthlyData) -> MemberTable:
-    """Balance and quality columns per member, sorted by balance."""
+    """Balance and quality columns per member, sorted by balance (only the rows shown
+    are formatted: at national size, the top and bottom :data:`EXTREMES`)."""
     quality = {row["member_id"]: row for row in data.quality}
-    rows: list[list[str]] = []
-    for balance in data.balances:
+
+    def cells(balance: dict[str, Any]) -> list[str]:
         merged: dict[str, Any] = {**quality.get(balance["member_id"], {}), **balance}
-        rows.append([show(key, merged.get(key)) for key, _, _ in MEMBER_COLUMNS])
+        return [show(key, merged.get(key)) for key, _, _ in MEMBER_COLUMNS]
+
+    balances = data.balances
+    total = len(balances)
     headings = [heading for _, heading, _ in MEMBER_COLUMNS]
     widths = [width for _, _, width in MEMBER_COLUMNS]
-    if len(rows) <= NAMED_LIMIT:
-        return MemberTable(headings, widths, rows, [], 0, len(rows))
+    if total <= NAMED_LIMIT:
+        return MemberTable(headings, widths, [cells(row) for row in balances], [], 0, total)
     return MemberTable(
-        headings, widths, rows[:EXTREMES], rows[-EXTREMES:], len(rows) - 2 * EXTREMES, len(rows)
+        headings,
+        widths,
+        [cells(row) for row in balances[:EXTREMES]],
+        [cells(row) for row in balances[-EXTREMES:]],
+        total - 2 * EXTREMES,
+        total,
     )

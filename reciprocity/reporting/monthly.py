@@ -10,6 +10,7 @@ each step's name.
 import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -197,58 +198,62 @@ def _write_html(path: Path, data: "MonthlyData", pngs: dict[str, bytes]) -> Path
     return write_html(path, "monthly.html.j2", context)
 
 
-def _write_xlsx(path: Path, data: "MonthlyData", exchanges: list[list[Any]]) -> Path:
-    from reciprocity.ledger.transfer.csvfiles import guard_formula
+def _write_xlsx(path: Path, data: "MonthlyData", exchanges: Callable[[], Path]) -> Path:
+    """The workbook. ``exchanges`` gives the month's ``exchanges.csv`` (see
+    :func:`~reciprocity.reporting.tables.write_exchanges_csv`) only when the last sheet
+    needs it, so the others are written while the database is still being read."""
     from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_COLUMNS
     from reciprocity.reporting.data import FIGURE_KEYS, FIGURE_LABELS, previous_month
     from reciprocity.reporting.tables import (
         TABLES,
+        add_sheet,
+        new_workbook,
         number_format,
+        read_exchanges,
+        styled_cell,
+        text_value,
         write_sheet,
     )
-    from reciprocity.reporting.xlsx import BOLD, STYLE_OF_FORMAT, Styled, XlsxWriter
 
-    def text(value: str) -> str:
-        return guard_formula(value)
-
-    summary: list[list[Any]] = []
+    workbook = new_workbook()
+    summary = add_sheet(
+        workbook,
+        "Summary",
+        ["Key figure", data.month, previous_month(data.start), "Change"],
+        widths=[36, 16, 16, 16],
+    )
     for key in FIGURE_KEYS:
         now, before = data.figures[key], data.previous[key]
         change = None if now is None or before is None else round(now - before, 6)
-        style = STYLE_OF_FORMAT[number_format(key) or ("#,##0" if isinstance(now, int) else None)]
+        shown = number_format(key) or ("#,##0" if isinstance(now, int) else None)
         summary.append(
             [
-                FIGURE_LABELS[key],
-                *(Styled(v, style) if v is not None else None for v in (now, before, change)),
+                text_value(summary, FIGURE_LABELS[key]),
+                *(
+                    styled_cell(summary, value, number_format=shown) if value is not None else None
+                    for value in (now, before, change)
+                ),
             ]
         )
     summary.append([])
-    summary.append([Styled("Network", BOLD), text(data.network)])
-    summary.append([Styled("Period", BOLD), f"{data.start} to {data.end}"])
+    summary.append([styled_cell(summary, "Network", bold=True), text_value(summary, data.network)])
+    summary.append([styled_cell(summary, "Period", bold=True), f"{data.start} to {data.end}"])
     if data.empty:
-        summary.append([Styled("Note", BOLD), _empty_message(data)])
-    summary.append([Styled("Free riders (90 days to month end)", BOLD)])
-    summary.extend([text(name)] for name in data.stats["free_riders"])
-
+        summary.append([styled_cell(summary, "Note", bold=True), _empty_message(data)])
+    summary.append([styled_cell(summary, "Free riders (90 days to month end)", bold=True)])
+    for name in data.stats["free_riders"]:
+        summary.append([text_value(summary, name)])
+    for title, stem in (("Balances", "balances"), ("Quality", "quality"), ("Pairs", "pairs")):
+        keys = TABLES[stem]
+        rows: list[dict[str, Any]] = getattr(data, stem)
+        write_sheet(workbook, title, keys, ([row[key] for key in keys] for row in rows))
+    exchange_rows = read_exchanges(exchanges())
+    write_sheet(workbook, "Exchanges", EXCHANGE_COLUMNS, exchange_rows, guarded=True)
     partial = path.with_name(path.name + ".part")
-    writer = XlsxWriter(partial)
     try:
-        writer.sheet(
-            "Summary",
-            ["Key figure", data.month, previous_month(data.start), "Change"],
-            summary,
-            styles=[0, 0, 0, 0],
-            widths=[36, 16, 16, 16],
-        )
-        for title, stem in (("Balances", "balances"), ("Quality", "quality"), ("Pairs", "pairs")):
-            keys = TABLES[stem]
-            rows: list[dict[str, Any]] = getattr(data, stem)
-            write_sheet(writer, title, keys, ([row[key] for key in keys] for row in rows))
-        write_sheet(writer, "Exchanges", EXCHANGE_COLUMNS, exchanges, guarded=True)
-        writer.close()
+        workbook.save(partial)
         partial.replace(path)
     finally:
-        writer.zip.close()
         partial.unlink(missing_ok=True)
     return path
 
@@ -265,60 +270,95 @@ def write_monthly_report(
     """Write the network's (``None``: every network's) report for ``month`` into ``out_dir``.
 
     Returns the files written. Raises :class:`LedgerError` (one sentence, nothing written)
-    for an unknown format or network, a bad month, or an ``out_dir`` that is a file.
+    for an unknown format or network, a bad month or one not begun yet, or an ``out_dir``
+    that is a file.
     """
     say = progress or (lambda _step: None)
     wanted = check_formats(formats)
     out_dir = check_out_dir(out_dir)
-    parse_month(month)
+    first, _ = parse_month(month)
+    if first > date.today():
+        raise LedgerError(
+            f"The month {month} has not begun yet; choose this month or an earlier one."
+        )
     if network_id is not None:
         get_network(session=session, network_id=network_id)
 
     from reciprocity.reporting.data import gather_monthly
+    from reciprocity.reporting.jobs import Job
     from reciprocity.reporting.tables import TABLES, write_exchanges_csv, write_table_csv
 
     data = gather_monthly(session=session, network_id=network_id, month=month, progress=say)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     drawn = charts(data)
-    pngs: dict[str, bytes] = {}
+    # The PNGs and the workbook need no database and are drawn beside the PDF (see
+    # reporting.jobs); every other file is written here, then their results collected.
+    pngs: Job[dict[str, list[Path]]] | None = None
     if "html" in wanted or "png" in wanted:
         say("drawing charts")
-        from reciprocity.reporting.charts import png_bytes
-        from reciprocity.reporting.style import PNG_DPI
+        # Loaded before forking, so the child and the PDF do not both load them.
+        import matplotlib.backends.backend_agg
+        import matplotlib.figure  # noqa: F401
 
-        # One rendering serves both the PNG files and the HTML's embedded images.
-        pngs = {chart.title: png_bytes(chart.figure(), dpi=PNG_DPI) for chart in drawn}
-    if "pdf" in wanted:
-        say("writing report.pdf")
-        written.append(_write_pdf(out_dir / "report.pdf", data, drawn))
+        pngs = Job(lambda _inbox: _write_charts(out_dir, data, drawn, wanted))
+        say("writing report.html and the PNG charts")
+    workbook: Job[Path] | None = None
+    if "xlsx" in wanted:
+        say("writing report.xlsx")
+        # Its first four sheets are written while the exchanges are read here.
+        workbook = Job(lambda inbox: _write_xlsx(out_dir / "report.xlsx", data, inbox.get))
+    files: dict[str, list[Path]] = {name: [] for name in FORMATS}
+    try:
+        with tempfile.TemporaryDirectory(prefix="reciprocity-report-") as scratch:
+            exchanges_csv = (out_dir if "csv" in wanted else Path(scratch)) / "exchanges.csv"
+            if "csv" in wanted or "xlsx" in wanted:
+                say("reading the month's exchanges")
+                write_exchanges_csv(
+                    session=session,
+                    path=exchanges_csv,
+                    network_id=network_id,
+                    start=data.start,
+                    end=data.end,
+                )
+                if workbook:
+                    workbook.send(exchanges_csv)
+            if "pdf" in wanted:
+                say("writing report.pdf")
+                files["pdf"].append(_write_pdf(out_dir / "report.pdf", data, drawn))
+            if "csv" in wanted:
+                say("writing CSV files")
+                for stem, keys in TABLES.items():
+                    path = write_table_csv(out_dir / f"{stem}.csv", keys, getattr(data, stem))
+                    files["csv"].append(path)
+                files["csv"].append(exchanges_csv)
+            if pngs:
+                files.update(pngs.result())
+            if workbook:
+                files["xlsx"].append(workbook.result())
+    except BaseException:
+        for job in (pngs, workbook):
+            if job:
+                job.stop()
+        (out_dir / "report.xlsx.part").unlink(missing_ok=True)
+        raise
+    return [path for name in FORMATS for path in files[name]]
+
+
+def _write_charts(
+    out_dir: Path, data: "MonthlyData", drawn: list[Chart], wanted: Collection[str]
+) -> dict[str, list[Path]]:
+    """The charts drawn once as PNG: the same bytes make the PNG files and the images
+    embedded in ``report.html``, which is written here too. The files, by format."""
+    from reciprocity.reporting.charts import png_bytes
+    from reciprocity.reporting.style import PNG_DPI
+
+    rendered = {chart.title: png_bytes(chart.figure(), dpi=PNG_DPI) for chart in drawn}
+    files: dict[str, list[Path]] = {"html": [], "png": []}
     if "html" in wanted:
-        say("writing report.html")
-        written.append(_write_html(out_dir / "report.html", data, pngs))
-    with tempfile.TemporaryDirectory(prefix="reciprocity-report-") as scratch:
-        exchanges_csv = (out_dir if "csv" in wanted else Path(scratch)) / "exchanges.csv"
-        exchanges: list[list[Any]] = []
-        if "csv" in wanted or "xlsx" in wanted:
-            say("reading the month's exchanges")
-            exchanges = write_exchanges_csv(
-                session=session,
-                path=exchanges_csv,
-                network_id=network_id,
-                start=data.start,
-                end=data.end,
-            )
-        if "xlsx" in wanted:
-            say("writing report.xlsx")
-            written.append(_write_xlsx(out_dir / "report.xlsx", data, exchanges))
-        if "csv" in wanted:
-            say("writing CSV files")
-            for stem, keys in TABLES.items():
-                written.append(write_table_csv(out_dir / f"{stem}.csv", keys, getattr(data, stem)))
-            written.append(exchanges_csv)
+        files["html"].append(_write_html(out_dir / "report.html", data, rendered))
     if "png" in wanted:
-        say("writing PNG charts")
         for chart in drawn:
             path = out_dir / f"{chart.stem}.png"
-            path.write_bytes(pngs[chart.title])
-            written.append(path)
-    return written
+            path.write_bytes(rendered[chart.title])
+            files["png"].append(path)
+    return files

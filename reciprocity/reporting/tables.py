@@ -9,7 +9,9 @@ same fields in words. Every text cell of both goes through the ledger's
 """
 
 import csv
+import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -20,7 +22,9 @@ from reciprocity.ledger.transfer.csvfiles import guard_formula
 from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_COLUMNS, export_exchanges
 
 if TYPE_CHECKING:
-    from reciprocity.reporting.xlsx import XlsxWriter
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 PERCENT_KEYS = frozenset(
     {
@@ -149,19 +153,16 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 def write_exchanges_csv(
     *, session: Any, path: Path, network_id: int | None, start: date, end: date
-) -> list[list[Any]]:
+) -> Path:
     """The month's counted exchanges in the ledger's export format, for sharing.
 
     The ledger's own export writes the file (outside contacts left empty, text guarded);
     voided exchanges, which count in no metric, are then dropped, so the rows are exactly
-    the ``exchanges`` figure of the report. Returns the rows for the spreadsheet, read in
-    the same pass: dates as dates, hotness and value as numbers, blanks as ``None`` and
-    text exactly as the CSV holds it (already guarded).
+    the ``exchanges`` figure of the report. :func:`read_exchanges` reads it back typed.
     """
     raw = path.with_name(path.name + ".all")
     partial = path.with_name(path.name + ".part")
     voided = EXCHANGE_COLUMNS.index("voided_at")
-    typed: list[list[Any]] = []
     try:
         export_exchanges(
             session=session,
@@ -179,15 +180,22 @@ def write_exchanges_csv(
             reader = csv.reader(source)
             writer = csv.writer(target)
             writer.writerow(next(reader))
-            for cells in reader:
-                if not cells[voided]:
-                    writer.writerow(cells)
-                    typed.append(_typed(cells))
+            writer.writerows(cells for cells in reader if not cells[voided])
         os.replace(partial, path)
     finally:
         raw.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
-    return typed
+    return path
+
+
+def read_exchanges(path: Path) -> list[list[Any]]:
+    """The rows of :func:`write_exchanges_csv`'s file for the spreadsheet: dates as dates,
+    hotness and value as numbers, blanks as ``None`` and text exactly as the CSV holds it
+    (already guarded)."""
+    with path.open(newline="", encoding="utf-8") as source:
+        reader = csv.reader(source)
+        next(reader)
+        return [_typed(cells) for cells in reader]
 
 
 _DAY = EXCHANGE_COLUMNS.index("occurred_on")
@@ -208,34 +216,138 @@ def _typed(cells: list[str]) -> list[Any]:
 # --- XLSX --------------------------------------------------------------------------------
 
 _WIDE = {"member": 28, "other": 28, "summary": 40, "giver": 24, "receiver": 24, "network": 24}
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters an XML worksheet cannot hold; dropped from text cells."""
 
 
 def _width(key: str) -> float:
     return float(_WIDE.get(key, max(10, min(24, len(in_words(key)) + 2))))
 
 
+def new_workbook() -> "Workbook":
+    """An empty openpyxl workbook in write-only mode: each sheet streams to disk as its
+    rows are appended, so a national month never sits in memory as cell objects."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+
+
+def styled_cell(
+    sheet: "WriteOnlyWorksheet",
+    value: Any,
+    *,
+    number_format: str | None = None,
+    bold: bool = False,
+) -> "Cell":
+    """One cell with its own look: a bold label or a number in a format. Text is made
+    safe as in :func:`text_value` and always stays text."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    if isinstance(value, str):
+        value = _clean(guard_formula(value))
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
+
+
+def text_value(sheet: "WriteOnlyWorksheet", text: str, *, guarded: bool = False) -> Any:
+    """A text cell's value: guarded against formulas (unless it already is), characters
+    XML cannot hold dropped, and always text (``#N/A`` would otherwise be an error)."""
+    text = _clean(text if guarded else guard_formula(text))
+    return styled_cell(sheet, text) if text in _ERROR_CODES else text
+
+
+def add_sheet(
+    workbook: "Workbook",
+    title: str,
+    headings: Sequence[str],
+    *,
+    widths: Sequence[float],
+    freeze_columns: int = 0,
+) -> "WriteOnlyWorksheet":
+    """A write-only sheet with its bold header row, frozen with ``freeze_columns``
+    columns, and its column widths; append the rows next."""
+    from openpyxl.utils import get_column_letter
+
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(title[:31])
+    # Panes and widths belong to the sheet's head, written with the first row.
+    sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
+    # (types-openpyxl leaves column_dimensions out of the write-only sheet; it has them.)
+    columns = sheet.column_dimensions  # type: ignore[attr-defined]
+    for index, width in enumerate(widths, start=1):
+        columns[get_column_letter(index)].width = width
+    sheet.append([styled_cell(sheet, heading, bold=True) for heading in headings])
+    return sheet
+
+
+def append_rows(
+    sheet: "WriteOnlyWorksheet",
+    rows: Iterable[Sequence[Any]],
+    *,
+    formats: Sequence[str | None],
+    guarded: bool = False,
+) -> None:
+    """Rows of plain values, each column in its number format (``None``: General).
+
+    Text goes through :func:`text_value` (``guarded``: already guarded against formulas);
+    numbers, dates and blanks go in as they are, so they stay numbers; a float that is
+    not finite is left blank.
+    """
+    # One formatted cell per column, given each row's value in turn: openpyxl writes a
+    # row out before the next is appended, so the cell can be reused.
+    formatted = {
+        index: styled_cell(sheet, None, number_format=number)
+        for index, number in enumerate(formats)
+        # openpyxl gives a date this format by itself: no styled cell needed.
+        if number is not None and number != "yyyy-mm-dd"
+    }
+    for row in rows:
+        cells: list[Any] = list(row)
+        for index, value in enumerate(cells):
+            kind = type(value)
+            if kind is str:
+                cells[index] = text_value(sheet, value, guarded=guarded)
+            elif kind is float and not math.isfinite(value):
+                cells[index] = None
+            elif value is not None and index in formatted:
+                cell = formatted[index]
+                cell.value = value
+                cells[index] = cell
+        sheet.append(cells)
+
+
 def write_sheet(
-    writer: "XlsxWriter",
+    workbook: "Workbook",
     title: str,
     keys: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
     guarded: bool = False,
 ) -> None:
-    """One sheet: a bold frozen header in words, widths and number formats by key.
+    """One sheet of a table: headings in words, widths and number formats by key, frozen
+    at the header row and up to the member's name.
 
     Text cells are guarded against formulas (``guarded``: they already are, as in the
     ledger's CSV export); numbers, dates and blanks go in as they are.
     """
-    from reciprocity.reporting.xlsx import STYLE_OF_FORMAT
-
-    writer.sheet(
+    sheet = add_sheet(
+        workbook,
         title,
         [in_words(key) for key in keys],
-        rows
-        if guarded and isinstance(rows, list)
-        else [[guard_formula(v) if isinstance(v, str) else v for v in row] for row in rows],
-        styles=[STYLE_OF_FORMAT[number_format(key)] for key in keys],
         widths=[_width(key) for key in keys],
         freeze_columns=keys.index("member") + 1 if "member" in keys else 0,
     )
+    append_rows(sheet, rows, formats=[number_format(key) for key in keys], guarded=guarded)

@@ -40,7 +40,11 @@ def sheet_values(path: Path, title: str) -> list[list[Any]]:
     """Every row of one sheet as cell values (the header first)."""
     workbook = load_workbook(path, read_only=True)
     try:
-        return [list(row) for row in workbook[title].iter_rows(values_only=True)]
+        sheet = workbook[title]
+        # openpyxl's write-only mode writes no <dimension>: every row is read as wide as
+        # the header, so a row ending in blanks keeps its width.
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        return [list(row) for row in sheet.iter_rows(max_col=len(header), values_only=True)]
     finally:
         workbook.close()
 

@@ -153,3 +153,33 @@ def test_national_size_pdf_does_not_grow_with_the_members(tmp_path: Path) -> Non
         assert "members in between; every row is in balances.csv" in text[1]
     assert pages[130] == pages[600]
     assert sizes[600] < sizes[130] * 1.25
+
+
+def test_with_as_only_organisers_write_the_report_and_members_their_own_review(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """The report commands follow the ledger's roles: nothing is written for anyone else."""
+    run_cli("network", "add", "Club Delft")
+    run_cli("member", "add", "Anna de Vries", "--network", "Club", "--role", "organiser")
+    run_cli("member", "add", "Bob Jansen", "--network", "Club")
+    run_cli("member", "add", "Carla Smit", "--network", "Club")
+    refused = {
+        ("--as", "Bob", "report", "monthly", "--network", "Club", "--month", "2026-10"): (
+            "Only an organiser of Club Delft may see its report."
+        ),
+        ("--as", "Bob", "report", "member", "Carla"): "may see their review",
+        ("report", "monthly", "--month", "2999-01"): "The month 2999-01 has not begun yet",
+    }
+    for args, sentence in refused.items():
+        out = tmp_path / f"out{len(args)}"
+        result = run_cli(*args, "--out", str(out))
+        assert result.exit_code == 1, args
+        assert sentence in result.stderr and "Traceback" not in result.stderr
+        assert not out.exists()
+    mine = tmp_path / "mine"
+    assert run_cli("--as", "Bob", "report", "member", "Bob", "--out", str(mine)).exit_code == 0
+    assert (mine / "review.pdf").exists()
+    club = tmp_path / "club"
+    args = ("--as", "Anna", "report", "monthly", "--network", "Club", "--month", "2026-10")
+    assert run_cli(*args, "--out", str(club), "--format", "csv").exit_code == 0
+    assert (club / "balances.csv").exists()
