@@ -1,8 +1,9 @@
 """``report monthly`` and ``report member``: the organiser's report and a member's review.
 
-A thin face over :mod:`reciprocity.reporting`: it resolves names, parses the options and
-prints the files written. matplotlib, openpyxl, Jinja2 and pandas load inside the
-commands, so ``reciprocity --help`` stays fast.
+A thin face over :mod:`reciprocity.reporting`: it resolves names, checks the acting
+member's role (with ``--as``: an organiser of the network, or the member themself for a
+review), parses the options and prints the files written. matplotlib, openpyxl, Jinja2
+and pandas load inside the commands, so ``reciprocity --help`` stays fast.
 """
 
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from reciprocity.cli.app import app, print_json, state
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
+from reciprocity.ledger.roles import require_organiser, require_self_or_organiser
 from reciprocity.ledger.rules import parse_date
 
 report_app = typer.Typer(
@@ -61,8 +63,12 @@ def monthly(
     """The monthly report: PDF, HTML, XLSX, CSV tables and PNG charts in one folder."""
     from reciprocity.reporting.monthly import write_monthly_report
 
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         network_id = resolve_network(session=session, name=network).id if network else None
+        require_organiser(
+            session=session, acting_id=run.acting_member_id(session), network_id=network_id
+        )
         paths = write_monthly_report(
             session=session,
             network_id=network_id,
@@ -80,7 +86,10 @@ def member(
     name: str = typer.Argument(..., metavar="NAME", help="The member, by name."),
     network: str | None = typer.Option(None, "--network", help="Only this network."),
     date_from: str | None = typer.Option(
-        None, "--from", metavar="DATE", help="First day (default: 12 months before --to)."
+        None,
+        "--from",
+        metavar="DATE",
+        help="First day (default: the 1st of the 12 calendar months ending with --to).",
     ),
     date_to: str | None = typer.Option(
         None, "--to", metavar="DATE", help="Last day (default: today)."
@@ -92,10 +101,14 @@ def member(
     """A member's personal review (PDF and HTML): balance, debts, follow-up, nudges."""
     from reciprocity.reporting.member import write_member_review
 
-    with state(ctx).session() as session:
+    run = state(ctx)
+    with run.session() as session:
         member_id = resolve_member(session=session, name=name).id
         if member_id is None:
             raise LedgerError(f"There is no member '{name}'.")
+        require_self_or_organiser(
+            session=session, acting_id=run.acting_member_id(session), member_id=member_id
+        )
         network_id = resolve_network(session=session, name=network).id if network else None
         paths = write_member_review(
             session=session,

@@ -9,10 +9,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import typer
+from sqlmodel import Session
 
 from reciprocity.cli.app import app, print_json, state
 from reciprocity.ledger import transfer
 from reciprocity.ledger.networks import resolve_network
+from reciprocity.ledger.roles import require_organiser
 from reciprocity.ledger.rules import parse_date
 
 import_app = typer.Typer(
@@ -38,6 +40,18 @@ SHARING_OPTION = typer.Option(
     help="Leave outside contacts' names and details (contact_name, contact_details) empty.",
 )
 _NAMES_SHOWN = 5
+
+
+def _require_contacts(session: Session, acting_id: int | None, network_id: int | None) -> None:
+    """Outside contacts' details leave the ledger only with an organiser of their networks."""
+    hint = "; add --for-sharing to leave them out"
+    require_organiser(
+        session=session,
+        acting_id=acting_id,
+        network_id=network_id,
+        doing=f"export its outside contacts' details{hint}",
+        doing_all=f"export outside contacts' details of all networks{hint}",
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -115,12 +129,20 @@ def export_exchanges(
     for_sharing: bool = SHARING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Export exchanges (voided ones too), members and networks by name."""
-    with state(ctx).session() as session:
+    """Export exchanges (voided ones too), members and networks by name.
+
+    With --as, outside contacts' details go only to an organiser of the networks exported;
+    anyone may export with --for-sharing.
+    """
+    run = state(ctx)
+    with run.session() as session:
+        network_id = resolve_network(session=session, name=network).id if network else None
+        if not for_sharing:
+            _require_contacts(session, run.acting_member_id(session), network_id)
         count = transfer.export_exchanges(
             session=session,
             path=path,
-            network_id=resolve_network(session=session, name=network).id if network else None,
+            network_id=network_id,
             date_from=parse_date(date_from, field="start date") if date_from else None,
             date_to=parse_date(date_to, field="end date") if date_to else None,
             overwrite=force,
@@ -166,8 +188,15 @@ def export_members(
     force: bool = FORCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Export every member with the networks they are in now."""
-    with state(ctx).session() as session:
+    """Export every member with the networks they are in now (with --as: an organiser of all)."""
+    run = state(ctx)
+    with run.session() as session:
+        require_organiser(
+            session=session,
+            acting_id=run.acting_member_id(session),
+            network_id=None,
+            doing_all="export every member's details",
+        )
         count = transfer.export_members(session=session, path=path, overwrite=force)
     if as_json:
         print_json({"file": path, "members": count})
@@ -203,8 +232,18 @@ def export_all(
     for_sharing: bool = SHARING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Write every table, ids and all, to one CSV file each in a new or empty folder."""
-    with state(ctx).session() as session:
+    """Write every table, ids and all, to one CSV file each in a new or empty folder.
+
+    With --as, only an organiser of every network exports the whole ledger.
+    """
+    run = state(ctx)
+    with run.session() as session:
+        require_organiser(
+            session=session,
+            acting_id=run.acting_member_id(session),
+            network_id=None,
+            doing_all="export the whole ledger",
+        )
         result = transfer.export_all(session=session, directory=directory, for_sharing=for_sharing)
     if as_json:
         print_json(result.as_dict())

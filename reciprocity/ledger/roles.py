@@ -91,12 +91,14 @@ def require_organiser(
     acting_id: int | None,
     network_id: int | None,
     doing: str = "see its report",
+    doing_all: str = "see the report of all networks; choose a network you organise",
 ) -> None:
     """Refuse an acting member who may not see a network's report (or every network's).
 
     One network: an organiser of it. All networks (``network_id`` ``None``): the local
     owner, or an organiser of every network in the ledger, deactivated ones too (their
     history is part of the report); anything less would show a network they do not run.
+    ``doing`` and ``doing_all`` end the refusal for one network and for all of them.
     """
     if acting_id is None:
         return
@@ -110,10 +112,7 @@ def require_organiser(
     every = set(session.exec(select(Network.id)).all())
     if every <= organised_network_ids(session=session, member_id=acting_id):
         return
-    raise LedgerError(
-        "Only an organiser of every network may see the report of all networks; "
-        "choose a network you organise."
-    )
+    raise LedgerError(f"Only an organiser of every network may {doing_all}.")
 
 
 def require_self_or_organiser(

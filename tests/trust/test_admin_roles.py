@@ -606,6 +606,24 @@ ADMIN_REFUSALS = [
         "(Club Delft, Open Coffee) may deactivate Bob Jansen.",
     ),
     (
+        ["--as", "Bob", "export", "exchanges", "out.csv"],
+        "Only an organiser of every network may export outside contacts' details of all "
+        "networks; add --for-sharing to leave them out.",
+    ),
+    (
+        ["--as", "Eva", "export", "exchanges", "out.csv", "--network", "Club"],
+        "Only an organiser of Club Delft may export its outside contacts' details; add "
+        "--for-sharing to leave them out.",
+    ),
+    (
+        ["--as", "Anna", "export", "all", "out"],
+        "Only an organiser of every network may export the whole ledger.",
+    ),
+    (
+        ["--as", "Bob", "export", "members", "out.csv"],
+        "Only an organiser of every network may export every member's details.",
+    ),
+    (
         ["member", "add", "Xander", "--network", "Club", "--joined", "2999-01-01"],
         "The joining date 2999-01-01 is in the future",
     ),
@@ -661,6 +679,18 @@ def test_the_command_line_lets_organisers_and_members_administer_their_own(
     assert members["Carla Smit"]["phone"] == "+31 6 1"
     assert members["Bob Jansen"]["company"] == "Jansen Web"
     assert members["Frank Mulder"]["active"] is False
+
+
+def test_organisers_export_their_networks_contacts_and_members_export_for_sharing(
+    run_cli: Run, clubs: None, tmp_path: Any
+) -> None:
+    mine = tmp_path / "club.csv"
+    ok(run_cli, "--as", "Anna", "export", "exchanges", str(mine), "--network", "Club")
+    assert "Cato Schellekens" in mine.read_text(encoding="utf-8")
+    shared = tmp_path / "shared.csv"
+    ok(run_cli, "--as", "Frank", "export", "exchanges", str(shared), "--for-sharing")
+    text = shared.read_text(encoding="utf-8")
+    assert "Bob Jansen" in text and "Cato Schellekens" not in text
 
 
 def test_member_add_and_join_record_the_joining_day(run_cli: Run, engine: Engine) -> None:
