@@ -265,26 +265,26 @@ class _Collector(html.parser.HTMLParser):
 def test_a_month_with_no_activity_gives_a_valid_report_that_says_so(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     with Session(engine, expire_on_commit=False) as session:
-        chapter = build(session)
+        chapter = build(session)  # members since 2026-01-01, exchanges from 2026-09
         written = write_monthly_report(
-            session=session, network_id=chapter.club, month="2026-12", out_dir=tmp_path / "dec"
+            session=session, network_id=chapter.club, month="2026-07", out_dir=tmp_path / "jul"
         )
     engine.dispose()
     assert {path.name for path in written} == EXPECTED_FILES
-    pages = pdf_pages(tmp_path / "dec" / "report.pdf")
-    assert "No activity this month: no exchanges were logged in 2026-12." in pages[0]
+    pages = pdf_pages(tmp_path / "jul" / "report.pdf")
+    assert "No activity this month: no exchanges were logged in 2026-07." in pages[0]
     assert "Exchanges 0 0 ±0" in pages[0]
     assert "No referrals were received in this period." in "".join(pages)
-    page = (tmp_path / "dec" / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "jul" / "report.html").read_text(encoding="utf-8")
     assert "No activity this month" in page
-    header, rows = csv_rows(tmp_path / "dec" / "pairs.csv")
+    header, rows = csv_rows(tmp_path / "jul" / "pairs.csv")
     assert header == list(PAIR_KEYS) and rows == []
     # The club's four members are listed with zeros.
-    _, balances = csv_rows(tmp_path / "dec" / "balances.csv")
+    _, balances = csv_rows(tmp_path / "jul" / "balances.csv")
     assert len(balances) == 4
     assert {row[BALANCE_KEYS.index("balance")] for row in balances} == {"0"}
-    summary = sheet_values(tmp_path / "dec" / "report.xlsx", "Summary")
-    assert ["Note", "No activity this month: no exchanges were logged in 2026-12."] in [
+    summary = sheet_values(tmp_path / "jul" / "report.xlsx", "Summary")
+    assert ["Note", "No activity this month: no exchanges were logged in 2026-07."] in [
         row[:2] for row in summary
     ]
 
