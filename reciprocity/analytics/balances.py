@@ -1,8 +1,8 @@
 """Gives and takes per member: counts by kind, points, balance, ratio and business value.
 
 See DESIGN.md "Gives and takes" and "Business value", and docs/analytics.md for the
-details. SQL counts per (member, network, kind, side); the weights of each exchange's own
-network turn counts into points here.
+details. SQL counts per member, network and side, one column per kind; the weights of
+each exchange's own network turn counts into points here.
 """
 
 from typing import Any
@@ -15,7 +15,10 @@ from reciprocity.analytics.keys import BALANCE_KEYS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
 
-COUNT_COLUMNS = tuple(f"{side}_{kind}" for side in ("given", "received") for kind in frames.KINDS)
+SIDES = ("given", "received")
+WON_BY = {"given": "giver_id", "received": "receiver_id"}
+"""Who a won step counts for, per side."""
+COUNT_COLUMNS = tuple(f"{side}_{kind}" for side in SIDES for kind in frames.KINDS)
 
 
 def balance_frame(session: Session, scope: Scope, *, values: bool = True) -> pd.DataFrame:
@@ -25,26 +28,18 @@ def balance_frame(session: Session, scope: Scope, *, values: bool = True) -> pd.
     that only need points.
     """
     filters = frames.filters(scope)
-    flows = frames.frame(aggregates.member_flows(session, **filters), frames.FLOW_COLUMNS)
-    flows = frames.with_points(flows, frames.weights(session))
-    table = frames.listed(session, scope, flows["member_id"].unique().tolist())
+    totals = frames.member_totals(session, scope)
+    table = frames.listed(session, scope, totals["member_id"].unique().tolist())
+    sides = {side: frames.side_of(totals, side) for side in SIDES}
+    won = _won_by_side(session, filters) if values else {}
 
-    flows["column"] = flows["side"] + "_" + flows["kind"]
-    counts = flows.pivot_table(
-        index="member_id", columns="column", values="n", aggfunc="sum", fill_value=0
-    )
-    points = flows.pivot_table(
-        index="member_id", columns="side", values="points", aggfunc="sum", fill_value=0
-    )
-    won = frames.frame(
-        aggregates.won_values(session, **filters) if values else [], ("member_id", "side", "value")
-    ).pivot_table(index="member_id", columns="side", values="value", aggfunc="sum", fill_value=0)
-
-    for column in COUNT_COLUMNS:
-        table[column] = _column(counts, column, table.index).astype(int)
-    for side in ("given", "received"):
-        table[f"{side}_points"] = _column(points, side, table.index).astype(int)
-        table[f"value_{side}"] = frames.money(_column(won, side, table.index))
+    for side in SIDES:
+        for kind in frames.KINDS:
+            table[f"{side}_{kind}"] = _aligned(sides[side][kind], table.index).astype(int)
+    for side in SIDES:
+        table[f"{side}_points"] = _aligned(sides[side]["points"], table.index).astype(int)
+        value = won.get(side, pd.Series(0.0, index=table.index))
+        table[f"value_{side}"] = frames.money(_aligned(value, table.index))
     table["balance"] = table["given_points"] - table["received_points"]
     table["ratio"] = frames.rate(table["given_points"], table["received_points"])
     table["balance_index"] = frames.rate(
@@ -63,11 +58,27 @@ def balance_frame(session: Session, scope: Scope, *, values: bool = True) -> pd.
     )
 
 
-def _column(pivot: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:
-    """One pivoted column aligned to the listed members; 0 where a member has none."""
-    if column not in pivot.columns:
-        return pd.Series(0, index=index)
-    return pivot[column].reindex(index, fill_value=0)
+def _won_by_side(session: Session, filters: dict[str, Any]) -> dict[str, pd.Series]:
+    """The value of won steps per member, for each side.
+
+    Over all members, SQLite reads the won steps once and pandas sums them per side (one
+    pass over the steps instead of two); a server sums them per side itself, which sends
+    far fewer rows. For one member or network, each side's SQL sum starts from that
+    member's or network's own exchanges instead of from every won step.
+    """
+    everyone = filters["member_id"] is None and filters["network_id"] is None
+    if everyone and session.get_bind().dialect.name == "sqlite":
+        steps = frames.frame(
+            aggregates.won_steps(session, **filters), ("giver_id", "receiver_id", "value")
+        )
+        return {side: steps.groupby(WON_BY[side])["value"].sum() for side in SIDES}
+    sums = frames.frame(aggregates.won_values(session, **filters), ("member_id", "side", "value"))
+    return {side: sums[sums["side"] == side].groupby("member_id")["value"].sum() for side in SIDES}
+
+
+def _aligned(values: pd.Series, index: pd.Index) -> pd.Series:
+    """Values per member aligned to the listed members; 0 where a member has none."""
+    return values.reindex(index, fill_value=0)
 
 
 def compute_balances(*, session: Session, scope: Scope) -> list[dict[str, Any]]:

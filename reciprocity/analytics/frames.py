@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
@@ -21,6 +22,8 @@ from reciprocity.store.models import DEFAULT_WEIGHTS, ExchangeKind
 KINDS: tuple[str, ...] = (ExchangeKind.REFERRAL, ExchangeKind.HELP, ExchangeKind.INTRODUCTION)
 FLOW_COLUMNS = ("member_id", "network_id", "kind", "side", "n")
 """The columns of :func:`reciprocity.store.aggregates.member_flows`."""
+TOTAL_COLUMNS = ("member_id", "network_id", "side", *KINDS)
+"""The columns of :func:`reciprocity.store.aggregates.member_totals`."""
 PAIR_FLOW_COLUMNS = ("giver_id", "receiver_id", "network_id", "kind", "n")
 """The columns of :func:`reciprocity.store.aggregates.pair_flows`."""
 
@@ -31,6 +34,8 @@ def name_key(name: str) -> str:
     "alice", "Bob", "Édith" and "de Vries" sort as a person expects, and the same on
     every database (SQL collations differ, so no metric sorts names in SQL).
     """
+    if name.isascii():
+        return name.lower()  # nothing to decompose, and casefold is lower for ASCII
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -70,6 +75,30 @@ def with_points(flows: pd.DataFrame, weight_table: pd.DataFrame) -> pd.DataFrame
     merged = flows.merge(weight_table, on=["network_id", "kind"], how="left", validate="m:1")
     merged["points"] = merged["n"] * merged["weight"]
     return merged
+
+
+def member_totals(session: Session, scope: Scope) -> pd.DataFrame:
+    """Per member and side: ``member_id, side``, the counts by kind and ``points``.
+
+    Points weigh each count by its own network's weight for the kind, as
+    :func:`with_points` does for :func:`reciprocity.store.aggregates.member_flows`.
+    """
+    rows = frame(aggregates.member_totals(session, **filters(scope)), TOTAL_COLUMNS)
+    weight = (
+        weights(session)
+        .pivot(index="network_id", columns="kind", values="weight")
+        .reindex(columns=list(KINDS))  # every kind, even in a ledger with no network yet
+    )
+    rows["points"] = 0
+    for kind in KINDS:
+        rows[kind] = rows[kind].astype(int)
+        rows["points"] += rows[kind] * rows["network_id"].map(weight[kind]).astype(int)
+    return rows.groupby(["side", "member_id"], as_index=False)[[*KINDS, "points"]].sum()
+
+
+def side_of(totals: pd.DataFrame, side: str) -> pd.DataFrame:
+    """One side (``given`` or ``received``) of :func:`member_totals`, indexed by member."""
+    return totals[totals["side"] == side].set_index("member_id")
 
 
 def listed(session: Session, scope: Scope, active_ids: Iterable[int]) -> pd.DataFrame:
@@ -124,12 +153,16 @@ def plain(value: Any) -> Any:
 
 def records(table: pd.DataFrame, keys: Sequence[str]) -> list[dict[str, Any]]:
     """The frame's rows as dicts with exactly ``keys``, in that order, as plain values."""
-    columns = [table[key].tolist() for key in keys]
-    return (
-        [
-            {key: plain(value) for key, value in zip(keys, row, strict=True)}
-            for row in zip(*columns, strict=True)
-        ]
-        if len(table)
-        else []
-    )
+    columns = [_plain_column(table[key]) for key in keys]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    """A column as plain Python values, converting per value only where a type needs it."""
+    values = column.tolist()
+    numpy_dtype = isinstance(column.dtype, np.dtype)  # nullable pandas dtypes hold pd.NA
+    if numpy_dtype and column.dtype.kind in "iub":
+        return values  # tolist already gives Python ints and bools, never missing
+    if numpy_dtype and column.dtype.kind == "f":
+        return [None if value != value else value for value in values]  # NaN is missing
+    return [plain(value) for value in values]

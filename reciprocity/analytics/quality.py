@@ -2,8 +2,8 @@
 the referrals they give.
 
 See DESIGN.md "Follow-up quality" and "Referral yield", and docs/analytics.md. SQL counts
-per receiver and giver; the median days to first contact reads one row per contacted
-referral, the only per-exchange read of a whole scope.
+referrals per receiver and giver, and reads every received referral's steps once,
+grouped by receiver and days to first contact: all the median needs.
 """
 
 from typing import Any
@@ -15,36 +15,45 @@ from reciprocity.analytics import frames
 from reciprocity.analytics.keys import QUALITY_KEYS, RATE_DIGITS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
+from reciprocity.store.models import ExchangeKind
 
-RECEIVED_COLUMNS = ("received", "contacted", "within_sla", "won", "lost", "no_response")
+OUTCOME_COLUMNS = ("side", "member_id", "days", "within_sla", "n", "won", "lost", "no_response")
+"""The columns of :func:`reciprocity.store.aggregates.referral_outcomes`."""
 
 
 def quality_frame(session: Session, scope: Scope) -> pd.DataFrame:
     """Every listed member's quality columns (see :data:`QUALITY_KEYS`), sorted by name."""
     filters = frames.filters(scope)
-    received = frames.frame(
-        aggregates.referrals_received(session, **filters), ("member_id", *RECEIVED_COLUMNS)
-    ).set_index("member_id")
-    given = frames.frame(
-        aggregates.referrals_given(session, **filters), ("member_id", "given", "given_won")
-    ).set_index("member_id")
+    totals = frames.member_totals(session, scope)
+    outcomes = frames.frame(aggregates.referral_outcomes(session, **filters), OUTCOME_COLUMNS)
+    received = outcomes[outcomes["side"] == "received"]
+    given_won = outcomes[outcomes["side"] == "given"].set_index("member_id")["won"]
     ratings = frames.frame(
         aggregates.ratings_received(session, **filters), ("member_id", "rating_sum", "ratings")
     ).set_index("member_id")
-    days = frames.frame(aggregates.contact_days(session, **filters), ("member_id", "days"))
     # Anyone with any counted exchange is listed, not only those with referrals.
-    table = frames.listed(session, scope, aggregates.active_member_ids(session, **filters))
+    table = frames.listed(session, scope, totals["member_id"].unique().tolist())
+    referrals = {
+        side: frames.side_of(totals, side)[ExchangeKind.REFERRAL] for side in ("given", "received")
+    }
+    received = received.astype({"days": int, "within_sla": int, "n": int})
+    steps = received.groupby("member_id")[["n", "won", "lost", "no_response"]].sum()
+    steps["within_sla"] = (
+        (received["within_sla"] * received["n"]).groupby(received["member_id"]).sum()
+    )
 
-    for column in RECEIVED_COLUMNS:
-        table[column] = received[column].reindex(table.index, fill_value=0).astype(int)
-    for column in ("given", "given_won"):
-        table[column] = given[column].reindex(table.index, fill_value=0).astype(int)
+    table["received"] = _aligned(referrals["received"], table.index)
+    table["contacted"] = _aligned(steps["n"], table.index)
+    for column in ("within_sla", "won", "lost", "no_response"):
+        table[column] = _aligned(steps[column], table.index)
+    table["given"] = _aligned(referrals["given"], table.index)
+    table["given_won"] = _aligned(given_won, table.index)
     rating_sum = ratings["rating_sum"].reindex(table.index, fill_value=0)
     rating_count = ratings["ratings"].reindex(table.index, fill_value=0)
 
     table["contact_rate"] = frames.rate(table["contacted"], table["received"])
     table["median_days_to_contact"] = (
-        days.groupby("member_id")["days"].median().reindex(table.index).round(RATE_DIGITS)
+        _weighted_median(received).reindex(table.index).round(RATE_DIGITS)
     )
     table["within_sla_rate"] = frames.rate(table["within_sla"], table["received"])
     table["open"] = table["received"] - table["won"] - table["lost"] - table["no_response"]
@@ -55,6 +64,37 @@ def quality_frame(session: Session, scope: Scope) -> pd.DataFrame:
     return table.sort_values(["member", "member_id"], key=_by_name, kind="stable").reset_index(
         drop=True
     )
+
+
+def _aligned(values: pd.Series, index: pd.Index) -> pd.Series:
+    return values.reindex(index, fill_value=0).astype(int)
+
+
+def _weighted_median(received: pd.DataFrame) -> pd.Series:
+    """Per member, the median of the days to first contact, from ``(days, n)`` counts.
+
+    The same number as the median of one value per contacted referral: the middle value,
+    or the mean of the two middle values when the count is even.
+    """
+    counts = (
+        received.groupby(["member_id", "days"])["n"]
+        .sum()
+        .reset_index()
+        .sort_values(["member_id", "days"], kind="stable")
+    )
+    if counts.empty:
+        return pd.Series(dtype=float)
+    by_member = counts.groupby("member_id")["n"]
+    total = by_member.transform("sum")
+    reached = by_member.cumsum()
+
+    def value_at(position: pd.Series) -> pd.Series:
+        # The first days (in order) whose running count passes the 0-based position.
+        return counts[reached > position].groupby("member_id")["days"].first()
+
+    low = value_at((total - 1) // 2)
+    high = value_at(total // 2)
+    return (low.astype(float) + high.astype(float)) / 2
 
 
 def _by_name(column: pd.Series) -> pd.Series:

@@ -153,6 +153,151 @@ def member_flows(
     return session.execute(sa.union_all(*parts)).all()
 
 
+def member_totals(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(member_id, network_id, side, referral, help, introduction)``: counts by kind.
+
+    The counts of :func:`member_flows` with the kinds as columns: one row per member,
+    network and side instead of three. Each side groups by its covering index's leading
+    columns, so SQLite reads the index in order with no sort and no table row.
+    """
+    parts = []
+    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
+        clauses = counted(
+            network_id=network_id, start=start, end=end, member_id=member_id, side=column
+        )
+        parts.append(
+            sa.select(
+                column.label("member_id"),
+                EXCHANGE.c.network_id,
+                sa.literal(side).label("side"),
+                *(
+                    sa.func.count().filter(EXCHANGE.c.kind == kind).label(kind)
+                    for kind in (
+                        ExchangeKind.REFERRAL,
+                        ExchangeKind.HELP,
+                        ExchangeKind.INTRODUCTION,
+                    )
+                ),
+            )
+            .where(*clauses)
+            .group_by(column, EXCHANGE.c.network_id)
+        )
+    return session.execute(sa.union_all(*parts)).all()
+
+
+NARROW_DAYS = 92
+"""A period up to a quarter reads its own referrals' steps rather than all steps."""
+
+
+def _narrow(
+    *, network_id: int | None, member_id: int | None, start: date | None, end: date | None
+) -> bool:
+    """Whether a scope holds few enough exchanges to look them up before their steps."""
+    short = start is not None and end is not None and (end - start).days < NARROW_DAYS
+    return member_id is not None or network_id is not None or short
+
+
+def referral_outcomes(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """What became of the counted referrals that have any step, in one pass over the steps.
+
+    ``(side, member_id, days, within_sla, n, won, lost, no_response)``:
+
+    - ``'received'`` rows per receiver and whole days from the referral to its first step
+      (``within_sla`` 1 when that is within the network's SLA): ``n`` referrals, of which
+      ``won``/``lost``/``no_response`` reached that ending;
+    - ``'given'`` rows per giver (``days`` and ``within_sla`` null): ``won`` counts the
+      won steps on their referrals, as :func:`referrals_given` does.
+
+    The steps are summed per referral straight from their covering index, in referral
+    order, then each referral is looked up once; with ``member_id``, only that member's
+    received and given referrals count.
+    """
+    where = _referrals(network_id=network_id, start=start, end=end)
+    if member_id is not None:
+        where.append(sa.or_(EXCHANGE.c.giver_id == member_id, EXCHANGE.c.receiver_id == member_id))
+
+    def reached(status: str) -> ColumnElement[int]:
+        return sa.func.max(sa.case((FOLLOWUP.c.status == status, 1), else_=0)).label(status)
+
+    per_referral = sa.select(
+        FOLLOWUP.c.exchange_id,
+        sa.func.min(FOLLOWUP.c.occurred_on).label("first_on"),
+        reached(FollowupStatus.WON),
+        reached(FollowupStatus.LOST),
+        reached(FollowupStatus.NO_RESPONSE),
+        sa.func.sum(sa.case((FOLLOWUP.c.status == FollowupStatus.WON, 1), else_=0)).label(
+            "won_steps"
+        ),
+    ).group_by(FOLLOWUP.c.exchange_id)
+    if _narrow(network_id=network_id, member_id=member_id, start=start, end=end):
+        # A member, a network or a short period: find its referrals first (by their own
+        # index) and read only their steps, rather than every step in the ledger.
+        per_referral = per_referral.where(
+            FOLLOWUP.c.exchange_id.in_(sa.select(EXCHANGE.c.id).where(*where))
+        )
+    per_referral_rows = per_referral.subquery("per_referral")
+    steps = (
+        sa.select(
+            EXCHANGE.c.giver_id,
+            EXCHANGE.c.receiver_id,
+            EXCHANGE.c.network_id,
+            days_between(EXCHANGE.c.occurred_on, per_referral_rows.c.first_on).label("days"),
+            per_referral_rows.c.won,
+            per_referral_rows.c.lost,
+            per_referral_rows.c.no_response,
+            per_referral_rows.c.won_steps,
+        )
+        .select_from(
+            per_referral_rows.join(EXCHANGE, EXCHANGE.c.id == per_referral_rows.c.exchange_id)
+        )
+        .where(*where)
+        .cte("steps")
+    )
+    within = sa.case((steps.c.days <= NETWORK.c.sla_days, 1), else_=0)
+    received = (
+        sa.select(
+            sa.literal("received").label("side"),
+            steps.c.receiver_id.label("member_id"),
+            steps.c.days,
+            within.label("within_sla"),
+            sa.func.count().label("n"),
+            sa.func.sum(steps.c.won).label("won"),
+            sa.func.sum(steps.c.lost).label("lost"),
+            sa.func.sum(steps.c.no_response).label("no_response"),
+        )
+        .select_from(steps.join(NETWORK, NETWORK.c.id == steps.c.network_id))
+        .group_by(steps.c.receiver_id, steps.c.days, NETWORK.c.sla_days)
+    )
+    given = sa.select(
+        sa.literal("given").label("side"),
+        steps.c.giver_id.label("member_id"),
+        sa.null().label("days"),
+        sa.null().label("within_sla"),
+        sa.func.count().label("n"),
+        sa.func.sum(steps.c.won_steps).label("won"),
+        sa.literal(0).label("lost"),
+        sa.literal(0).label("no_response"),
+    ).group_by(steps.c.giver_id)
+    if member_id is not None:
+        received = received.where(steps.c.receiver_id == member_id)
+        given = given.where(steps.c.giver_id == member_id)
+    return session.execute(sa.union_all(received, given)).all()
+
+
 def monthly_flows(
     session: Session,
     *,
@@ -213,6 +358,33 @@ def won_values(
             .group_by(column)
         )
     return session.execute(sa.union_all(*parts)).all()
+
+
+def won_steps(
+    session: Session,
+    *,
+    network_id: int | None,
+    member_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """``(giver_id, receiver_id, value)`` of every ``won`` step on a counted exchange.
+
+    The rows :func:`won_values` sums per side, read in one pass over the won steps' index
+    instead of one per side; with ``member_id``, steps where that member is on either side.
+    """
+    where = [
+        *counted(network_id=network_id, start=start, end=end),
+        FOLLOWUP.c.status == FollowupStatus.WON,
+    ]
+    if member_id is not None:
+        where.append(sa.or_(EXCHANGE.c.giver_id == member_id, EXCHANGE.c.receiver_id == member_id))
+    query = (
+        sa.select(EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id, FOLLOWUP.c.value)
+        .select_from(FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id))
+        .where(*where)
+    )
+    return session.execute(query).all()
 
 
 def listed_members(
@@ -494,21 +666,15 @@ def takers_without_giving(
 ) -> list[str]:
     """Names of members who received a counted exchange and gave none, in the period.
 
-    Unsorted: names sort in Python, the same on every database.
+    Unsorted: names sort in Python, the same on every database. Receivers ``EXCEPT``
+    givers reads each side's covering index once, instead of probing per exchange.
     """
-    gave = EXCHANGE.alias("gave")
-    query = (
-        sa.select(MEMBER.c.name)
-        .select_from(EXCHANGE.join(MEMBER, MEMBER.c.id == EXCHANGE.c.receiver_id))
-        .where(
-            *counted(network_id=network_id, start=start, end=end),
-            ~sa.exists().where(
-                gave.c.giver_id == EXCHANGE.c.receiver_id,
-                *counted(network_id=network_id, start=start, end=end, table=gave),
-            ),
-        )
-        .distinct()
+    window = counted(network_id=network_id, start=start, end=end)
+    takers = sa.except_(
+        sa.select(EXCHANGE.c.receiver_id).where(*window),
+        sa.select(EXCHANGE.c.giver_id).where(*window),
     )
+    query = sa.select(MEMBER.c.name).where(MEMBER.c.id.in_(takers.scalar_subquery()))
     return list(session.execute(query).scalars())
 
 
