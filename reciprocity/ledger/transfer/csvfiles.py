@@ -99,7 +99,7 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
             delimiter = ";" if header.count(";") > header.count(",") else ","
             reader = csv.reader(chain([header], handle), delimiter=delimiter, strict=True)
             for cells in reader:
-                if any(cell.strip() for cell in cells):
+                if "".join(cells).strip():  # not blank: some cell holds more than spaces
                     yield line, cells
                 line = reader.line_num + 1
         except UnicodeDecodeError:
@@ -170,7 +170,8 @@ def read_data_rows(
                 continue
             cells.append("")
             picked: tuple[str, ...] = pick(cells)
-            if any(cell[:1] == "'" for cell in picked):
+            # One C-level search first: most rows hold no quote at all.
+            if "'" in "".join(picked) and any(cell[:1] == "'" for cell in picked):
                 picked = tuple(unguard_formula(cell) for cell in picked)
             yield line, picked
 
@@ -277,6 +278,42 @@ def _large_page_cache(session: Session) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or 0)}")
+
+
+REBUILD_INDEXES_FROM = 50_000
+"""Rows from which a SQLite import drops a table's secondary indexes and builds them again
+after its inserts, in the same transaction. A million random inserts into seven b-trees
+take about four times as long as sorting each index once at the end."""
+
+
+@contextmanager
+def secondary_indexes_rebuilt(
+    connection: sa.Connection, table: str, *, rebuild: bool
+) -> Iterator[None]:
+    """On SQLite with ``rebuild``, drop ``table``'s own indexes, run the body, recreate them.
+
+    It all happens in the import's transaction, so a crash or an error rolls the indexes
+    back with the rows: the database never stays without them. The unique constraints'
+    automatic indexes stay, so duplicates are still refused as each row goes in. Only when
+    the body succeeds are the indexes rebuilt (an error leaves the rollback to the caller).
+    """
+    if not rebuild or connection.dialect.name != "sqlite":
+        yield
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        # The driver opens a transaction only before a DML statement; DROP INDEX before
+        # one would commit on its own, so open it here (taking the write lock up front).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 def write_in_one_transaction(session: Session, write: Callable[[], None]) -> None:

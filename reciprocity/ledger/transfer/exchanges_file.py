@@ -2,9 +2,9 @@
 ``external_id``. See ``docs/csv-formats.md``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -33,6 +33,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     MEMBER_TABLE,
     MEMBERSHIP_TABLE,
     NETWORK_TABLE,
+    REBUILD_INDEXES_FROM,
     THIRD_PARTY_COLUMNS,
     cell_formatters,
     parse_int,
@@ -40,6 +41,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     parse_number,
     read_data_rows,
     rejected,
+    secondary_indexes_rebuilt,
     stream_rows,
     write_csv,
     write_in_one_transaction,
@@ -163,6 +165,7 @@ class _ExchangeChecker:
         self.new_members: dict[int, str] = {}
         self.new_memberships: dict[tuple[int, int], date] = {}
         self._names: dict[str, tuple[int, str]] = {}
+        self._seen_free: dict[tuple[str, ...], dict[str, Any]] = {}
         self._places: dict[str, tuple[int, str]] = {}
         self._kinds = _Memo(lambda raw: check_choice(raw, field="kind", choices=ExchangeKind))
         self._referral_types = _Memo(
@@ -220,6 +223,40 @@ class _ExchangeChecker:
             f'reciprocity member join "{member[1]}" "{network[1]}".'
         )
 
+    def _free_fields(self, free: tuple[str, ...]) -> dict[str, Any]:
+        """The cleaned free fields of a row, from its kind and raw cells (a pure function)."""
+        (
+            kind,
+            summary,
+            contact_name,
+            contact_details,
+            referral_type,
+            hotness,
+            estimated_value,
+            introduction_group,
+            voided_at,
+            void_reason,
+        ) = free
+        fields: dict[str, Any] = {
+            "summary": summary,
+            "contact_name": contact_name,
+            "contact_details": contact_details,
+            "referral_type": self._referral_types(referral_type) if referral_type.strip() else None,
+            "hotness": parse_int(hotness, field="hotness") if hotness.strip() else None,
+            "estimated_value": (
+                parse_number(estimated_value, field="estimated value")
+                if estimated_value.strip()
+                else None
+            ),
+            "introduction_group": introduction_group,
+            "voided_at": parse_moment(voided_at, field="voided_at") if voided_at.strip() else None,
+            "void_reason": void_reason,
+        }
+        clean_exchange_fields(kind, fields)
+        if kind == ExchangeKind.REFERRAL and fields["referral_type"] is None:
+            fields["referral_type"] = ReferralType.OUTSIDE.value  # log_referral's default
+        return fields
+
     def check_row(self, line: int, cells: tuple[str, ...]) -> tuple[Any, ...] | None:
         """The row as values in :data:`EXCHANGE_KEYS` order, or ``None`` if already present."""
         (
@@ -262,24 +299,27 @@ class _ExchangeChecker:
         day = None if voided_at.strip() else when
         self._require_membership(giving, place, day)
         self._require_membership(receiving, place, day)
-        fields: dict[str, Any] = {
-            "summary": summary,
-            "contact_name": contact_name,
-            "contact_details": contact_details,
-            "referral_type": self._referral_types(referral_type) if referral_type.strip() else None,
-            "hotness": parse_int(hotness, field="hotness") if hotness.strip() else None,
-            "estimated_value": (
-                parse_number(estimated_value, field="estimated value")
-                if estimated_value.strip()
-                else None
-            ),
-            "introduction_group": introduction_group,
-            "voided_at": parse_moment(voided_at, field="voided_at") if voided_at.strip() else None,
-            "void_reason": void_reason,
-        }
-        clean_exchange_fields(clean_kind, fields)
-        if clean_kind == ExchangeKind.REFERRAL and fields["referral_type"] is None:
-            fields["referral_type"] = ReferralType.OUTSIDE.value  # log_referral's default
+        free = (
+            clean_kind,
+            summary,
+            contact_name,
+            contact_details,
+            referral_type,
+            hotness,
+            estimated_value,
+            introduction_group,
+            voided_at,
+            void_reason,
+        )
+        fields: dict[str, Any] | None = None
+        if not (contact_name or contact_details):
+            # Helps and introductions repeat a few stock summaries: clean each once (an
+            # outside contact makes a row as good as unique, so those are not kept).
+            fields = self._seen_free.get(free)
+        if fields is None:
+            fields = self._free_fields(free)
+            if not (contact_name or contact_details):
+                self._seen_free[free] = fields
         if fields["introduction_group"] is not None:
             group = fields["introduction_group"]
             if group not in self.introductions:
@@ -393,18 +433,98 @@ def _write_exchanges(
                 for (member, network), joined in checker.new_memberships.items()
             ],
         )
-    insert = sa.insert(EXCHANGE_TABLE)
-    for start in range(0, len(rows), BATCH_ROWS):
-        batch = []
-        for row in rows[start : start + BATCH_ROWS]:
-            values = dict(zip(EXCHANGE_KEYS, row, strict=True))
-            if new_ids:
-                values["giver_id"] = new_ids.get(values["giver_id"], values["giver_id"])
-                values["receiver_id"] = new_ids.get(values["receiver_id"], values["receiver_id"])
-            values["created_at"] = now
-            values["created_by"] = created_by
-            batch.append(values)
-        session.execute(insert, batch)
+    rows_out = _with_member_ids(rows, new_ids)
+    connection = session.connection()
+    with secondary_indexes_rebuilt(
+        connection, EXCHANGE_TABLE.name, rebuild=len(rows) >= REBUILD_INDEXES_FROM
+    ):
+        if connection.dialect.name == "sqlite":
+            _insert_sqlite(connection, rows_out, now=now, created_by=created_by)
+            return
+        insert = sa.insert(EXCHANGE_TABLE)
+        extra = {"created_at": now, "created_by": created_by}
+        batch: list[dict[str, Any]] = []
+        for row in rows_out:
+            batch.append({**dict(zip(EXCHANGE_KEYS, row, strict=True)), **extra})
+            if len(batch) == BATCH_ROWS:
+                session.execute(insert, batch)
+                batch = []
+        if batch:
+            session.execute(insert, batch)
+
+
+def _with_member_ids(
+    rows: list[tuple[Any, ...]], new_ids: dict[int, int]
+) -> Iterator[tuple[Any, ...]]:
+    """The checked rows with the placeholder ids of members this import created replaced."""
+    if not new_ids:
+        yield from rows
+        return
+    for row in rows:
+        giver, receiver = row[2], row[3]
+        if giver in new_ids or receiver in new_ids:
+            row = (*row[:2], new_ids.get(giver, giver), new_ids.get(receiver, receiver), *row[4:])
+        yield row
+
+
+def _insert_sqlite(
+    connection: sa.Connection,
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    now: datetime,
+    created_by: int | None,
+) -> None:
+    """Hand the rows to the driver's ``executemany`` in batches, already in stored form.
+
+    Core would run every value through its type's bind processor one row at a time; only
+    the date, money and timestamp columns have one on SQLite, and a file repeats the same
+    few hundred dates, so each is converted once here with the very same processors.
+    """
+    dialect = connection.dialect
+    columns = EXCHANGE_TABLE.c
+
+    def processor(name: str) -> Callable[[Any], Any]:
+        process = columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+        assert process is not None, f"{name} is stored as it is"
+        return process
+
+    day, money, moment = (
+        processor("occurred_on"),
+        processor("estimated_value"),
+        processor("voided_at"),
+    )
+    days: dict[date, Any] = {}
+    stamp = processor("created_at")(now)
+    keys = (*EXCHANGE_KEYS, "created_at", "created_by")
+    statement = (
+        f"INSERT INTO {EXCHANGE_TABLE.name} ({', '.join(keys)}) "
+        f"VALUES ({', '.join('?' for _ in keys)})"
+    )
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        when = row[5]
+        stored = days.get(when)
+        if stored is None:
+            stored = days[when] = day(when)
+        value, voided = row[11], row[13]
+        batch.append(
+            (
+                *row[:5],
+                stored,
+                *row[6:11],
+                None if value is None else money(value),
+                row[12],
+                None if voided is None else moment(voided),
+                row[14],
+                stamp,
+                created_by,
+            )
+        )
+        if len(batch) == BATCH_ROWS:
+            connection.exec_driver_sql(statement, batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(statement, batch)
 
 
 def export_exchanges(
