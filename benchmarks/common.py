@@ -36,27 +36,13 @@ def reciprocity(database: Path, *arguments: str) -> list[str]:
 
 
 def national_dataset(scale: float) -> Path:
-    """The cached national demo database, built on first use."""
+    """The cached national demo database at the current schema, built on first use.
+
+    The same file ``run.py --tier national`` uses (an older schema's file is upgraded on a
+    copy, never in place, so no benchmark rewrites a cached dataset behind the others).
+    """
+    from run import Tier, dataset
+
     members = max(121, round(NATIONAL_MEMBERS * scale))
     exchanges = round(NATIONAL_EXCHANGES * scale)
-    database = CACHE / f"national-{members}-{exchanges}.sqlite"
-    if not database.exists():
-        CACHE.mkdir(exist_ok=True)
-        partial = database.with_suffix(".building")
-        partial.unlink(missing_ok=True)
-        print(f"Building the demo dataset ({members:,} members, {exchanges:,} exchanges)…")
-        timed(
-            reciprocity(
-                partial,
-                "demo",
-                "--members",
-                str(members),
-                "--exchanges",
-                str(exchanges),
-                "--until",
-                DEMO_UNTIL,
-            ),
-            "demo",
-        )
-        partial.rename(database)
-    return database
+    return dataset(Tier("national", members, exchanges, 12, 3, 3.0), CACHE)
