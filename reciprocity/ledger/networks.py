@@ -329,6 +329,14 @@ def member_network_ids(*, session: Session, member_id: int, on: date | None = No
     return set(session.exec(query).all())
 
 
+def ever_member(*, session: Session, member_id: int, network_id: int) -> bool:
+    """Whether the member has ever belonged to the network (leavers included)."""
+    query = select(Membership.id).where(
+        Membership.member_id == member_id, Membership.network_id == network_id
+    )
+    return session.exec(query).first() is not None
+
+
 def require_membership(
     *, session: Session, member: Member, network: Network, on: date | None = None
 ) -> None:

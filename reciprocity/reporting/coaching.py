@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reciprocity.reporting.data import MonthlyData
+from reciprocity.reporting.tables import points
 
 NOTE_LIMIT = 15
 """Notes per section; the XLSX and CSV tables hold the rest."""
@@ -45,7 +46,7 @@ def coaching_sections(data: MonthlyData) -> list[Section]:
                 "Thank them at the next meeting",
                 "The members who gave the most beyond what they received.",
                 [
-                    f"{row['member']} gave {row['given_points']:,} points and received "
+                    f"{row['member']} gave {points(row['given_points'])} and received "
                     f"{row['received_points']:,}: a public thank-you keeps the giving going."
                     for row in givers
                 ],

@@ -27,9 +27,9 @@ from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import iter_exchanges
 from reciprocity.ledger.followups import last_step
 from reciprocity.ledger.members import get_member
-from reciprocity.ledger.networks import get_network
+from reciprocity.ledger.networks import ever_member, get_network
 from reciprocity.reporting.monthly import check_out_dir
-from reciprocity.reporting.tables import show
+from reciprocity.reporting.tables import points, show
 
 if TYPE_CHECKING:
     from matplotlib.figure import FigureBase
@@ -166,7 +166,7 @@ def _more(total: int, shown: int) -> list[str]:
 
 def _pair_lines(rows: list[dict[str, Any]], *, owes: bool) -> list[str]:
     lines = [
-        f"{row['other']}: gave you {row['received_points']:,} points, you gave "
+        f"{row['other']}: gave you {points(row['received_points'])}, you gave "
         f"{row['given_points']:,} ({'you owe' if owes else 'they owe'} "
         f"{abs(int(row['balance'])):,})."
         for row in rows[:PAIR_LINES]
@@ -352,13 +352,23 @@ def write_member_review(
     """Write ``review.pdf`` and ``review.html`` for one member into ``out_dir``.
 
     Raises :class:`LedgerError` (one sentence, nothing written) for an unknown member or
-    network, a period that ends before it starts, or an ``out_dir`` that is a file.
+    network, a network the member never belonged to, a period that ends before it starts,
+    or an ``out_dir`` that is a file.
     """
     say = progress or (lambda _step: None)
     out_dir = check_out_dir(out_dir)
     if start is not None and end is not None and end < start:
         raise LedgerError(
             f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()})."
+        )
+    if network_id is not None and not ever_member(
+        session=session, member_id=member_id, network_id=network_id
+    ):
+        member = get_member(session=session, member_id=member_id)
+        network = get_network(session=session, network_id=network_id)
+        raise LedgerError(
+            f"{member.name} has never been a member of {network.name}; "
+            "leave out --network or name one of theirs."
         )
     say("computing the review")
     review = gather_review(

@@ -70,6 +70,12 @@ def _decimal(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def points(count: Any) -> str:
+    """``1 point``, ``1,200 points``: a count of points in words."""
+    number = int(count)
+    return f"{number:,} point" if number == 1 else f"{number:,} points"
+
+
 def show(key: str, value: Any) -> str:
     """A value as the PDF and HTML tables show it; the same digits the JSON holds."""
     if value is None:

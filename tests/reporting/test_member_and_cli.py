@@ -163,7 +163,11 @@ def test_with_as_only_organisers_write_the_report_and_members_their_own_review(
     run_cli("member", "add", "Anna de Vries", "--network", "Club", "--role", "organiser")
     run_cli("member", "add", "Bob Jansen", "--network", "Club")
     run_cli("member", "add", "Carla Smit", "--network", "Club")
+    run_cli("network", "add", "Open Coffee")
     refused = {
+        ("report", "member", "Carla", "--network", "Open"): (
+            "Carla Smit has never been a member of Open Coffee; leave out --network"
+        ),
         ("--as", "Bob", "report", "monthly", "--network", "Club", "--month", "2026-10"): (
             "Only an organiser of Club Delft may see its report."
         ),
@@ -183,3 +187,9 @@ def test_with_as_only_organisers_write_the_report_and_members_their_own_review(
     args = ("--as", "Anna", "report", "monthly", "--network", "Club", "--month", "2026-10")
     assert run_cli(*args, "--out", str(club), "--format", "csv").exit_code == 0
     assert (club / "balances.csv").exists()
+
+
+def test_points_are_counted_in_words() -> None:
+    from reciprocity.reporting.tables import points
+
+    assert [points(0), points(1), points(1200)] == ["0 points", "1 point", "1,200 points"]
