@@ -436,19 +436,28 @@ def live_introduction_partner(*, session: Session, exchange: Exchange) -> int | 
 _CONTACT_FIELDS = ("contact_name", "contact_details")
 
 
-def _readable_columns(
-    session: Session, table: sa.Table, acting_id: int | None
-) -> list[sa.ColumnElement[Any]]:
-    """The exchange's columns in table order, the contact blanked where the acting member may
-    not read it, and ``contact_hidden``."""
+def contact_readable(
+    session: Session, table: sa.FromClause, acting_id: int | None
+) -> sa.ColumnElement[bool] | None:
+    """Where the acting member may read an exchange's outside contact (``None``: everywhere)."""
     if acting_id is None:
-        return [*table.c, sa.literal(False, sa.Boolean()).label("contact_hidden")]
+        return None
     organised = organised_network_ids(session=session, member_id=acting_id)
-    readable = sa.or_(
+    return sa.or_(
         table.c.giver_id == acting_id,
         table.c.receiver_id == acting_id,
         table.c.network_id.in_(sorted(organised)),
     )
+
+
+def readable_columns(
+    session: Session, table: sa.Table, acting_id: int | None
+) -> list[sa.ColumnElement[Any]]:
+    """The exchange's columns in table order, the contact blanked where the acting member may
+    not read it, and ``contact_hidden``."""
+    readable = contact_readable(session, table, acting_id)
+    if readable is None:
+        return [*table.c, sa.literal(False, sa.Boolean()).label("contact_hidden")]
     has_contact = sa.or_(*(table.c[name].is_not(None) for name in _CONTACT_FIELDS))
     columns: list[sa.ColumnElement[Any]] = [
         sa.case((readable, column), else_=sa.null()).label(column.name)
@@ -510,7 +519,7 @@ def iter_exchanges(
     receiver = members.alias("receiver_member")
     query = (
         sa.select(
-            *_readable_columns(session, table, acting_id),
+            *readable_columns(session, table, acting_id),
             giver.c.name.label("giver"),
             receiver.c.name.label("receiver"),
             networks.c.name.label("network"),

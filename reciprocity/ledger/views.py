@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.exchanges import contact_readable, readable_columns
 from reciprocity.ledger.rules import ENDINGS, STEP_RANK, check_choice
 from reciprocity.store.models import (
     Exchange,
@@ -245,12 +246,16 @@ def exchange_page(
     text: str | None = None,
     after: tuple[date, int] | None = None,
     limit: int = 100,
+    acting_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """One page of exchanges, newest first, continuing after ``(occurred_on, id)``.
 
-    Each row has the exchange's columns plus ``giver``, ``receiver`` and ``network``.
-    ``text`` matches (any case) the summary, the contact or either member's name. Keyset
-    paging keeps every page as fast as the first, however deep one scrolls.
+    Each row has the exchange's columns plus ``giver``, ``receiver``, ``network`` and
+    ``contact_hidden``. ``text`` matches (any case) the summary, either member's name, or
+    the outside contact where ``acting_id`` may read it (see
+    :func:`~reciprocity.ledger.exchanges.contact_readable`): a hidden contact is neither
+    shown nor searchable. Keyset paging keeps every page as fast as the first, however deep
+    one scrolls.
     """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
@@ -261,7 +266,7 @@ def exchange_page(
     receiver = MEMBER.alias("receiver_member")
     query = (
         sa.select(
-            EXCHANGE,
+            *readable_columns(session, EXCHANGE, acting_id),
             giver.c.name.label("giver"),
             receiver.c.name.label("receiver"),
             NETWORK.c.name.label("network"),
@@ -285,10 +290,12 @@ def exchange_page(
     needle = (text or "").strip().lower()
     if needle:
         pattern = f"%{needle}%"
+        contact = sa.func.lower(sa.func.coalesce(EXCHANGE.c.contact_name, "")).like(pattern)
+        readable = contact_readable(session, EXCHANGE, acting_id)
         query = query.where(
             sa.or_(
                 sa.func.lower(sa.func.coalesce(EXCHANGE.c.summary, "")).like(pattern),
-                sa.func.lower(sa.func.coalesce(EXCHANGE.c.contact_name, "")).like(pattern),
+                contact if readable is None else sa.and_(readable, contact),
                 sa.func.lower(giver.c.name).like(pattern),
                 sa.func.lower(receiver.c.name).like(pattern),
             )

@@ -31,6 +31,7 @@ from reciprocity.ledger.networks import (
     leave_network,
 )
 from reciprocity.ledger.roles import require_organiser, require_self_or_organiser
+from reciprocity.ledger.views import exchange_page
 from reciprocity.store.engine import make_engine
 from reciprocity.store.models import Member, Membership, Role
 from tests.conftest import refuses, snapshot
@@ -413,6 +414,11 @@ def test_only_the_parties_and_organisers_read_an_outside_contact(
         shown = hide_contact(session=session, exchange=owner_row, acting_id=who)
         assert (shown["contact_name"], shown["contact_details"], shown["contact_hidden"]) == seen
         assert shown["summary"] == owner_row["summary"]
+        # The TUI's exchange pages show the same, and a hidden contact is not searchable.
+        page = {row["id"]: row for row in exchange_page(session=session, acting_id=who)}
+        assert (page[referral]["contact_name"], page[referral]["contact_hidden"]) == seen[::2]
+        found = [row["id"] for row in exchange_page(session=session, acting_id=who, text="cato")]
+        assert found == ([] if seen == blank else [referral]), who
 
 
 # --- the report commands' checks --------------------------------------------------------------

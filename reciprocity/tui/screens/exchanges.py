@@ -140,12 +140,15 @@ class ExchangesScreen(LedgerScreen):
             return
         filters = self._filters()
         after = (self.rows[-1]["occurred_on"], self.rows[-1]["id"]) if self.rows else None
+        acting_id = self.rapp.acting_id
         self.loading = True
 
         def page(session: Session) -> list[dict[str, Any]]:
             from reciprocity.ledger.views import exchange_page
 
-            return exchange_page(session=session, after=after, limit=PAGE, **filters)
+            return exchange_page(
+                session=session, after=after, limit=PAGE, acting_id=acting_id, **filters
+            )
 
         self.ledger_call(page, self._add_page, group="page", refused=self._refused)
 
