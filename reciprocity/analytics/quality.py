@@ -6,13 +6,15 @@ referrals per receiver and giver, and reads every received referral's steps once
 grouped by receiver and days to first contact: all the median needs.
 """
 
+import statistics
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
 from reciprocity.analytics import frames
-from reciprocity.analytics.keys import QUALITY_KEYS, RATE_DIGITS
+from reciprocity.analytics.keys import MONEY_DIGITS, QUALITY_KEYS, RATE_DIGITS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
 from reciprocity.store.models import ExchangeKind
@@ -104,3 +106,34 @@ def _by_name(column: pd.Series) -> pd.Series:
 def compute_quality(*, session: Session, scope: Scope) -> list[dict[str, Any]]:
     """One row per listed member with exactly :data:`QUALITY_KEYS`, by name."""
     return frames.records(quality_frame(session, scope), QUALITY_KEYS)
+
+
+def network_quality(
+    *, session: Session, scope: Scope, rows: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """Follow-up quality of the whole scope, from its ``compute_quality`` ``rows``.
+
+    ``referrals_received``, ``contacted`` and ``won`` are the members' sums, and the rates
+    divide those sums (not a mean of member rates). The median runs over every contacted
+    referral in the scope, whose days to first contact are also listed in
+    ``contact_days`` (sorted) for a distribution; ``value_won`` sums the won steps on the
+    scope's referrals. The scope's member, if any, is ignored.
+    """
+    filters = {**frames.filters(scope), "member_id": None}
+    received = sum(int(row["received"]) for row in rows)
+    contacted = sum(int(row["contacted"]) for row in rows)
+    won = sum(int(row["won"]) for row in rows)
+    days = sorted(float(row.days) for row in aggregates.contact_days(session, **filters))
+    value = sum(
+        float(row.value) for row in aggregates.won_values(session, **filters) if row.side == "given"
+    )
+    return {
+        "referrals_received": received,
+        "contacted": contacted,
+        "won": won,
+        "contact_rate": round(contacted / received, RATE_DIGITS) if received else None,
+        "median_days_to_contact": round(statistics.median(days), RATE_DIGITS) if days else None,
+        "conversion_rate": round(won / received, RATE_DIGITS) if received else None,
+        "value_won": round(value, MONEY_DIGITS),
+        "contact_days": days,
+    }

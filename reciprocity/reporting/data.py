@@ -3,11 +3,10 @@
 Every writer (PDF, HTML, XLSX, CSV, PNG) lays out the same :class:`MonthlyData`, so the
 formats cannot disagree. The member tables are exactly ``compute_balances``,
 ``compute_quality`` and ``compute_pairs`` (the rows ``reciprocity balance --json``
-prints); the network's key figures are those of ``compute_stats`` plus the quality
-totals of :func:`network_quality`, for the month and the month before.
+prints); the network's key figures are those of ``compute_stats`` plus
+``network_quality``, for the month and the month before.
 """
 
-import statistics
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,22 +18,14 @@ from sqlmodel import Session
 
 from reciprocity.analytics.balances import compute_balances
 from reciprocity.analytics.frames import KINDS
-from reciprocity.analytics.keys import (
-    BALANCE_KEYS,
-    MONEY_DIGITS,
-    PAIR_KEYS,
-    QUALITY_KEYS,
-    RATE_DIGITS,
-    TREND_KEYS,
-)
+from reciprocity.analytics.keys import BALANCE_KEYS, PAIR_KEYS, QUALITY_KEYS, TREND_KEYS
 from reciprocity.analytics.network import compute_stats
 from reciprocity.analytics.pairs import compute_pairs
-from reciprocity.analytics.quality import compute_quality
+from reciprocity.analytics.quality import compute_quality, network_quality
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.analytics.trend import compute_trend
 from reciprocity.ledger.networks import get_network
 from reciprocity.reporting.jobs import Job, can_fork
-from reciprocity.reporting.queries import funnel_counts
 from reciprocity.store import aggregates
 
 Progress = Callable[[str], None]
@@ -73,48 +64,6 @@ FIGURE_LABELS: dict[str, str] = {
     "conversion_rate": "Conversion",
     "value_won": "Value won",
 }
-
-
-def network_quality(
-    session: Session, scope: Scope, quality: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """Follow-up quality of the whole scope: the totals of the members' quality columns.
-
-    ``contact_rate`` and ``conversion_rate`` are the summed counts divided (not a mean of
-    member rates); the median runs over every contacted referral in the scope. The
-    rounding is the analytics package's. Pass the scope's ``compute_quality`` rows when
-    they are at hand; otherwise the same counts are summed from the aggregate query.
-    """
-    network_id, start, end = scope.network_id, scope.start, scope.end
-    counted = quality or aggregates.referrals_received(
-        session, network_id=network_id, member_id=None, start=start, end=end
-    )
-    received = contacted = won = 0
-    for row in counted:
-        values = row if isinstance(row, dict) else row._mapping
-        received += int(values["received"])
-        contacted += int(values["contacted"])
-        won += int(values["won"])
-    days = [
-        float(row.days)
-        for row in aggregates.contact_days(
-            session, network_id=network_id, member_id=None, start=start, end=end
-        )
-    ]
-    won_rows = aggregates.won_values(
-        session, network_id=network_id, member_id=None, start=start, end=end
-    )
-    value = sum(float(row.value) for row in won_rows if row.side == "given")
-    return {
-        "referrals_received": received,
-        "contacted": contacted,
-        "won": won,
-        "contact_rate": round(contacted / received, RATE_DIGITS) if received else None,
-        "median_days_to_contact": round(statistics.median(days), RATE_DIGITS) if days else None,
-        "conversion_rate": round(won / received, RATE_DIGITS) if received else None,
-        "value_won": round(value, MONEY_DIGITS),
-        "contact_days": days,
-    }
 
 
 def _figures(
@@ -185,9 +134,11 @@ def _context_on(session: Session, scope: Scope, before: Scope) -> _Context:
     """The previous month's figures, the trend and the funnel."""
     return _Context(
         stats=compute_stats(session=session, scope=before),
-        quality=network_quality(session, before),
+        quality=network_quality(
+            session=session, scope=before, rows=compute_quality(session=session, scope=before)
+        ),
         trend=compute_trend(session=session, scope=scope, months=12),
-        funnel=funnel_counts(
+        funnel=aggregates.funnel_counts(
             session, network_id=scope.network_id, start=scope.start, end=scope.end
         ),
     )
@@ -259,7 +210,7 @@ def gather_monthly(
             balances = compute_balances(session=session, scope=scope)
             progress("computing follow-up quality")
             quality = compute_quality(session=session, scope=scope)
-            this_quality = network_quality(session, scope, quality)
+            this_quality = network_quality(session=session, scope=scope, rows=quality)
             progress("computing pairs")
             pairs = compute_pairs(session=session, scope=scope)
             progress("computing network figures")

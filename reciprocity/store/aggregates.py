@@ -220,7 +220,7 @@ def referral_outcomes(
       (``within_sla`` 1 when that is within the network's SLA): ``n`` referrals, of which
       ``won``/``lost``/``no_response`` reached that ending;
     - ``'given'`` rows per giver (``days`` and ``within_sla`` null): ``won`` counts the
-      won steps on their referrals, as :func:`referrals_given` does.
+      won steps on their referrals.
 
     The steps are summed per referral straight from their covering index, in referral
     order, then each referral is looked up once; with ``member_id``, only that member's
@@ -414,24 +414,6 @@ def listed_members(
     return session.execute(query).all()
 
 
-def active_member_ids(
-    session: Session,
-    *,
-    network_id: int | None,
-    member_id: int | None,
-    start: date | None,
-    end: date | None,
-) -> list[int]:
-    """The members who gave or received a counted exchange (``member_id``: only them)."""
-    parts = []
-    for column in (EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id):
-        clauses = counted(
-            network_id=network_id, start=start, end=end, member_id=member_id, side=column
-        )
-        parts.append(sa.select(column.label("member_id")).where(*clauses))
-    return list(session.execute(sa.union(*parts)).scalars())
-
-
 def member_names(session: Session, member_ids: Collection[int]) -> Rows:
     """``(member_id, name)`` of the given members."""
     if not member_ids:
@@ -457,95 +439,48 @@ def _referrals(
     ]
 
 
-def _first_steps(where: list[ColumnElement[bool]]) -> sa.Subquery:
-    """Per referral with any step: its first step's date and which endings it reached."""
+MEETING_OR_LATER = (FollowupStatus.MEETING, FollowupStatus.PROPOSAL, FollowupStatus.WON)
+PROPOSAL_OR_LATER = (FollowupStatus.PROPOSAL, FollowupStatus.WON)
 
-    def reached(status: str) -> ColumnElement[int]:
-        return sa.func.max(sa.case((FOLLOWUP.c.status == status, 1), else_=0)).label(status)
 
-    return (
+def funnel_counts(
+    session: Session, *, network_id: int | None, start: date | None, end: date | None
+) -> dict[str, int]:
+    """Referrals received in the scope and how many reached each step or a later one.
+
+    ``contacted`` is "has any step", as in the quality metrics; ``meeting`` counts a step
+    of meeting, proposal or won; ``proposal`` a step of proposal or won.
+    """
+
+    def reached(statuses: tuple[str, ...]) -> ColumnElement[int]:
+        return sa.func.max(sa.case((FOLLOWUP.c.status.in_(statuses), 1), else_=0))
+
+    where = _referrals(network_id=network_id, start=start, end=end)
+    steps = (
         sa.select(
             FOLLOWUP.c.exchange_id,
-            sa.func.min(FOLLOWUP.c.occurred_on).label("first_on"),
-            reached(FollowupStatus.WON),
-            reached(FollowupStatus.LOST),
-            reached(FollowupStatus.NO_RESPONSE),
+            reached(MEETING_OR_LATER).label("meeting"),
+            reached(PROPOSAL_OR_LATER).label("proposal"),
+            reached((FollowupStatus.WON,)).label("won"),
         )
         .select_from(FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id))
         .where(*where)
         .group_by(FOLLOWUP.c.exchange_id)
         .subquery("steps")
     )
-
-
-def referrals_received(
-    session: Session,
-    *,
-    network_id: int | None,
-    member_id: int | None,
-    start: date | None,
-    end: date | None,
-) -> Rows:
-    """Per receiver: ``received, contacted, within_sla, won, lost, no_response``."""
-    where = _referrals(
-        network_id=network_id,
-        start=start,
-        end=end,
-        member_id=member_id,
-        side=EXCHANGE.c.receiver_id,
-    )
-    steps = _first_steps(where)
-    days = days_between(EXCHANGE.c.occurred_on, steps.c.first_on)
-    within = sa.case((days <= NETWORK.c.sla_days, 1), else_=0)
     query = (
         sa.select(
-            EXCHANGE.c.receiver_id.label("member_id"),
             sa.func.count().label("received"),
-            sa.func.count(steps.c.first_on).label("contacted"),
-            sa.func.coalesce(sa.func.sum(within), 0).label("within_sla"),
+            sa.func.count(steps.c.exchange_id).label("contacted"),
+            sa.func.coalesce(sa.func.sum(steps.c.meeting), 0).label("meeting"),
+            sa.func.coalesce(sa.func.sum(steps.c.proposal), 0).label("proposal"),
             sa.func.coalesce(sa.func.sum(steps.c.won), 0).label("won"),
-            sa.func.coalesce(sa.func.sum(steps.c.lost), 0).label("lost"),
-            sa.func.coalesce(sa.func.sum(steps.c.no_response), 0).label("no_response"),
         )
-        .select_from(
-            EXCHANGE.join(NETWORK, NETWORK.c.id == EXCHANGE.c.network_id).outerjoin(
-                steps, steps.c.exchange_id == EXCHANGE.c.id
-            )
-        )
+        .select_from(EXCHANGE.outerjoin(steps, steps.c.exchange_id == EXCHANGE.c.id))
         .where(*where)
-        .group_by(EXCHANGE.c.receiver_id)
     )
-    return session.execute(query).all()
-
-
-def referrals_given(
-    session: Session,
-    *,
-    network_id: int | None,
-    member_id: int | None,
-    start: date | None,
-    end: date | None,
-) -> Rows:
-    """Per giver: ``given, given_won``."""
-    where = _referrals(
-        network_id=network_id, start=start, end=end, member_id=member_id, side=EXCHANGE.c.giver_id
-    )
-    won = (
-        sa.select(FOLLOWUP.c.exchange_id)
-        .where(FOLLOWUP.c.status == FollowupStatus.WON)
-        .subquery("won_steps")
-    )
-    query = (
-        sa.select(
-            EXCHANGE.c.giver_id.label("member_id"),
-            sa.func.count().label("given"),
-            sa.func.count(won.c.exchange_id).label("given_won"),
-        )
-        .select_from(EXCHANGE.outerjoin(won, won.c.exchange_id == EXCHANGE.c.id))
-        .where(*where)
-        .group_by(EXCHANGE.c.giver_id)
-    )
-    return session.execute(query).all()
+    row = session.execute(query).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
 
 
 def ratings_received(

@@ -28,11 +28,10 @@ from sqlmodel import Session
 from reciprocity.analytics.balances import compute_balances
 from reciprocity.analytics.keys import BALANCE_KEYS, PAIR_KEYS, QUALITY_KEYS
 from reciprocity.analytics.pairs import compute_pairs
-from reciprocity.analytics.quality import compute_quality
+from reciprocity.analytics.quality import compute_quality, network_quality
 from reciprocity.analytics.scope import make_scope
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_COLUMNS
-from reciprocity.reporting.data import network_quality
 from reciprocity.reporting.monthly import write_monthly_report
 from reciprocity.reporting.tables import in_words
 from reciprocity.store.engine import make_engine
@@ -113,10 +112,15 @@ def test_the_funnel_and_the_network_quality_add_up_to_the_members(
     with Session(engine) as session:
         scope = make_scope(month="2026-09")
         rows = compute_quality(session=session, scope=scope)
-        totals = network_quality(session, scope)
+        totals = network_quality(session=session, scope=scope, rows=rows)
     assert totals["referrals_received"] == sum(row["received"] for row in rows) == 3
     assert totals["contacted"] == sum(row["contacted"] for row in rows) == 3
     assert totals["won"] == sum(row["won"] for row in rows) == 2
+    # By hand: first steps after 1 (e1), 5 (e2) and 4 (e4) days; e1 won 1,500.00 and e4
+    # 800.50 (won in October, counted with its September referral); voided e7 never counts.
+    assert totals["contact_days"] == [1.0, 4.0, 5.0]
+    assert (totals["median_days_to_contact"], totals["value_won"]) == (4.0, 2300.5)
+    assert (totals["contact_rate"], totals["conversion_rate"]) == (1.0, 0.667)
 
 
 def test_csv_headers_are_the_json_keys_and_rows_equal_balance_json(
