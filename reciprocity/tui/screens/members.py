@@ -20,17 +20,6 @@ from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, ConfirmDialog
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
-
-def with_acting(function: Any, acting_id: int | None, **arguments: Any) -> Any:
-    """Call a ledger function, passing ``acting_id=`` when the function takes it (the
-    ledger's role checks on member and network administration)."""
-    import inspect
-
-    if "acting_id" in inspect.signature(function).parameters:
-        arguments["acting_id"] = acting_id
-    return function(**arguments)
-
-
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "name"),
     ("company", "company"),
@@ -102,10 +91,9 @@ class MemberForm(LedgerModal[bool]):
             from reciprocity.ledger.members import add_member, edit_member
 
             if member is None:
-                added = with_acting(
-                    add_member,
-                    acting,
+                added = add_member(
                     session=session,
+                    acting_id=acting,
                     name=values["name"],
                     company=values["company"] or None,
                     category=values["category"] or None,
@@ -114,10 +102,9 @@ class MemberForm(LedgerModal[bool]):
                     network_ids=[network] if isinstance(network, int) else [],
                 )
                 return f"Member {added.name} added."
-            edited = with_acting(
-                edit_member,
-                acting,
+            edited = edit_member(
                 session=session,
+                acting_id=acting,
                 member_id=member["id"],
                 name=values["name"],
                 company=values["company"],
@@ -296,8 +283,8 @@ class MembersScreen(LedgerScreen):
             def save(session: Session) -> Any:
                 from reciprocity.ledger.members import deactivate_member
 
-                return with_acting(
-                    deactivate_member, app.acting_id, session=session, member_id=member["id"]
+                return deactivate_member(
+                    session=session, member_id=member["id"], acting_id=app.acting_id
                 )
 
             def saved(_: Any) -> None:
