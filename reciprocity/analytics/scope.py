@@ -54,7 +54,12 @@ def parse_month(text: str) -> tuple[date, date]:
             raise ValueError(raw)
         first = date(int(raw[:4]), int(raw[5:]), 1)
     except ValueError:
-        raise LedgerError(f"The month '{text}' is not a month; use YYYY-MM.") from None
+        raise LedgerError(
+            "month.invalid",
+            "The month '{text}' is not a month; use YYYY-MM.",
+            field="month",
+            text=text,
+        ) from None
     return first, month_end(first)
 
 
@@ -68,7 +73,11 @@ def make_scope(
 ) -> Scope:
     """A scope from a face's filters: ``month`` or ``date_from``/``date_to``, not both."""
     if month is not None and (date_from is not None or date_to is not None):
-        raise LedgerError("Give either --month or --from/--to, not both.")
+        raise LedgerError(
+            "period.month_and_range",
+            "Give either --month or --from/--to, not both.",
+            field="month",
+        )
     start: date | None
     end: date | None
     if month is not None:
@@ -78,7 +87,11 @@ def make_scope(
         end = parse_date(date_to, field="end date") if date_to is not None else None
         if start is not None and end is not None and end < start:
             raise LedgerError(
-                f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()})."
+                "period.ends_before_start",
+                "The period ends ({end}) before it starts ({start}).",
+                field="period",
+                end=end.isoformat(),
+                start=start.isoformat(),
             )
     return Scope(network_id=network_id, member_id=member_id, start=start, end=end)
 

@@ -112,7 +112,7 @@ def _output(
 ) -> None:
     """JSON or CSV with every key, else a Rich table of ``columns`` (key, heading)."""
     if as_json and as_csv:
-        raise LedgerError("Choose one of --json and --csv.")
+        raise LedgerError("output.json_and_csv", "Choose one of --json and --csv.", field=None)
     if as_json:
         print_json(list(rows))
         return
@@ -357,7 +357,11 @@ def nudges(
             else run.acting_member_id(session)
         )
         if member_id is None:
-            raise LedgerError("Whose nudges? Pass --member NAME, or act as a member with --as.")
+            raise LedgerError(
+                "nudges.no_member",
+                "Whose nudges? Pass --member NAME, or act as a member with --as.",
+                field="member",
+            )
         network_id = resolve_network(session=session, name=network).id if network else None
         day = parse_date(as_of, field="--as-of date") if as_of else date.today()
         rows = compute_nudges(

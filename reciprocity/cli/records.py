@@ -43,7 +43,12 @@ def _parse_weights(pairs: list[str]) -> dict[str, int]:
     for pair in pairs:
         kind, sep, number = pair.partition("=")
         if not sep or not number.strip().lstrip("-").isdigit():
-            raise LedgerError(f"The weight '{pair}' is not KIND=NUMBER, e.g. referral=3.")
+            raise LedgerError(
+                "weights.not_pair",
+                "The weight '{pair}' is not KIND=NUMBER, e.g. referral=3.",
+                field="weights",
+                pair=pair,
+            )
         weights[kind.strip()] = int(number)
     return weights
 
@@ -254,7 +259,12 @@ def member_forget(
         "offer(s) are erased for good; their exchanges stay, anonymous",
         err=True,
     ):
-        raise LedgerError(f"Nothing was forgotten; {plan.name} stays as they were.")
+        raise LedgerError(
+            "member.forget_cancelled",
+            "Nothing was forgotten; {name} stays as they were.",
+            field=None,
+            name=plan.name,
+        )
     with run.session() as session:
         forgotten = ledger_members.forget_member(
             session=session, member_id=plan.member_id, acting_id=acting_id

@@ -105,7 +105,9 @@ def member(
     with run.session() as session:
         member_id = resolve_member(session=session, name=name).id
         if member_id is None:
-            raise LedgerError(f"There is no member '{name}'.")
+            raise LedgerError(
+                "member.not_found_name", "There is no member '{name}'.", field="member", name=name
+            )
         require_self_or_organiser(
             session=session, acting_id=run.acting_member_id(session), member_id=member_id
         )

@@ -435,25 +435,63 @@ def _share_out(total: int, weights: Sequence[float]) -> list[int]:
 
 def _check_options(members: int, months: int, exchanges: int | None, until: date) -> None:
     if members < 2:
-        raise LedgerError(f"The demo needs at least 2 members, not {members}.")
+        raise LedgerError(
+            "demo.too_few_members",
+            "The demo needs at least 2 members, not {members}.",
+            field="members",
+            members=members,
+        )
     if not 1 <= months <= MAX_MONTHS:
-        raise LedgerError(f"The demo covers 1 to {MAX_MONTHS} months, not {months}.")
+        raise LedgerError(
+            "demo.months_range",
+            "The demo covers 1 to {limit} months, not {months}.",
+            field="months",
+            limit=MAX_MONTHS,
+            months=months,
+        )
     if exchanges is not None and exchanges < 0:
-        raise LedgerError(f"The number of exchanges must be zero or more, not {exchanges}.")
+        raise LedgerError(
+            "demo.exchanges_negative",
+            "The number of exchanges must be zero or more, not {exchanges}.",
+            field="exchanges",
+            exchanges=exchanges,
+        )
     if until > date.today():
         raise LedgerError(
-            f"The end date {until.isoformat()} is in the future; the demo ends today at the latest."
+            "demo.until_future",
+            "The end date {day} is in the future; the demo ends today at the latest.",
+            field="until",
+            day=until.isoformat(),
         )
 
 
 def _refuse_filled_database(session: Session) -> None:
-    for table, noun in ((Member, "member"), (Network, "network")):
+    for table in (Member, Network):
         count = session.exec(select(func.count()).select_from(table)).one()
-        if count:
+        if not count:
+            continue
+        one = count == 1
+        if table is Member:
             raise LedgerError(
-                f"The database already holds {count} {noun}{'s' if count != 1 else ''}; the demo "
-                "fills an empty database (use --db with a new file, or --demo)."
+                "demo.database_has_member" if one else "demo.database_has_members",
+                "The database already holds {count} member; the demo fills an empty database "
+                "(use --db with a new file, or --demo)."
+                if one
+                else "The database already holds {count} members; the demo fills an empty "
+                "database (use --db with a new file, or --demo).",
+                field=None,
+                count=count,
             )
+        raise LedgerError(
+            "demo.database_has_network" if one else "demo.database_has_networks",
+            "The database already holds {count} network; the demo fills an empty database "
+            "(use --db with a new file, or --demo)."
+            if one
+            else "The database already holds {count} networks; the demo fills an empty "
+            "database (use --db with a new file, or --demo).",
+            field=None,
+            count=count,
+        )
 
 
 def create_demo(

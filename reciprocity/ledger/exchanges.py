@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from reciprocity.i18n import Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
@@ -84,12 +85,17 @@ def _prepare(
     meeting_id: int | None,
     today: date | None,
 ) -> _Parties:
-    giver = get_member(session=session, member_id=giver_id)
-    receiver = get_member(session=session, member_id=receiver_id)
+    giver = _party(session, member_id=giver_id, field="giver")
+    receiver = _party(session, member_id=receiver_id, field="receiver")
     check_not_self(giver_id, receiver_id, name=giver.name)
-    for member in (giver, receiver):
+    for member, field in ((giver, "giver"), (receiver, "receiver")):
         if not member.active:
-            raise LedgerError(f"{member.name} is deactivated and takes part in no new exchanges.")
+            raise LedgerError(
+                "exchange.member_deactivated",
+                "{name} is deactivated and takes part in no new exchanges.",
+                field=field,
+                name=member.name,
+            )
     meeting = get_meeting(session=session, meeting_id=meeting_id) if meeting_id else None
     if network_id is None and meeting is not None:
         network_id = meeting.network_id
@@ -98,16 +104,39 @@ def _prepare(
     )
     check_not_future(when, what="date", today=today)
     if network_id is None:
-        network = shared_network(session=session, first=giver, second=receiver, on=when)
+        network = shared_network(
+            session=session, first=giver, second=receiver, on=when, field="receiver"
+        )
     else:
         network = get_network(session=session, network_id=network_id)
-        require_membership(session=session, member=giver, network=network, on=when)
-        require_membership(session=session, member=receiver, network=network, on=when)
+        for member, field in ((giver, "giver"), (receiver, "receiver")):
+            require_membership(
+                session=session, member=member, network=network, on=when, field=field
+            )
     if not network.active:
-        raise LedgerError(f"{network.name} is deactivated and takes no new exchanges.")
+        raise LedgerError(
+            "exchange.network_deactivated",
+            "{network} is deactivated and takes no new exchanges.",
+            field="network",
+            network=network.name,
+        )
     if meeting is not None and meeting.network_id != network.id:
-        raise LedgerError(f"Meeting #{meeting.id} belongs to another network than {network.name}.")
+        raise LedgerError(
+            "exchange.meeting_other_network",
+            "Meeting #{id} belongs to another network than {network}.",
+            field="meeting",
+            id=meeting.id,
+            network=network.name,
+        )
     return _Parties(giver, receiver, network, meeting_id, when)
+
+
+def _party(session: Session, *, member_id: int, field: str) -> Member:
+    """The giver or the receiver; an unknown id is an error placed on that input."""
+    try:
+        return get_member(session=session, member_id=member_id)
+    except LedgerError as error:
+        raise error.for_field(field) from None
 
 
 def _check_writer(
@@ -122,8 +151,13 @@ def _check_writer(
         return
     names = ", ".join(people.values())
     raise LedgerError(
-        f"Only {names} or an organiser of {network.name} may log this {kind}: "
-        "members log what they give or receive."
+        "role.log_exchange",
+        "Only {names} or an organiser of {network} may log this {kind}: "
+        "members log what they give or receive.",
+        field=None,
+        names=names,
+        network=network.name,
+        kind=Term(kind),
     )
 
 
@@ -212,30 +246,59 @@ def log_help(
     clean_summary = clean_text(summary, field="summary")
     answering = "it cannot be answered now"
     ask = (
-        open_request(session=session, table=Ask, request_id=answers_ask_id, doing=answering)
+        open_request(
+            session=session,
+            table=Ask,
+            request_id=answers_ask_id,
+            doing=answering,
+            field="answers_ask",
+        )
         if answers_ask_id
         else None
     )
     offer = (
-        open_request(session=session, table=Offer, request_id=takes_offer_id, doing=answering)
+        open_request(
+            session=session,
+            table=Offer,
+            request_id=takes_offer_id,
+            doing=answering,
+            field="takes_offer",
+        )
         if takes_offer_id
         else None
     )
     if ask is not None and ask.member_id != receiver_id:
         asker = get_member(session=session, member_id=ask.member_id)
         raise LedgerError(
-            f"Ask #{ask.id} is {asker.name}'s; the help that answers it goes to them."
+            "help.ask_not_receivers",
+            "Ask #{id} is {asker}'s; the help that answers it goes to them.",
+            field="receiver",
+            id=ask.id,
+            asker=asker.name,
         )
     if offer is not None and offer.member_id != giver_id:
         offerer = get_member(session=session, member_id=offer.member_id)
-        raise LedgerError(f"Offer #{offer.id} is {offerer.name}'s; only they can give that help.")
-    for request, label in ((ask, "Ask"), (offer, "Offer")):
+        raise LedgerError(
+            "help.offer_not_givers",
+            "Offer #{id} is {offerer}'s; only they can give that help.",
+            field="giver",
+            id=offer.id,
+            offerer=offerer.name,
+        )
+    for request in (ask, offer):
         if request is None or request.network_id is None or network_id is None:
             continue
         if request.network_id != network_id:
+            is_ask = request is ask
             raise LedgerError(
-                f"{label} #{request.id} was posted in another network; "
+                "help.ask_other_network" if is_ask else "help.offer_other_network",
+                "Ask #{id} was posted in another network; "
                 "log the help there or leave out the network."
+                if is_ask
+                else "Offer #{id} was posted in another network; "
+                "log the help there or leave out the network.",
+                field="network",
+                id=request.id,
             )
     if network_id is None:
         network_id = (ask.network_id if ask else None) or (offer.network_id if offer else None)
@@ -284,10 +347,16 @@ def log_introduction(
     """
     if (with_member_id is None) == (with_contact is None):
         raise LedgerError(
-            "An introduction needs exactly one of: another member, or an outside contact."
+            "introduction.member_or_contact",
+            "An introduction needs exactly one of: another member, or an outside contact.",
+            field="contact_name",
         )
     if contact_details is not None and with_contact is None:
-        raise LedgerError("Contact details go with an outside contact, not with a member.")
+        raise LedgerError(
+            "introduction.details_without_contact",
+            "Contact details go with an outside contact, not with a member.",
+            field="contact_details",
+        )
     clean_summary = clean_text(summary, field="summary")
     clean_details = clean_text(contact_details, field="contact details")
     prepare = partial(
@@ -314,7 +383,12 @@ def log_introduction(
         return [exchange]
     assert with_member_id is not None
     if with_member_id == member_id:
-        raise LedgerError(f"{first.receiver.name} cannot be introduced to themselves.")
+        raise LedgerError(
+            "introduction.self",
+            "{name} cannot be introduced to themselves.",
+            field="receiver",
+            name=first.receiver.name,
+        )
     second = prepare(receiver_id=with_member_id, network_id=first.network.id)
     _check_writer(session, writer_id=created_by, kind="introduction", parties=[first, second])
     group = new_external_id()
@@ -336,7 +410,12 @@ def get_exchange(*, session: Session, exchange_id: int) -> Exchange:
     """The exchange with this id, or a sentence saying there is none."""
     exchange = session.get(Exchange, exchange_id)
     if exchange is None:
-        raise LedgerError(f"There is no exchange #{exchange_id}.")
+        raise LedgerError(
+            "exchange.not_found",
+            "There is no exchange #{id}.",
+            field="exchange",
+            id=exchange_id,
+        )
     return exchange
 
 
@@ -345,10 +424,19 @@ def get_live_referral(*, session: Session, exchange_id: int) -> Exchange:
     exchange = get_exchange(session=session, exchange_id=exchange_id)
     if exchange.kind != ExchangeKind.REFERRAL:
         raise LedgerError(
-            f"Exchange #{exchange_id} is {with_article(exchange.kind)}, not a referral."
+            "exchange.not_referral",
+            "Exchange #{id} is {a_kind}, not a referral.",
+            field="exchange",
+            id=exchange_id,
+            a_kind=Term(with_article(exchange.kind)),
         )
     if exchange.voided_at is not None:
-        raise LedgerError(f"Referral #{exchange_id} is voided; it takes no further steps.")
+        raise LedgerError(
+            "referral.voided",
+            "Referral #{id} is voided; it takes no further steps.",
+            field="exchange",
+            id=exchange_id,
+        )
     return exchange
 
 
@@ -365,8 +453,18 @@ def _require_party(
         return
     who = get_member(session=session, member_id=party_id).name
     organiser = organisers_of(session=session, network_ids={exchange.network_id})
+    giver = party == "giver"
     raise LedgerError(
-        f"Only its {party}, {who}, or {organiser} may {doing} {exchange.kind} #{exchange.id}."
+        "role.not_giver" if giver else "role.not_receiver",
+        "Only its giver, {who}, or {organiser} may {doing} {kind} #{id}."
+        if giver
+        else "Only its receiver, {who}, or {organiser} may {doing} {kind} #{id}.",
+        field=None,
+        who=who,
+        organiser=organiser,
+        doing=Term(doing),
+        kind=Term(exchange.kind),
+        id=exchange.id,
     )
 
 
@@ -400,13 +498,20 @@ def void_exchange(
     """
     clean_reason = clean_text(reason, field="void reason")
     if clean_reason is None:
-        raise LedgerError("Voiding needs a reason, for the audit trail.")
+        raise LedgerError(
+            "void.needs_reason",
+            "Voiding needs a reason, for the audit trail.",
+            field="reason",
+        )
     exchange = get_exchange(session=session, exchange_id=exchange_id)
     require_giver(session=session, exchange=exchange, acting_id=acting_id, doing="void")
     if exchange.voided_at is not None:
         raise LedgerError(
-            f"Exchange #{exchange_id} was already voided on "
-            f"{exchange.voided_at.date().isoformat()}."
+            "exchange.already_voided",
+            "Exchange #{id} was already voided on {day}.",
+            field="exchange",
+            id=exchange_id,
+            day=exchange.voided_at.date().isoformat(),
         )
     exchange.voided_at = utcnow()
     exchange.void_reason = clean_reason
@@ -511,7 +616,11 @@ def iter_exchanges(
     """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
-            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
+            "period.starts_after_end",
+            "The period starts {start} after it ends {end}.",
+            field="period",
+            start=date_from.isoformat(),
+            end=date_to.isoformat(),
         )
     clean_kind = check_choice(kind, field="kind", choices=ExchangeKind) if kind else None
     table, members, networks = table_of(Exchange), table_of(Member), table_of(Network)

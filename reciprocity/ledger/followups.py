@@ -47,13 +47,20 @@ def acknowledge(*, session: Session, exchange_id: int, acting_id: int | None = N
     require_receiver(session=session, exchange=exchange, acting_id=acting_id, doing="acknowledge")
     if exchange.acknowledged_at is not None:
         raise LedgerError(
-            f"Referral #{exchange_id} was already acknowledged on "
-            f"{exchange.acknowledged_at.date().isoformat()}."
+            "referral.already_acknowledged",
+            "Referral #{id} was already acknowledged on {day}.",
+            field="exchange",
+            id=exchange_id,
+            day=exchange.acknowledged_at.date().isoformat(),
         )
     step = last_step(session=session, exchange_id=exchange_id)
     if step is not None:
         raise LedgerError(
-            f"Referral #{exchange_id} is already at '{step.status}'; acknowledging comes first."
+            "referral.acknowledge_after_step",
+            "Referral #{id} is already at '{status}'; acknowledging comes first.",
+            field="exchange",
+            id=exchange_id,
+            status=step.status,
         )
     exchange.acknowledged_at = utcnow()
     session.add(exchange)

@@ -147,13 +147,25 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
     """Copy a SQLite database with SQLite's online backup API, consistent while others write."""
     if engine.dialect.name != "sqlite":
         raise LedgerError(
-            "Backups of a PostgreSQL database are made with pg_dump, not by Reciprocity."
+            "backup.not_sqlite",
+            "Backups of a PostgreSQL database are made with pg_dump, not by Reciprocity.",
+            field=None,
         )
     target = Path(path).expanduser()
     if target.exists():
-        raise LedgerError(f"{target} already exists; choose a new file name.")
+        raise LedgerError(
+            "backup.exists",
+            "{path} already exists; choose a new file name.",
+            field="file",
+            path=str(target),
+        )
     if not target.parent.is_dir():
-        raise LedgerError(f"The folder {target.parent} does not exist.")
+        raise LedgerError(
+            "backup.no_folder",
+            "The folder {folder} does not exist.",
+            field="file",
+            folder=str(target.parent),
+        )
     import sqlite3
 
     raw = engine.raw_connection()
@@ -165,7 +177,13 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             destination.close()
     except sqlite3.Error as error:
         target.unlink(missing_ok=True)
-        raise LedgerError(f"The backup {target} could not be written ({error}).") from None
+        raise LedgerError(
+            "backup.write_failed",
+            "The backup {path} could not be written ({reason}).",
+            field="file",
+            path=str(target),
+            reason=str(error),
+        ) from None
     finally:
         raw.close()
     return target

@@ -57,18 +57,23 @@ introduction must name someone, or a re-import of the ledger would refuse it."""
 _FORMER_NAME = re.compile(r"former member #\d+", re.IGNORECASE)
 
 
-def resolve_member(*, session: Session, name: str) -> Member:
-    """Find the member a user meant by ``name``: exact (any case), then a unique prefix."""
-    return get_member(
-        session=session, member_id=find_id_by_name(session=session, table=Member, name=name)
-    )
+def resolve_member(*, session: Session, name: str, field: str | None = None) -> Member:
+    """Find the member a user meant by ``name``: exact (any case), then a unique prefix.
+
+    ``field`` names the input the name was typed in (``giver``, ``receiver`` …); errors
+    carry it (see :func:`~reciprocity.ledger.names.find_id_by_name`).
+    """
+    member_id = find_id_by_name(session=session, table=Member, name=name, field=field)
+    return get_member(session=session, member_id=member_id)
 
 
 def get_member(*, session: Session, member_id: int) -> Member:
     """The member with this id, or a sentence saying there is none."""
     member = session.get(Member, member_id)
     if member is None:
-        raise LedgerError(f"There is no member #{member_id}.")
+        raise LedgerError(
+            "member.not_found", "There is no member #{id}.", field="member", id=member_id
+        )
     return member
 
 
@@ -95,7 +100,10 @@ def clean_member_fields(
 def _check_not_reserved(name: str) -> None:
     if _FORMER_NAME.fullmatch(name):
         raise LedgerError(
-            f"Names like '{name}' are kept for forgotten members; choose another name."
+            "member.name_reserved",
+            "Names like '{name}' are kept for forgotten members; choose another name.",
+            field="name",
+            name=name,
         )
 
 
@@ -124,8 +132,10 @@ def add_member(
         if not network_ids:
             get_member(session=session, member_id=acting_id)
             raise LedgerError(
+                "role.owner_adds_member_outside_network",
                 "Only the ledger's owner may add a member outside any network; "
-                "name a network you organise."
+                "name a network you organise.",
+                field=None,
             )
         for network_id in dict.fromkeys(network_ids):
             network = get_network(session=session, network_id=network_id)
@@ -236,7 +246,12 @@ def deactivate_member(*, session: Session, member_id: int, acting_id: int | None
     member = get_member(session=session, member_id=member_id)
     _require_may_set_active(session, member=member, active=False, acting_id=acting_id)
     if not member.active:
-        raise LedgerError(f"{member.name} is already deactivated.")
+        raise LedgerError(
+            "member.already_deactivated",
+            "{name} is already deactivated.",
+            field="member",
+            name=member.name,
+        )
     return edit_member(session=session, member_id=member_id, active=False)
 
 
@@ -284,7 +299,12 @@ def plan_forget(*, session: Session, member_id: int, acting_id: int | None = Non
     """
     member = get_member(session=session, member_id=member_id)
     if member.name == FORMER_MEMBER.format(id=member_id):
-        raise LedgerError(f"Member #{member_id} is already forgotten.")
+        raise LedgerError(
+            "member.already_forgotten",
+            "Member #{id} is already forgotten.",
+            field="member",
+            id=member_id,
+        )
     check_name_free(session=session, table=Member, name=FORMER_MEMBER.format(id=member_id))
     if acting_id is not None and acting_id != member_id:
         theirs = set(
@@ -293,10 +313,15 @@ def plan_forget(*, session: Session, member_id: int, acting_id: int | None = Non
         organised = organised_network_ids(session=session, member_id=acting_id)
         if not theirs or not theirs <= organised:
             networks = sorted(get_network(session=session, network_id=n).name for n in theirs)
-            where = f" ({', '.join(networks)})" if networks else ""
             raise LedgerError(
-                f"Only {member.name} or an organiser of every network they were in{where} "
+                "role.forget" if networks else "role.forget_no_network",
+                "Only {name} or an organiser of every network they were in ({networks}) "
                 "may forget them."
+                if networks
+                else "Only {name} or an organiser of every network they were in may forget them.",
+                field=None,
+                name=member.name,
+                networks=", ".join(networks),
             )
     exchanges, one_to_ones = table_of(Exchange), table_of(OneToOne)
     with_contact = sa.or_(

@@ -20,10 +20,24 @@ def _names(session: Session, table: type[Member] | type[Network]) -> list[tuple[
     return [(row_id, name) for row_id, name in rows if row_id is not None]
 
 
-def find_id_by_name(*, session: Session, table: type[Member] | type[Network], name: str) -> int:
-    """The id of the member or network a user meant by ``name``."""
+def find_id_by_name(
+    *,
+    session: Session,
+    table: type[Member] | type[Network],
+    name: str,
+    field: str | None = None,
+) -> int:
+    """The id of the member or network a user meant by ``name``.
+
+    ``field`` names the input the name was typed in (``giver``, ``receiver`` …); errors carry
+    it so a face can place them. It defaults to ``member`` or ``network``.
+    """
     kind = "member" if table is Member else "network"
-    typed = require_text(name, field=f"{kind} name", limit=NAME_MAX)
+    where = field or kind
+    try:
+        typed = require_text(name, field=f"{kind} name", limit=NAME_MAX)
+    except LedgerError as error:
+        raise error.for_field(where) from None
     wanted = typed.lower()
     everyone = _names(session, table)
     for row_id, stored in everyone:
@@ -34,11 +48,28 @@ def find_id_by_name(*, session: Session, table: type[Member] | type[Network], na
         return matches[0][0]
     if not matches:
         raise unknown_name_error(
-            kind, typed, [stored for _, stored in everyone], add_command=f"reciprocity {kind} add"
+            kind,
+            typed,
+            [stored for _, stored in everyone],
+            add_command=f"reciprocity {kind} add",
+            field=where,
         )
     shown = ", ".join(stored for _, stored in matches[:CANDIDATES_SHOWN])
-    more = " and more" if len(matches) > CANDIDATES_SHOWN else ""
-    raise LedgerError(f"'{typed}' could be {shown}{more}; type more of the name.")
+    if len(matches) > CANDIDATES_SHOWN:
+        raise LedgerError(
+            "name.ambiguous_more",
+            "'{name}' could be {names} and more; type more of the name.",
+            field=where,
+            name=typed,
+            names=shown,
+        )
+    raise LedgerError(
+        "name.ambiguous",
+        "'{name}' could be {names}; type more of the name.",
+        field=where,
+        name=typed,
+        names=shown,
+    )
 
 
 def check_name_free(
@@ -53,4 +84,12 @@ def check_name_free(
     wanted = name.lower()
     for row_id, stored in _names(session, table):
         if stored.lower() == wanted and row_id != except_id:
-            raise LedgerError(f"A {kind} named '{stored}' already exists (#{row_id}).")
+            raise LedgerError(
+                "name.taken_member" if kind == "member" else "name.taken_network",
+                "A member named '{name}' already exists (#{id})."
+                if kind == "member"
+                else "A network named '{name}' already exists (#{id}).",
+                field="name",
+                name=stored,
+                id=row_id,
+            )

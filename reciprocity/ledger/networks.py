@@ -54,7 +54,9 @@ def get_network(*, session: Session, network_id: int) -> Network:
     """The network with this id, or a sentence saying there is none."""
     network = session.get(Network, network_id)
     if network is None:
-        raise LedgerError(f"There is no network #{network_id}.")
+        raise LedgerError(
+            "network.not_found", "There is no network #{id}.", field="network", id=network_id
+        )
     return network
 
 
@@ -76,10 +78,14 @@ def add_network(
     """
     if acting_id is not None:
         if session.get(Member, acting_id) is None:
-            raise LedgerError(f"There is no member #{acting_id}.")
+            raise LedgerError(
+                "member.not_found", "There is no member #{id}.", field=None, id=acting_id
+            )
         raise LedgerError(
+            "role.owner_adds_network",
             "Only the ledger's owner may add a network; ask them to add it and make you "
-            "its organiser."
+            "its organiser.",
+            field=None,
         )
     clean_name = require_text(name, field="network name")
     check_name_free(session=session, table=Network, name=clean_name)
@@ -155,7 +161,12 @@ def deactivate_network(
         doing=f"deactivate {network.name}",
     )
     if not network.active:
-        raise LedgerError(f"{network.name} is already deactivated.")
+        raise LedgerError(
+            "network.already_deactivated",
+            "{name} is already deactivated.",
+            field="network",
+            name=network.name,
+        )
     return edit_network(session=session, network_id=network_id, active=False)
 
 
@@ -190,7 +201,9 @@ def join_network(
     """
     member = session.get(Member, member_id)
     if member is None:
-        raise LedgerError(f"There is no member #{member_id}.")
+        raise LedgerError(
+            "member.not_found", "There is no member #{id}.", field="member", id=member_id
+        )
     network = get_network(session=session, network_id=network_id)
     require_organiser_of(
         session=session,
@@ -199,15 +212,24 @@ def join_network(
         doing=f"add members to {network.name} or change their role there",
     )
     if not network.active:
-        raise LedgerError(f"{network.name} is deactivated and takes no new members.")
+        raise LedgerError(
+            "network.inactive_no_members",
+            "{name} is deactivated and takes no new members.",
+            field="network",
+            name=network.name,
+        )
     clean_role = check_choice(role, field="role", choices=Role) if role is not None else None
     first, _ = _activity_span(session, member_id=member_id, network_id=network_id)
     if joined_on is not None:
         check_not_future(joined_on, what="joining date", today=today)
         if first is not None and first[0] < joined_on:
             raise LedgerError(
-                f"#{first[1]} on {first[0].isoformat()} is earlier in this network; "
-                "the joining date must be on or before that day."
+                "membership.joined_after_activity",
+                "#{id} on {day} is earlier in this network; "
+                "the joining date must be on or before that day.",
+                field="joined_on",
+                id=first[1],
+                day=first[0].isoformat(),
             )
     membership = session.exec(
         select(Membership).where(
@@ -263,8 +285,12 @@ def leave_network(
     ):
         organiser = organisers_of(session=session, network_ids={network_id})
         raise LedgerError(
-            f"Only {member_found.name} or {organiser} may record that they left "
-            f"{network_found.name}."
+            "role.record_leaving",
+            "Only {name} or {organiser} may record that they left {network}.",
+            field=None,
+            name=member_found.name,
+            organiser=organiser,
+            network=network_found.name,
         )
     membership = session.exec(
         select(Membership).where(
@@ -274,20 +300,55 @@ def leave_network(
     if membership is None or membership.left_on is not None:
         member = session.get(Member, member_id)
         network = session.get(Network, network_id)
-        who = member.name if member else f"Member #{member_id}"
-        where = network.name if network else f"network #{network_id}"
-        raise LedgerError(f"{who} is not a current member of {where}.")
+        if member is None:
+            if network is None:
+                raise LedgerError(
+                    "membership.not_current_unknown_both",
+                    "Member #{member_id} is not a current member of network #{network_id}.",
+                    field="member",
+                    member_id=member_id,
+                    network_id=network_id,
+                )
+            raise LedgerError(
+                "membership.not_current_unknown_member",
+                "Member #{member_id} is not a current member of {network}.",
+                field="member",
+                member_id=member_id,
+                network=network.name,
+            )
+        if network is None:
+            raise LedgerError(
+                "membership.not_current_unknown_network",
+                "{member} is not a current member of network #{network_id}.",
+                field="member",
+                member=member.name,
+                network_id=network_id,
+            )
+        raise LedgerError(
+            "membership.not_current",
+            "{member} is not a current member of {network}.",
+            field="member",
+            member=member.name,
+            network=network.name,
+        )
     left = check_not_future(left_on or date.today(), what="leaving date")
     if membership.joined_on is not None and left < membership.joined_on:
         raise LedgerError(
-            f"The leaving date {left.isoformat()} is before the joining date "
-            f"{membership.joined_on.isoformat()}."
+            "membership.left_before_joined",
+            "The leaving date {left} is before the joining date {joined}.",
+            field="left_on",
+            left=left.isoformat(),
+            joined=membership.joined_on.isoformat(),
         )
     _, last = _activity_span(session, member_id=member_id, network_id=network_id)
     if last is not None and last[0] > left:
         raise LedgerError(
-            f"#{last[1]} on {last[0].isoformat()} is later in this network; "
-            "the leaving date must be on or after that day."
+            "membership.left_before_activity",
+            "#{id} on {day} is later in this network; "
+            "the leaving date must be on or after that day.",
+            field="left_on",
+            id=last[1],
+            day=last[0].isoformat(),
         )
     membership.left_on = left
     session.add(membership)
@@ -338,21 +399,42 @@ def ever_member(*, session: Session, member_id: int, network_id: int) -> bool:
 
 
 def require_membership(
-    *, session: Session, member: Member, network: Network, on: date | None = None
+    *,
+    session: Session,
+    member: Member,
+    network: Network,
+    on: date | None = None,
+    field: str | None = None,
 ) -> None:
     """Refuse a member who is not in the network (on the day ``on``, if given).
 
     A member whose joining date is today cannot take part in last month's exchanges; the
-    sentence then says what to do.
+    sentence then says what to do. ``field`` names the input the member was given in
+    (``giver``, ``receiver`` …); the error carries it.
     """
     assert member.id is not None and network.id is not None
     if network.id in member_network_ids(session=session, member_id=member.id, on=on):
         return
-    when = f" on {on.isoformat()}" if on is not None else ""
-    hint = ""
-    if on is not None and _joined_today_after(session, member=member, network=network, on=on):
-        hint = ": they joined today; if they joined earlier, give their joining date first"
-    raise LedgerError(f"{member.name} is not a member of {network.name}{when}{hint}.")
+    if on is None:
+        raise LedgerError(
+            "network.not_member",
+            "{member} is not a member of {network}.",
+            field=field,
+            member=member.name,
+            network=network.name,
+        )
+    joined_today = _joined_today_after(session, member=member, network=network, on=on)
+    raise LedgerError(
+        "network.not_member_joined_today" if joined_today else "network.not_member_on",
+        "{member} is not a member of {network} on {day}: they joined today; if they joined "
+        "earlier, give their joining date first."
+        if joined_today
+        else "{member} is not a member of {network} on {day}.",
+        field=field,
+        member=member.name,
+        network=network.name,
+        day=on.isoformat(),
+    )
 
 
 def _joined_today_after(session: Session, *, member: Member, network: Network, on: date) -> bool:
@@ -368,9 +450,18 @@ def _joined_today_after(session: Session, *, member: Member, network: Network, o
 
 
 def shared_network(
-    *, session: Session, first: Member, second: Member, on: date | None = None
+    *,
+    session: Session,
+    first: Member,
+    second: Member,
+    on: date | None = None,
+    field: str | None = None,
 ) -> Network:
-    """The one network two members share (on the day ``on``); none or several is an error."""
+    """The one network two members share (on the day ``on``); none or several is an error.
+
+    ``field`` names the input an error about the members is placed on (``receiver`` …);
+    "several networks" is always about the ``network``.
+    """
     assert first.id is not None and second.id is not None
     shared = member_network_ids(session=session, member_id=first.id, on=on) & member_network_ids(
         session=session, member_id=second.id, on=on
@@ -378,7 +469,6 @@ def shared_network(
     networks = [get_network(session=session, network_id=n) for n in sorted(shared)]
     if len(networks) == 1:
         return networks[0]
-    when = f" on {on.isoformat()}" if on is not None else ""
     if not networks and on is not None:
         # They may share a network one of them joined today: say what to do.
         now = member_network_ids(session=session, member_id=first.id) & member_network_ids(
@@ -388,15 +478,32 @@ def shared_network(
             network = get_network(session=session, network_id=next(iter(now)))
             for member in (first, second):
                 if _joined_today_after(session, member=member, network=network, on=on):
-                    require_membership(session=session, member=member, network=network, on=on)
+                    require_membership(
+                        session=session, member=member, network=network, on=on, field=field
+                    )
+    day = on.isoformat() if on is not None else ""
     if not networks:
         raise LedgerError(
-            f"{first.name} and {second.name} share no network{when}; "
-            "add them to one or name the network."
+            "network.none_shared" if on is None else "network.none_shared_on",
+            "{first} and {second} share no network; add them to one or name the network."
+            if on is None
+            else "{first} and {second} share no network on {day}; "
+            "add them to one or name the network.",
+            field=field,
+            first=first.name,
+            second=second.name,
+            day=day,
         )
-    names = ", ".join(sorted(n.name for n in networks))
     raise LedgerError(
-        f"{first.name} and {second.name} share several networks{when} ({names}); name the network."
+        "network.several_shared" if on is None else "network.several_shared_on",
+        "{first} and {second} share several networks ({names}); name the network."
+        if on is None
+        else "{first} and {second} share several networks on {day} ({names}); name the network.",
+        field="network",
+        first=first.name,
+        second=second.name,
+        day=day,
+        names=", ".join(sorted(n.name for n in networks)),
     )
 
 
@@ -421,7 +528,12 @@ def add_meeting(
         doing=f"add a meeting of {network.name}",
     )
     if not network.active:
-        raise LedgerError(f"{network.name} is deactivated and holds no new meetings.")
+        raise LedgerError(
+            "network.inactive_no_meetings",
+            "{name} is deactivated and holds no new meetings.",
+            field="network",
+            name=network.name,
+        )
     meeting = Meeting(
         network_id=network.id,
         held_on=held_on,
@@ -437,7 +549,9 @@ def get_meeting(*, session: Session, meeting_id: int) -> Meeting:
     """The meeting with this id, or a sentence saying there is none."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise LedgerError(f"There is no meeting #{meeting_id}.")
+        raise LedgerError(
+            "meeting.not_found", "There is no meeting #{id}.", field="meeting", id=meeting_id
+        )
     return meeting
 
 

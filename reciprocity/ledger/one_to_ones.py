@@ -19,7 +19,7 @@ from reciprocity.ledger.networks import (
     require_membership,
 )
 from reciprocity.ledger.rules import check_not_future, clean_text
-from reciprocity.store.models import OneToOne
+from reciprocity.store.models import Member, OneToOne
 
 
 def log_one_to_one(
@@ -34,19 +34,31 @@ def log_one_to_one(
     today: date | None = None,
 ) -> OneToOne:
     """Record a one-to-one; without a network, the one network the two share (if exactly one)."""
-    first = get_member(session=session, member_id=member_a_id)
-    second = get_member(session=session, member_id=member_b_id)
+    first = _member(session, member_id=member_a_id, field="member_a")
+    second = _member(session, member_id=member_b_id, field="member_b")
     if member_a_id == member_b_id:
-        raise LedgerError(f"{first.name} cannot have a one-to-one with themselves.")
-    for member in (first, second):
+        raise LedgerError(
+            "one_to_one.self",
+            "{name} cannot have a one-to-one with themselves.",
+            field="member_b",
+            name=first.name,
+        )
+    for member, field in ((first, "member_a"), (second, "member_b")):
         if not member.active:
-            raise LedgerError(f"{member.name} is deactivated and takes part in no new meetings.")
+            raise LedgerError(
+                "one_to_one.member_deactivated",
+                "{name} is deactivated and takes part in no new meetings.",
+                field=field,
+                name=member.name,
+            )
     clean_note = clean_text(note, field="note")
     when = check_not_future(held_on or today or date.today(), what="date", today=today)
     if network_id is not None:
         network = get_network(session=session, network_id=network_id)
-        require_membership(session=session, member=first, network=network, on=when)
-        require_membership(session=session, member=second, network=network, on=when)
+        for member, field in ((first, "member_a"), (second, "member_b")):
+            require_membership(
+                session=session, member=member, network=network, on=when, field=field
+            )
     else:
         shared = member_network_ids(
             session=session, member_id=member_a_id, on=when
@@ -66,7 +78,12 @@ def log_one_to_one(
     ):
         organiser = organisers_of(session=session, network_ids=networks)
         raise LedgerError(
-            f"Only {first.name}, {second.name} or {organiser} may record their one-to-one."
+            "role.record_one_to_one",
+            "Only {first}, {second} or {organiser} may record their one-to-one.",
+            field=None,
+            first=first.name,
+            second=second.name,
+            organiser=organiser,
         )
     meeting = OneToOne(
         member_a_id=member_a_id,
@@ -79,6 +96,14 @@ def log_one_to_one(
     session.commit()
     session.refresh(meeting)
     return meeting
+
+
+def _member(session: Session, *, member_id: int, field: str) -> Member:
+    """One of the two members; an unknown id is an error placed on that input."""
+    try:
+        return get_member(session=session, member_id=member_id)
+    except LedgerError as error:
+        raise error.for_field(field) from None
 
 
 def list_one_to_ones(*, session: Session, member_id: int | None = None) -> list[OneToOne]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from reciprocity.i18n import Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
@@ -30,20 +31,18 @@ Post = TypeVar("Post", Ask, Offer)
 RequestTable = type[Ask] | type[Offer]
 
 
-def _label(table: RequestTable) -> str:
-    return "Ask" if table is Ask else "Offer"
-
-
 def _require_poster(
     *,
     session: Session,
     acting_id: int | None,
     member: Member,
     network_id: int | None,
-    doing: str,
+    table: RequestTable,
+    request_id: int | None = None,
 ) -> None:
     """The poster, or an organiser of the post's network (of any of the poster's networks
-    when the post names none)."""
+    when the post names none). ``request_id`` names the post being withdrawn; without it,
+    a new post is refused."""
     assert member.id is not None
     networks = (
         {network_id}
@@ -53,7 +52,25 @@ def _require_poster(
     if may_act(session=session, acting_id=acting_id, party_ids={member.id}, network_ids=networks):
         return
     organiser = organisers_of(session=session, network_ids=networks)
-    raise LedgerError(f"Only {member.name} or {organiser} may {doing}.")
+    params = {"name": member.name, "organiser": organiser}
+    if request_id is None:
+        raise LedgerError(
+            "role.post_ask" if table is Ask else "role.post_offer",
+            "Only {name} or {organiser} may post an ask for them."
+            if table is Ask
+            else "Only {name} or {organiser} may post an offer for them.",
+            field=None,
+            **params,
+        )
+    raise LedgerError(
+        "role.withdraw_ask" if table is Ask else "role.withdraw_offer",
+        "Only {name} or {organiser} may withdraw ask #{id}."
+        if table is Ask
+        else "Only {name} or {organiser} may withdraw offer #{id}.",
+        field=None,
+        id=request_id,
+        **params,
+    )
 
 
 def add_request(
@@ -71,20 +88,17 @@ def add_request(
     clean_details = clean_text(details, field="details")
     member = get_member(session=session, member_id=member_id)
     if not member.active:
-        raise LedgerError(f"{member.name} is deactivated and cannot post to the board.")
-    if network_id is not None:
-        require_membership(
-            session=session,
-            member=member,
-            network=get_network(session=session, network_id=network_id),
+        raise LedgerError(
+            "request.member_deactivated",
+            "{name} is deactivated and cannot post to the board.",
+            field="member",
+            name=member.name,
         )
-    noun = _label(table).lower()
+    if network_id is not None:
+        network = get_network(session=session, network_id=network_id)
+        require_membership(session=session, member=member, network=network, field="member")
     _require_poster(
-        session=session,
-        acting_id=acting_id,
-        member=member,
-        network_id=network_id,
-        doing=f"post an {noun} for them",
+        session=session, acting_id=acting_id, member=member, network_id=network_id, table=table
     )
     request = table(
         member_id=member_id, network_id=network_id, topic=clean_topic, details=clean_details
@@ -121,14 +135,33 @@ def list_requests(
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def open_request(*, session: Session, table: type[Post], request_id: int, doing: str) -> Post:
-    """An ask or offer that is still open; ``doing`` finishes the refusal's sentence."""
+def open_request(
+    *, session: Session, table: type[Post], request_id: int, doing: str, field: str = "request"
+) -> Post:
+    """An ask or offer that is still open; ``doing`` finishes the refusal's sentence.
+
+    ``field`` names the input the id was given in; errors carry it so a face can place them.
+    """
     request = session.get(table, request_id)
-    label = _label(table)
+    ask = table is Ask
     if request is None:
-        raise LedgerError(f"There is no {label.lower()} #{request_id}.")
+        raise LedgerError(
+            "ask.not_found" if ask else "offer.not_found",
+            "There is no ask #{id}." if ask else "There is no offer #{id}.",
+            field=field,
+            id=request_id,
+        )
     if request.status != RequestStatus.OPEN:
-        raise LedgerError(f"{label} #{request_id} is already {request.status}; {doing}.")
+        raise LedgerError(
+            "ask.not_open" if ask else "offer.not_open",
+            "Ask #{id} is already {status}; {doing}."
+            if ask
+            else "Offer #{id} is already {status}; {doing}.",
+            field=field,
+            id=request_id,
+            status=Term(request.status),
+            doing=Term(doing),
+        )
     return request
 
 
@@ -147,7 +180,8 @@ def withdraw_request(
         acting_id=acting_id,
         member=get_member(session=session, member_id=request.member_id),
         network_id=request.network_id,
-        doing=f"withdraw {_label(table).lower()} #{request_id}",
+        table=table,
+        request_id=request_id,
     )
     request.status = RequestStatus.WITHDRAWN
     session.add(request)

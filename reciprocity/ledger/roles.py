@@ -21,7 +21,7 @@ def organised_network_ids(*, session: Session, member_id: int) -> set[int]:
     """The networks a member organises now: the organiser role, not left, and still active."""
     member = session.get(Member, member_id)
     if member is None:
-        raise LedgerError(f"There is no member #{member_id}.")
+        raise LedgerError("member.not_found", "There is no member #{id}.", field=None, id=member_id)
     if not member.active:
         return set()
     query = select(Membership.network_id).where(
@@ -82,7 +82,13 @@ def require_organiser_of(
     if may_act(session=session, acting_id=acting_id, party_ids=(), network_ids={network_id}):
         return
     organiser = organisers_of(session=session, network_ids={network_id})
-    raise LedgerError(f"Only {organiser} may {doing}.")
+    raise LedgerError(
+        "role.organiser_of",
+        "Only {organiser} may {doing}.",
+        field=None,
+        organiser=organiser,
+        doing=doing,
+    )
 
 
 def require_organiser(
@@ -104,7 +110,9 @@ def require_organiser(
         return
     if network_id is not None:
         if session.get(Network, network_id) is None:
-            raise LedgerError(f"There is no network #{network_id}.")
+            raise LedgerError(
+                "network.not_found", "There is no network #{id}.", field="network", id=network_id
+            )
         require_organiser_of(
             session=session, acting_id=acting_id, network_id=network_id, doing=doing
         )
@@ -112,7 +120,12 @@ def require_organiser(
     every = set(session.exec(select(Network.id)).all())
     if every <= organised_network_ids(session=session, member_id=acting_id):
         return
-    raise LedgerError(f"Only an organiser of every network may {doing_all}.")
+    raise LedgerError(
+        "role.organiser_of_every_network",
+        "Only an organiser of every network may {doing}.",
+        field=None,
+        doing=doing_all,
+    )
 
 
 def require_self_or_organiser(
@@ -129,14 +142,29 @@ def require_self_or_organiser(
     """
     member = session.get(Member, member_id)
     if member is None:
-        raise LedgerError(f"There is no member #{member_id}.")
+        raise LedgerError(
+            "member.not_found", "There is no member #{id}.", field="member", id=member_id
+        )
     theirs = current_network_ids(session=session, member_id=member_id)
     if may_act(session=session, acting_id=acting_id, party_ids={member_id}, network_ids=theirs):
         return
     if not theirs:
-        raise LedgerError(f"Only {member.name} or the ledger's owner may {doing}.")
+        raise LedgerError(
+            "role.self_or_owner",
+            "Only {name} or the ledger's owner may {doing}.",
+            field=None,
+            name=member.name,
+            doing=doing,
+        )
     organiser = organisers_of(session=session, network_ids=theirs)
-    raise LedgerError(f"Only {member.name} or {organiser} may {doing}.")
+    raise LedgerError(
+        "role.self_or_organiser",
+        "Only {name} or {organiser} may {doing}.",
+        field=None,
+        name=member.name,
+        organiser=organiser,
+        doing=doing,
+    )
 
 
 def require_organiser_of_all(
@@ -149,15 +177,32 @@ def require_organiser_of_all(
         return
     member = session.get(Member, member_id)
     if member is None:
-        raise LedgerError(f"There is no member #{member_id}.")
+        raise LedgerError(
+            "member.not_found", "There is no member #{id}.", field="member", id=member_id
+        )
     theirs = current_network_ids(session=session, member_id=member_id)
     if theirs and theirs <= organised_network_ids(session=session, member_id=acting_id):
         return
-    who = f"{member.name} or " if or_self else ""
     if not theirs:
-        raise LedgerError(f"Only {who}the ledger's owner may {doing}: they are in no network.")
-    names = ", ".join(_network_names(session, theirs))
-    raise LedgerError(f"Only {who}an organiser of every network they are in ({names}) may {doing}.")
+        raise LedgerError(
+            "role.self_or_owner_no_network" if or_self else "role.owner_no_network",
+            "Only {name} or the ledger's owner may {doing}: they are in no network."
+            if or_self
+            else "Only the ledger's owner may {doing}: they are in no network.",
+            field=None,
+            name=member.name,
+            doing=doing,
+        )
+    raise LedgerError(
+        "role.self_or_organiser_of_all" if or_self else "role.organiser_of_all",
+        "Only {name} or an organiser of every network they are in ({networks}) may {doing}."
+        if or_self
+        else "Only an organiser of every network they are in ({networks}) may {doing}.",
+        field=None,
+        name=member.name,
+        networks=", ".join(_network_names(session, theirs)),
+        doing=doing,
+    )
 
 
 def may_see_contact(

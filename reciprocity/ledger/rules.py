@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from reciprocity.i18n import Term, pgettext, render
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import (
     Business,
@@ -115,14 +116,25 @@ def clean_text(value: str | None, *, field: str, limit: int | None = None) -> st
     plural = field.endswith("details")
     control = (_CONTROL_BUT_LINES if multiline else _CONTROL_ANYWHERE).search(value)
     if control is not None:
-        contains = "contain" if plural else "contains"
         raise LedgerError(
-            f"The {field} {contains} the control character {control.group()!r}; use plain text."
+            "text.control_plural" if plural else "text.control",
+            "The {label} contain the control character {character}; use plain text."
+            if plural
+            else "The {label} contains the control character {character}; use plain text.",
+            field=field_key(field),
+            label=Term(field),
+            character=repr(control.group()),
         )
     if len(value) > limit:
         raise LedgerError(
-            f"The {field} {'are' if plural else 'is'} {len(value)} characters long; "
-            f"the limit is {limit}."
+            "text.too_long_plural" if plural else "text.too_long",
+            "The {label} are {length} characters long; the limit is {limit}."
+            if plural
+            else "The {label} is {length} characters long; the limit is {limit}.",
+            field=field_key(field),
+            label=Term(field),
+            length=len(value),
+            limit=limit,
         )
     return value
 
@@ -131,8 +143,18 @@ def require_text(value: str | None, *, field: str, limit: int | None = None) -> 
     """Like :func:`clean_text`, but the value must be present."""
     cleaned = clean_text(value, field=field, limit=limit)
     if cleaned is None:
-        raise LedgerError(f"The {field} must not be empty.")
+        raise LedgerError(
+            "text.empty",
+            "The {label} must not be empty.",
+            field=field_key(field),
+            label=Term(field),
+        )
     return cleaned
+
+
+def field_key(label: str) -> str:
+    """The input a field's label names, as errors carry it: ``"start date"`` → ``start_date``."""
+    return label.replace(" ", "_")
 
 
 def parse_date(text: str | date, *, field: str = "date", today: date | None = None) -> date:
@@ -148,7 +170,11 @@ def parse_date(text: str | date, *, field: str = "date", today: date | None = No
         return date.fromisoformat(raw)
     except ValueError:
         raise LedgerError(
-            f"The {field} '{text}' is not a date; use YYYY-MM-DD or 'today'."
+            "date.invalid",
+            "The {label} '{text}' is not a date; use YYYY-MM-DD or 'today'.",
+            field=field_key(field),
+            label=Term(field),
+            text=text,
         ) from None
 
 
@@ -157,7 +183,11 @@ def check_not_future(value: date, *, what: str, today: date | None = None) -> da
     today = today or date.today()
     if value > today:
         raise LedgerError(
-            f"The {what} {value.isoformat()} is in the future; log it on or after that day."
+            "date.future",
+            "The {label} {day} is in the future; log it on or after that day.",
+            field=field_key(what),
+            label=Term(what),
+            day=value.isoformat(),
         )
     return value
 
@@ -177,7 +207,14 @@ def check_choice(
     lowered = value.strip().lower()
     allowed = [item.value for item in choices]
     if lowered not in allowed:
-        raise LedgerError(f"The {field} '{value}' is not one of: {', '.join(allowed)}.")
+        raise LedgerError(
+            "choice.unknown",
+            "The {label} '{value}' is not one of: {choices}.",
+            field=field_key(field),
+            label=Term(field),
+            value=value,
+            choices=", ".join(allowed),
+        )
     return lowered
 
 
@@ -186,9 +223,21 @@ def check_amount(value: float | None, *, field: str) -> float | None:
     if value is None:
         return None
     if not math.isfinite(value) or value < 0:
-        raise LedgerError(f"The {field} must be zero or more, not {value:g}.")
+        raise LedgerError(
+            "amount.negative",
+            "The {label} must be zero or more, not {value:g}.",
+            field=field_key(field),
+            label=Term(field),
+            value=value,
+        )
     if value > MAX_AMOUNT:
-        raise LedgerError(f"The {field} {value:g} is larger than any real deal; check the amount.")
+        raise LedgerError(
+            "amount.too_large",
+            "The {label} {value:g} is larger than any real deal; check the amount.",
+            field=field_key(field),
+            label=Term(field),
+            value=value,
+        )
     return round(value, 2)
 
 
@@ -197,7 +246,13 @@ def check_scale(value: int | None, *, field: str) -> int | None:
     if value is None:
         return None
     if not 1 <= value <= 5:
-        raise LedgerError(f"The {field} must be from 1 to 5, not {value}.")
+        raise LedgerError(
+            "scale.range",
+            "The {label} must be from 1 to 5, not {value}.",
+            field=field_key(field),
+            label=Term(field),
+            value=value,
+        )
     return value
 
 
@@ -209,7 +264,12 @@ def is_member_on(joined_on: date | None, left_on: date | None, day: date) -> boo
 def check_not_self(giver_id: int, receiver_id: int, *, name: str) -> None:
     """Every give is someone else's take."""
     if giver_id == receiver_id:
-        raise LedgerError(f"{name} cannot give to themselves; giver and receiver must differ.")
+        raise LedgerError(
+            "exchange.self",
+            "{name} cannot give to themselves; giver and receiver must differ.",
+            field="receiver",
+            name=name,
+        )
 
 
 def check_next_step(
@@ -227,39 +287,64 @@ def check_next_step(
     """A follow-up step moves a referral forward only, and is dated in order."""
     if last_status in ENDINGS:
         raise LedgerError(
-            f"Referral #{exchange_id} already ended as {last_status}; no step can follow an ending."
+            "step.after_ending",
+            "Referral #{id} already ended as {status}; no step can follow an ending.",
+            field="status",
+            id=exchange_id,
+            status=last_status,
         )
     if last_status is not None and STEP_RANK[status] <= STEP_RANK[last_status]:
         raise LedgerError(
-            f"Referral #{exchange_id} is already at '{last_status}'; steps move forward only "
-            f"({STEP_ORDER})."
+            "step.backward",
+            "Referral #{id} is already at '{status}'; steps move forward only ({order}).",
+            field="status",
+            id=exchange_id,
+            status=last_status,
+            order=STEP_ORDER,
         )
     if occurred_on < referral_date:
         raise LedgerError(
-            f"The step date {occurred_on.isoformat()} is before the referral's date "
-            f"{referral_date.isoformat()}."
+            "step.before_referral",
+            "The step date {day} is before the referral's date {referral_day}.",
+            field="date",
+            day=occurred_on.isoformat(),
+            referral_day=referral_date.isoformat(),
         )
     if last_date is not None and occurred_on < last_date:
         raise LedgerError(
-            f"The step date {occurred_on.isoformat()} is before the previous step's date "
-            f"{last_date.isoformat()}."
+            "step.before_previous",
+            "The step date {day} is before the previous step's date {previous_day}.",
+            field="date",
+            day=occurred_on.isoformat(),
+            previous_day=last_date.isoformat(),
         )
     check_not_future(occurred_on, what="step date", today=today)
     if status == FollowupStatus.WON:
         if value is None or business is None:
             raise LedgerError(
+                "step.won_needs_value",
                 "A won step needs its business value (zero or more) and whether the business "
-                "is new or repeat."
+                "is new or repeat.",
+                field="value" if value is None else "business",
             )
     elif value is not None or business is not None:
-        raise LedgerError("Only a won step carries a value and new/repeat business.")
+        raise LedgerError(
+            "step.value_not_won",
+            "Only a won step carries a value and new/repeat business.",
+            field="value" if value is not None else "business",
+        )
 
 
 def check_email(email: str | None) -> str | None:
     """An email address, loosely: something with an ``@`` and no spaces."""
     cleaned = clean_text(email, field="email")
     if cleaned is not None and ("@" not in cleaned or " " in cleaned):
-        raise LedgerError(f"The email '{cleaned}' is not an email address.")
+        raise LedgerError(
+            "email.invalid",
+            "The email '{email}' is not an email address.",
+            field="email",
+            email=cleaned,
+        )
     return cleaned
 
 
@@ -267,7 +352,11 @@ def check_sla_days(sla_days: int) -> int:
     """Days within which a received referral should get its first step."""
     if not 0 <= sla_days <= MAX_SLA_DAYS:
         raise LedgerError(
-            f"The follow-up SLA must be from 0 to {MAX_SLA_DAYS} days, not {sla_days}."
+            "network.sla_range",
+            "The follow-up SLA must be from 0 to {limit} days, not {days}.",
+            field="sla_days",
+            limit=MAX_SLA_DAYS,
+            days=sla_days,
         )
     return sla_days
 
@@ -275,15 +364,30 @@ def check_sla_days(sla_days: int) -> int:
 def check_weights(weights: Mapping[str, Any]) -> dict[str, int]:
     """Points per exchange kind: known kinds, whole numbers from 0 to ``MAX_WEIGHT``."""
     if not isinstance(weights, Mapping):
-        raise LedgerError('The weights must be a JSON object like {"referral": 3, "help": 1}.')
+        raise LedgerError(
+            "weights.not_object",
+            'The weights must be a JSON object like {{"referral": 3, "help": 1}}.',
+            field="weights",
+        )
     clean: dict[str, int] = {}
     for kind, weight in weights.items():
         clean_kind = check_choice(str(kind), field="exchange kind", choices=ExchangeKind)
         if isinstance(weight, bool) or not isinstance(weight, int):
-            raise LedgerError(f"The weight of {clean_kind} must be a whole number, not {weight}.")
+            raise LedgerError(
+                "weights.not_whole",
+                "The weight of {kind} must be a whole number, not {weight}.",
+                field="weights",
+                kind=Term(clean_kind),
+                weight=weight,
+            )
         if not 0 <= weight <= MAX_WEIGHT:
             raise LedgerError(
-                f"The weight of {clean_kind} must be from 0 to {MAX_WEIGHT}, not {weight}."
+                "weights.range",
+                "The weight of {kind} must be from 0 to {limit}, not {weight}.",
+                field="weights",
+                kind=Term(clean_kind),
+                limit=MAX_WEIGHT,
+                weight=weight,
             )
         clean[clean_kind] = weight
     return clean
@@ -322,25 +426,41 @@ def clean_exchange_fields(kind: str, fields: dict[str, Any]) -> None:
     for name, (kinds, carriers) in KIND_ONLY_FIELDS.items():
         if fields[name] is not None and kind not in kinds:
             raise LedgerError(
-                f"{with_article(kind).capitalize()} has no {name.replace('_', ' ')}; "
-                f"only {carriers} carry one."
+                "exchange.field_not_for_kind",
+                "{a_kind} has no {label}; only {carriers} carry one.",
+                field=name,
+                a_kind=Term(with_article(kind).capitalize()),
+                label=Term(name.replace("_", " ")),
+                carriers=Term(carriers),
             )
     introduction = kind == ExchangeKind.INTRODUCTION
     outside, two_members = fields["contact_name"], fields["introduction_group"]
     if introduction and outside and two_members:
         raise LedgerError(
+            "introduction.both",
             "An introduction is either to an outside contact (contact_name) or between two "
-            "members (introduction_group), not both."
+            "members (introduction_group), not both.",
+            field="contact_name",
         )
     if introduction and not outside and not two_members:
         raise LedgerError(
+            "introduction.neither",
             "An introduction names an outside contact (contact_name) or pairs two members "
-            "(introduction_group)."
+            "(introduction_group).",
+            field="contact_name",
         )
     if fields["voided_at"] is not None and fields["void_reason"] is None:
-        raise LedgerError("A voided exchange needs its void_reason, for the audit trail.")
+        raise LedgerError(
+            "void.needs_reason_column",
+            "A voided exchange needs its void_reason, for the audit trail.",
+            field="void_reason",
+        )
     if fields["voided_at"] is None and fields["void_reason"] is not None:
-        raise LedgerError("A void_reason needs the voided_at timestamp it explains.")
+        raise LedgerError(
+            "void.reason_without_time",
+            "A void_reason needs the voided_at timestamp it explains.",
+            field="voided_at",
+        )
 
 
 def close_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[str]:
@@ -359,14 +479,29 @@ def close_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[str
 
 
 def unknown_name_error(
-    kind: str, typed: str, names: Sequence[str], *, add_command: str
+    kind: str, typed: str, names: Sequence[str], *, add_command: str, field: str | None = None
 ) -> LedgerError:
     """'No member is named X' with the closest names, and how to add a new one."""
     close = close_names(typed, names)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    params = {"name": typed, "command": f'{add_command} "{typed}"', "close": " or ".join(close)}
+    member = kind == "member"
+    if close:
+        return LedgerError(
+            "name.unknown_member_close" if member else "name.unknown_network_close",
+            "No member is named '{name}' (did you mean {close}?); add them first with: {command}."
+            if member
+            else "No network is named '{name}' (did you mean {close}?); "
+            "add it first with: {command}.",
+            field=field or kind,
+            **params,
+        )
     return LedgerError(
-        f"No {kind} is named '{typed}'{hint}; "
-        f'add {"them" if kind == "member" else "it"} first with: {add_command} "{typed}".'
+        "name.unknown_member" if member else "name.unknown_network",
+        "No member is named '{name}'; add them first with: {command}."
+        if member
+        else "No network is named '{name}'; add it first with: {command}.",
+        field=field or kind,
+        **params,
     )
 
 
@@ -375,20 +510,42 @@ IntroductionHalf = tuple[int, int, int, date]
 stands for an exchange already in the ledger."""
 
 
-def check_introduction_pairs(groups: Mapping[str, Sequence[IntroductionHalf]]) -> list[str]:
+def check_introduction_pairs(
+    groups: Mapping[str, Sequence[IntroductionHalf]], *, file: str | None = None
+) -> list[str]:
     """A shared ``introduction_group`` pairs exactly two exchanges by one introducer, in one
     network, on one day; one ``line N: …`` problem for each group that does not."""
     problems: list[str] = []
     for group, halves in groups.items():
         line = next((half[0] for half in halves if half[0]), 0)
         if len(halves) != 2:
-            problems.append(
-                f"line {line}: the introduction group '{group}' has {len(halves)} exchanges; "
-                "a group pairs exactly two."
+            problem = LedgerError(
+                "import.introduction_group_size",
+                "the introduction group '{group}' has {count} exchanges; a group pairs exactly "
+                "two.",
+                group=group,
+                count=len(halves),
             )
         elif len({half[1:] for half in halves}) != 1:
-            problems.append(
-                f"line {line}: the two halves of introduction group '{group}' differ in "
-                "introducer, network or date."
+            problem = LedgerError(
+                "import.introduction_group_differs",
+                "the two halves of introduction group '{group}' differ in introducer, network "
+                "or date.",
+                group=group,
             )
+        else:
+            continue
+        problems.append(line_problem(line, problem, file=file))
     return problems
+
+
+def line_problem(line: int, error: LedgerError, *, file: str | None = None) -> str:
+    """``line N: sentence`` (or ``FILE line N: sentence``) for an import's list of bad rows."""
+    if file is None:
+        return render(
+            pgettext("import.line", "line {line}: {problem}"), {"line": line, "problem": error}
+        )
+    return render(
+        pgettext("import.file_line", "{file} line {line}: {problem}"),
+        {"file": file, "line": line, "problem": error},
+    )

@@ -259,7 +259,11 @@ def exchange_page(
     """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
-            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
+            "period.starts_after_end",
+            "The period starts {start} after it ends {end}.",
+            field="period",
+            start=date_from.isoformat(),
+            end=date_to.isoformat(),
         )
     clean_kind = check_choice(kind, field="kind", choices=ExchangeKind) if kind else None
     giver = MEMBER.alias("giver_member")

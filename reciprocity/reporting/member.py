@@ -359,7 +359,11 @@ def write_member_review(
     out_dir = check_out_dir(out_dir)
     if start is not None and end is not None and end < start:
         raise LedgerError(
-            f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()})."
+            "period.ends_before_start",
+            "The period ends ({end}) before it starts ({start}).",
+            field="period",
+            end=end.isoformat(),
+            start=start.isoformat(),
         )
     if network_id is not None and not ever_member(
         session=session, member_id=member_id, network_id=network_id
@@ -367,8 +371,12 @@ def write_member_review(
         member = get_member(session=session, member_id=member_id)
         network = get_network(session=session, network_id=network_id)
         raise LedgerError(
-            f"{member.name} has never been a member of {network.name}; "
-            "leave out --network or name one of theirs."
+            "review.never_member",
+            "{name} has never been a member of {network}; "
+            "leave out --network or name one of theirs.",
+            field="network",
+            name=member.name,
+            network=network.name,
         )
     say("computing the review")
     review = gather_review(

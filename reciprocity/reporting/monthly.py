@@ -50,10 +50,19 @@ def check_formats(formats: Collection[str] | None) -> list[str]:
     unknown = sorted(wanted - set(FORMATS))
     if unknown:
         raise LedgerError(
-            f"There is no report format '{unknown[0]}'; choose from {', '.join(FORMATS)}."
+            "report.unknown_format",
+            "There is no report format '{format}'; choose from {choices}.",
+            field="formats",
+            format=unknown[0],
+            choices=", ".join(FORMATS),
         )
     if not wanted:
-        raise LedgerError(f"Name at least one report format: {', '.join(FORMATS)}.")
+        raise LedgerError(
+            "report.no_format",
+            "Name at least one report format: {choices}.",
+            field="formats",
+            choices=", ".join(FORMATS),
+        )
     return [name for name in FORMATS if name in wanted]
 
 
@@ -61,7 +70,12 @@ def check_out_dir(out_dir: Path) -> Path:
     """The folder to write into; refused when it is a file."""
     out_dir = Path(out_dir).expanduser()
     if out_dir.exists() and not out_dir.is_dir():
-        raise LedgerError(f"{out_dir} is a file; name a folder for the report.")
+        raise LedgerError(
+            "report.folder_is_file",
+            "{path} is a file; name a folder for the report.",
+            field="folder",
+            path=str(out_dir),
+        )
     return out_dir
 
 
@@ -279,7 +293,10 @@ def write_monthly_report(
     first, _ = parse_month(month)
     if first > date.today():
         raise LedgerError(
-            f"The month {month} has not begun yet; choose this month or an earlier one."
+            "report.month_not_begun",
+            "The month {month} has not begun yet; choose this month or an earlier one.",
+            field="month",
+            month=month,
         )
     if network_id is not None:
         get_network(session=session, network_id=network_id)

@@ -12,7 +12,7 @@ def _doubled(inbox: Inbox) -> list[int]:
 
 
 def _refused(_inbox: Inbox) -> None:
-    raise LedgerError("The folder cannot be written.")
+    raise LedgerError("report.folder_not_writable", "The folder cannot be written.", field="folder")
 
 
 @pytest.mark.parametrize("fork", [True, False])

@@ -20,10 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from reciprocity.i18n import Term
 from reciprocity.ledger.errors import ImportRejected, LedgerError
-from reciprocity.ledger.rules import (
-    parse_date,
-)
+from reciprocity.ledger.rules import field_key, line_problem, parse_date
 from reciprocity.store.models import (
     Exchange,
     Member,
@@ -64,15 +63,32 @@ def unguard_formula(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and _FORMULA.match(cell, 1) else cell
 
 
-def rejected(source: str, problems: Sequence[str], *, rows: bool = True) -> ImportRejected:
+def rejected(
+    source: str, problems: Sequence[str], *, rows: bool = True, field: str = "file"
+) -> ImportRejected:
+    """The summary closing a list of ``line N: …`` problems; ``field`` is the input read
+    (``file``, or ``folder`` for a whole-ledger import)."""
     count = len(problems)
-    what = (
-        f"{count} bad row{'s' if count != 1 else ''}"
-        if rows
-        else f"{count} problem{'s' if count != 1 else ''}"
-    )
+    if rows:
+        return ImportRejected(
+            problems,
+            "import.rejected_rows_one" if count == 1 else "import.rejected_rows",
+            "{file} has {count} bad row; nothing was imported. Fix and import again."
+            if count == 1
+            else "{file} has {count} bad rows; nothing was imported. Fix and import again.",
+            field=field,
+            file=source,
+            count=count,
+        )
     return ImportRejected(
-        problems, f"{source} has {what}; nothing was imported. Fix and import again."
+        problems,
+        "import.rejected_problems_one" if count == 1 else "import.rejected_problems",
+        "{file} has {count} problem; nothing was imported. Fix and import again."
+        if count == 1
+        else "{file} has {count} problems; nothing was imported. Fix and import again.",
+        field=field,
+        file=source,
+        count=count,
     )
 
 
@@ -88,9 +104,17 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LedgerError(f"There is no file {path}.") from None
+        raise LedgerError(
+            "import.no_file", "There is no file {path}.", field="file", path=str(path)
+        ) from None
     except OSError as error:
-        raise LedgerError(f"{path} cannot be read ({error.strerror}).") from None
+        raise LedgerError(
+            "import.unreadable",
+            "{path} cannot be read ({reason}).",
+            field="file",
+            path=str(path),
+            reason=error.strerror,
+        ) from None
     with handle:
         line = 1
         try:
@@ -104,17 +128,29 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 line = reader.line_num + 1
         except UnicodeDecodeError:
             raise LedgerError(
-                f"{path.name} is not UTF-8 text; save it as 'CSV UTF-8' and import it again."
+                "import.not_utf8",
+                "{file} is not UTF-8 text; save it as 'CSV UTF-8' and import it again.",
+                field="file",
+                file=path.name,
             ) from None
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise LedgerError(
-                    f"{path.name} has a cell of more than {csv.field_size_limit():,} characters "
-                    f"at line {line}; no field of the ledger is that long, so check that line."
+                    "import.cell_too_long",
+                    "{file} has a cell of more than {limit:,} characters at line {line}; no "
+                    "field of the ledger is that long, so check that line.",
+                    field="file",
+                    file=path.name,
+                    limit=csv.field_size_limit(),
+                    line=line,
                 ) from None
             raise LedgerError(
-                f"{path.name} is not valid CSV at line {line} ({error}); "
-                "check the quotes on that line."
+                "import.not_csv",
+                "{file} is not valid CSV at line {line} ({detail}); check the quotes on that line.",
+                field="file",
+                file=path.name,
+                line=line,
+                detail=str(error),
             ) from None
 
 
@@ -134,14 +170,32 @@ def _positions(
     problems: list[str] = []
     for index, name in enumerate(names):
         if name not in known:
-            problems.append(
-                f"line {line}: Unknown column '{header[index].strip()}'. "
-                f"The columns are: {', '.join(known)}."
+            unknown = LedgerError(
+                "import.unknown_column",
+                "Unknown column '{column}'. The columns are: {columns}.",
+                field="file",
+                column=header[index].strip(),
+                columns=", ".join(known),
             )
+            problems.append(line_problem(line, unknown))
         elif names.index(name) != index:
-            problems.append(f"line {line}: The column '{name}' appears twice.")
+            twice = LedgerError(
+                "import.column_twice",
+                "The column '{column}' appears twice.",
+                field="file",
+                column=name,
+            )
+            problems.append(line_problem(line, twice))
     problems.extend(
-        f"line {line}: The required column '{name}' is missing."
+        line_problem(
+            line,
+            LedgerError(
+                "import.column_missing",
+                "The required column '{column}' is missing.",
+                field="file",
+                column=name,
+            ),
+        )
         for name in required
         if name not in names
     )
@@ -157,7 +211,9 @@ def read_data_rows(
     records = _records(path)
     first = next(records, None)
     if first is None:
-        raise LedgerError(f"{path.name} is empty; nothing to import.")
+        raise LedgerError(
+            "import.empty", "{file} is empty; nothing to import.", field="file", file=path.name
+        )
     header_line, header = first
     positions = _positions(path.name, header_line, header, known=known, required=required)
     pick = itemgetter(*positions)
@@ -180,7 +236,9 @@ def read_data_rows(
 
 def wrong_width(width: int) -> LedgerError:
     return LedgerError(
-        f"The row does not have the header's {width} fields; check its commas and quotes."
+        "import.wrong_width",
+        "The row does not have the header's {width} fields; check its commas and quotes.",
+        width=width,
     )
 
 
@@ -235,11 +293,27 @@ def write_csv(
 ) -> int:
     """Write rows beside the target, then move them into place: no half-written file."""
     if path.is_dir():
-        raise LedgerError(f"{path} is a folder; name a file, such as {path / 'exchanges.csv'}.")
+        raise LedgerError(
+            "export.is_folder",
+            "{path} is a folder; name a file, such as {example}.",
+            field="file",
+            path=str(path),
+            example=str(path / "exchanges.csv"),
+        )
     if path.exists() and not overwrite:
-        raise LedgerError(f"{path} already exists; choose a new file name or pass --force.")
+        raise LedgerError(
+            "export.exists",
+            "{path} already exists; choose a new file name or pass --force.",
+            field="file",
+            path=str(path),
+        )
     if not path.parent.is_dir():
-        raise LedgerError(f"The folder {path.parent} does not exist.")
+        raise LedgerError(
+            "export.no_folder",
+            "The folder {folder} does not exist.",
+            field="file",
+            folder=str(path.parent),
+        )
     partial = path.with_name(path.name + ".part")
     count = 0
     try:
@@ -326,14 +400,17 @@ def write_in_one_transaction(session: Session, write: Callable[[], None]) -> Non
         # Only a writer racing the import can break a constraint the checks just passed.
         session.rollback()
         raise LedgerError(
+            "import.concurrent_write",
             "Someone else wrote to the ledger during the import, so nothing was imported; "
-            "run the import again."
+            "run the import again.",
         ) from None
     except sa.exc.DBAPIError as error:
         session.rollback()
         detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise LedgerError(
-            f"The database refused the import ({detail}); nothing was imported."
+            "import.database_refused",
+            "The database refused the import ({detail}); nothing was imported.",
+            detail=detail,
         ) from None
     except BaseException:
         session.rollback()
@@ -347,14 +424,26 @@ def parse_int(text: str, *, field: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise LedgerError(f"The {field} '{text}' is not a whole number.") from None
+        raise LedgerError(
+            "number.not_whole",
+            "The {label} '{text}' is not a whole number.",
+            field=field_key(field),
+            label=Term(field),
+            text=text,
+        ) from None
 
 
 def parse_number(text: str, *, field: str) -> float:
     try:
         return float(text.strip())
     except ValueError:
-        raise LedgerError(f"The {field} '{text}' is not a number; write it like 1500.00.") from None
+        raise LedgerError(
+            "number.invalid",
+            "The {label} '{text}' is not a number; write it like 1500.00.",
+            field=field_key(field),
+            label=Term(field),
+            text=text,
+        ) from None
 
 
 def parse_moment(text: str, *, field: str) -> datetime:
@@ -365,7 +454,11 @@ def parse_moment(text: str, *, field: str) -> datetime:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise LedgerError(
-            f"The {field} '{text}' is not a timestamp; write it like 2026-01-31T09:30:00+00:00."
+            "timestamp.invalid",
+            "The {label} '{text}' is not a timestamp; write it like 2026-01-31T09:30:00+00:00.",
+            field=field_key(field),
+            label=Term(field),
+            text=text,
         ) from None
 
 
@@ -379,14 +472,26 @@ def parse_bool(text: str, *, field: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise LedgerError(f"The {field} '{text}' is not true or false.")
+    raise LedgerError(
+        "boolean.invalid",
+        "The {label} '{text}' is not true or false.",
+        field=field_key(field),
+        label=Term(field),
+        text=text,
+    )
 
 
 def parse_json(text: str, *, field: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        raise LedgerError(f"The {field} '{text}' is not valid JSON.") from None
+        raise LedgerError(
+            "json.invalid",
+            "The {label} '{text}' is not valid JSON.",
+            field=field_key(field),
+            label=Term(field),
+            text=text,
+        ) from None
 
 
 def parse_day(text: str, *, field: str) -> date:

@@ -24,6 +24,7 @@ from reciprocity.ledger.rules import (
     clean_exchange_fields,
     clean_text,
     is_member_on,
+    line_problem,
     parse_date,
     require_text,
 )
@@ -186,7 +187,10 @@ class _ExchangeChecker:
         if found is None:
             if not self.create_members:
                 raise LedgerError(
-                    f"No member is named '{name}'; rerun with --create-members or add them first."
+                    "import.unknown_member",
+                    "No member is named '{name}'; rerun with --create-members or add them first.",
+                    field=role,
+                    name=name,
                 )
             found = (-(len(self.new_members) + 1), name)
             self.members[name.lower()] = found
@@ -202,25 +206,39 @@ class _ExchangeChecker:
         found = self.networks.get(name.lower())
         if found is None:
             raise LedgerError(
-                f"No network is named '{name}'; "
-                f'add it first with: reciprocity network add "{name}".'
+                "name.unknown_network",
+                "No network is named '{name}'; add it first with: {command}.",
+                field="network",
+                name=name,
+                command=f'reciprocity network add "{name}"',
             )
         self._places[raw] = found
         return found
 
     def _require_membership(
-        self, member: tuple[int, str], network: tuple[int, str], day: date | None
+        self, member: tuple[int, str], network: tuple[int, str], day: date | None, *, role: str
     ) -> None:
         span = self.memberships.get((member[0], network[0]))
         if span is not None:
             if day is None or is_member_on(*span, day):
                 return
-            raise LedgerError(f"{member[1]} is not a member of {network[1]} on {day.isoformat()}.")
+            raise LedgerError(
+                "network.not_member_on",
+                "{member} is not a member of {network} on {day}.",
+                field=role,
+                member=member[1],
+                network=network[1],
+                day=day.isoformat(),
+            )
         if member[0] < 0:
             return  # a member this import creates joins the row's network (see check_row)
         raise LedgerError(
-            f"{member[1]} is not a member of {network[1]}; add them with: "
-            f'reciprocity member join "{member[1]}" "{network[1]}".'
+            "import.not_member",
+            "{member} is not a member of {network}; add them with: {command}.",
+            field=role,
+            member=member[1],
+            network=network[1],
+            command=f'reciprocity member join "{member[1]}" "{network[1]}"',
         )
 
     def _free_fields(self, free: tuple[str, ...]) -> dict[str, Any]:
@@ -281,8 +299,12 @@ class _ExchangeChecker:
             first = self.first_line.setdefault(clean_id, line)
             if first != line:
                 raise LedgerError(
-                    f"The external_id '{clean_id}' is also on line {first}; "
-                    "each exchange needs its own."
+                    "import.external_id_twice",
+                    "The external_id '{external_id}' is also on line {first}; each exchange "
+                    "needs its own.",
+                    field="external_id",
+                    external_id=clean_id,
+                    first=first,
                 )
             if clean_id in self.present:
                 # The ledger already holds this exchange: re-importing adds nothing, and a
@@ -297,8 +319,8 @@ class _ExchangeChecker:
         # A voided exchange has left the metrics: its members need a membership, not one
         # that covers its date.
         day = None if voided_at.strip() else when
-        self._require_membership(giving, place, day)
-        self._require_membership(receiving, place, day)
+        self._require_membership(giving, place, day, role="giver")
+        self._require_membership(receiving, place, day, role="receiver")
         free = (
             clean_kind,
             summary,
@@ -376,7 +398,7 @@ def import_exchanges(
                 raise wrong_width(width)
             row = checker.check_row(line, cells)
         except LedgerError as error:
-            problems.append(f"line {line}: {error}")
+            problems.append(line_problem(line, error))
             checked.clear()  # nothing will be written: stop holding rows
             continue
         if row is None:
@@ -544,7 +566,11 @@ def export_exchanges(
     """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
-            f"The period starts {date_from.isoformat()} after it ends {date_to.isoformat()}."
+            "period.starts_after_end",
+            "The period starts {start} after it ends {end}.",
+            field="period",
+            start=date_from.isoformat(),
+            end=date_to.isoformat(),
         )
     giver = MEMBER_TABLE.alias("giver")
     receiver = MEMBER_TABLE.alias("receiver")

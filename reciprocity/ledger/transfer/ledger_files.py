@@ -5,12 +5,14 @@ which it then reproduces row for row. See ``docs/csv-formats.md``.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from reciprocity.i18n import Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
@@ -30,7 +32,9 @@ from reciprocity.ledger.rules import (
     check_weights,
     clean_exchange_fields,
     clean_text,
+    field_key,
     is_member_on,
+    line_problem,
     require_text,
 )
 from reciprocity.ledger.transfer.csvfiles import (
@@ -98,7 +102,12 @@ def export_all(
     """
     folder = Path(directory).expanduser()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise LedgerError(f"{folder} is not an empty folder; export into a new or empty one.")
+        raise LedgerError(
+            "export.folder_not_empty",
+            "{folder} is not an empty folder; export into a new or empty one.",
+            field="folder",
+            folder=str(folder),
+        )
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     bind = session.get_bind()
@@ -142,7 +151,14 @@ def _parse_text(text: str, *, field: str) -> str:
 def _parse_id(text: str, *, field: str) -> int:
     value = parse_int(text, field=field)
     if not 1 <= value <= MAX_ID:
-        raise LedgerError(f"The {field} {value} is not an id; ids run from 1 to {MAX_ID:,}.")
+        raise LedgerError(
+            "id.range",
+            "The {label} {value} is not an id; ids run from 1 to {limit:,}.",
+            field=field_key(field),
+            label=Term(field),
+            value=value,
+            limit=MAX_ID,
+        )
     return value
 
 
@@ -201,29 +217,69 @@ class _LedgerChecker:
             "offer": self._offer,
         }
 
-    def _once(self, what: str, key: Any, line: int, message: str) -> None:
+    def _first_line(self, what: str, key: Any, line: int) -> int | None:
+        """The line ``key`` was first seen on, if not this one: ``None`` the first time."""
         first = self.lines.setdefault(what, {}).setdefault(key, line)
-        if first != line:
-            raise LedgerError(f"{message} (also on line {first}).")
+        return None if first == line else first
 
-    def _named(self, names: dict[int, str], ref: int, table: str) -> str:
-        name = names.get(ref)
+    def _member_name(self, ref: int, *, field: str) -> str:
+        name = self.member_names.get(ref)
         if name is None:
-            raise LedgerError(f"There is no {table} #{ref} in {table}.csv.")
+            raise LedgerError(
+                "import.no_member_row",
+                "There is no member #{id} in member.csv.",
+                field=field,
+                id=ref,
+            )
         return name
 
-    def _require_membership(self, member_id: int, network_id: int, day: date | None = None) -> None:
+    def _network_name(self, ref: int, *, field: str) -> str:
+        name = self.network_names.get(ref)
+        if name is None:
+            raise LedgerError(
+                "import.no_network_row",
+                "There is no network #{id} in network.csv.",
+                field=field,
+                id=ref,
+            )
+        return name
+
+    def _require_membership(
+        self, member_id: int, network_id: int, day: date | None = None, *, field: str
+    ) -> None:
         span = self.memberships.get((member_id, network_id))
         if span is not None and (day is None or is_member_on(*span, day)):
             return
-        member = self._named(self.member_names, member_id, "member")
-        network = self._named(self.network_names, network_id, "network")
-        when = "" if day is None else f" on {day.isoformat()}"
-        raise LedgerError(f"{member} is not a member of {network}{when} in membership.csv.")
+        member = self._member_name(member_id, field=field)
+        network = self._network_name(network_id, field="network_id")
+        if day is None:
+            raise LedgerError(
+                "import.no_membership_row",
+                "{member} is not a member of {network} in membership.csv.",
+                field=field,
+                member=member,
+                network=network,
+            )
+        raise LedgerError(
+            "import.no_membership_row_on",
+            "{member} is not a member of {network} on {day} in membership.csv.",
+            field=field,
+            member=member,
+            network=network,
+            day=day.isoformat(),
+        )
 
     def _network(self, line: int, row: dict[str, Any]) -> None:
         row["name"] = require_text(row["name"], field="network name", limit=NAME_MAX)
-        self._once("network", row["name"].lower(), line, f"A network is named '{row['name']}'")
+        first = self._first_line("network", row["name"].lower(), line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_network",
+                "A network is named '{name}' (also on line {first}).",
+                field="name",
+                name=row["name"],
+                first=first,
+            )
         row["kind"] = require_text(row["kind"], field="network kind", limit=SHORT_TEXT_MAX)
         row["weights"] = check_weights(row["weights"])
         row["sla_days"] = check_sla_days(row["sla_days"])
@@ -231,28 +287,48 @@ class _LedgerChecker:
 
     def _member(self, line: int, row: dict[str, Any]) -> None:
         row["name"] = require_text(row["name"], field="member name", limit=NAME_MAX)
-        self._once("member", row["name"].lower(), line, f"A member is named '{row['name']}'")
+        first = self._first_line("member", row["name"].lower(), line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_member",
+                "A member is named '{name}' (also on line {first}).",
+                field="name",
+                name=row["name"],
+                first=first,
+            )
         for name in ("company", "category", "phone"):
             row[name] = clean_text(row[name], field=name, limit=SHORT_TEXT_MAX)
         row["email"] = check_email(row["email"])
         self.member_names[row["id"]] = row["name"]
 
     def _membership(self, line: int, row: dict[str, Any]) -> None:
-        member = self._named(self.member_names, row["member_id"], "member")
-        network = self._named(self.network_names, row["network_id"], "network")
+        member = self._member_name(row["member_id"], field="member_id")
+        network = self._network_name(row["network_id"], field="network_id")
         row["role"] = check_choice(row["role"], field="role", choices=Role)
         pair = (row["member_id"], row["network_id"])
-        self._once("membership", pair, line, f"{member} is in {network} twice")
+        first = self._first_line("membership", pair, line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_membership",
+                "{member} is in {network} twice (also on line {first}).",
+                field="member_id",
+                member=member,
+                network=network,
+                first=first,
+            )
         joined, left = row["joined_on"], row["left_on"]
         if joined is not None and left is not None and left < joined:
             raise LedgerError(
-                f"The leaving date {left.isoformat()} is before the joining date "
-                f"{joined.isoformat()}."
+                "membership.left_before_joined",
+                "The leaving date {left} is before the joining date {joined}.",
+                field="left_on",
+                left=left.isoformat(),
+                joined=joined.isoformat(),
             )
         self.memberships[pair] = (joined, left)
 
     def _meeting(self, line: int, row: dict[str, Any]) -> None:
-        self._named(self.network_names, row["network_id"], "network")
+        self._network_name(row["network_id"], field="network_id")
         row["title"] = clean_text(row["title"], field="meeting title", limit=SHORT_TEXT_MAX)
         self.meeting_networks[row["id"]] = row["network_id"]
 
@@ -260,29 +336,44 @@ class _LedgerChecker:
         row["external_id"] = require_text(
             row["external_id"], field="external_id", limit=SHORT_TEXT_MAX
         )
-        self._once(
-            "external_id", row["external_id"], line, f"The external_id '{row['external_id']}'"
-        )
+        first = self._first_line("external_id", row["external_id"], line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_external_id",
+                "The external_id '{external_id}' (also on line {first}).",
+                field="external_id",
+                external_id=row["external_id"],
+                first=first,
+            )
         kind = row["kind"] = check_choice(row["kind"], field="kind", choices=ExchangeKind)
-        giver = self._named(self.member_names, row["giver_id"], "member")
-        self._named(self.member_names, row["receiver_id"], "member")
+        giver = self._member_name(row["giver_id"], field="giver_id")
+        self._member_name(row["receiver_id"], field="receiver_id")
         check_not_self(row["giver_id"], row["receiver_id"], name=giver)
-        network = self._named(self.network_names, row["network_id"], "network")
+        network = self._network_name(row["network_id"], field="network_id")
         # A voided exchange left the metrics; the rules it broke need not hold any more.
         day = None if row["voided_at"] is not None else row["occurred_on"]
-        self._require_membership(row["giver_id"], row["network_id"], day)
-        self._require_membership(row["receiver_id"], row["network_id"], day)
+        self._require_membership(row["giver_id"], row["network_id"], day, field="giver_id")
+        self._require_membership(row["receiver_id"], row["network_id"], day, field="receiver_id")
         meeting_id = row["meeting_id"]
         if meeting_id is not None:
             if meeting_id not in self.meeting_networks:
-                raise LedgerError(f"There is no meeting #{meeting_id} in meeting.csv.")
+                raise LedgerError(
+                    "import.no_meeting_row",
+                    "There is no meeting #{id} in meeting.csv.",
+                    field="meeting_id",
+                    id=meeting_id,
+                )
             if self.meeting_networks[meeting_id] != row["network_id"]:
                 raise LedgerError(
-                    f"Meeting #{meeting_id} belongs to another network than {network}."
+                    "import.meeting_other_network",
+                    "Meeting #{id} belongs to another network than {network}.",
+                    field="meeting_id",
+                    id=meeting_id,
+                    network=network,
                 )
         check_not_future(row["occurred_on"], what="date", today=self.today)
         if row["created_by"] is not None:
-            self._named(self.member_names, row["created_by"], "member")
+            self._member_name(row["created_by"], field="created_by")
         if row["referral_type"] is not None:
             row["referral_type"] = check_choice(
                 row["referral_type"], field="referral type", choices=ReferralType
@@ -297,9 +388,20 @@ class _LedgerChecker:
     def _referral(self, exchange_id: int) -> date:
         found = self.exchanges.get(exchange_id)
         if found is None:
-            raise LedgerError(f"There is no exchange #{exchange_id} in exchange.csv.")
+            raise LedgerError(
+                "import.no_exchange_row",
+                "There is no exchange #{id} in exchange.csv.",
+                field="exchange_id",
+                id=exchange_id,
+            )
         if found[0] != ExchangeKind.REFERRAL:
-            raise LedgerError(f"Exchange #{exchange_id} is a {found[0]}, not a referral.")
+            raise LedgerError(
+                "import.not_referral",
+                "Exchange #{id} is a {kind}, not a referral.",
+                field="exchange_id",
+                id=exchange_id,
+                kind=Term(found[0]),
+            )
         return found[1]
 
     def _followup(self, line: int, row: dict[str, Any]) -> None:
@@ -325,21 +427,34 @@ class _LedgerChecker:
 
     def _feedback(self, line: int, row: dict[str, Any]) -> None:
         self._referral(row["exchange_id"])
-        self._once(
-            "feedback", row["exchange_id"], line, f"Referral #{row['exchange_id']} is rated twice"
-        )
+        first = self._first_line("feedback", row["exchange_id"], line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_feedback",
+                "Referral #{id} is rated twice (also on line {first}).",
+                field="exchange_id",
+                id=row["exchange_id"],
+                first=first,
+            )
         row["rating"] = check_scale(row["rating"], field="rating")
         row["comment"] = clean_text(row["comment"], field="comment", limit=LONG_TEXT_MAX)
 
     def _one_to_one(self, line: int, row: dict[str, Any]) -> None:
-        first = self._named(self.member_names, row["member_a_id"], "member")
-        self._named(self.member_names, row["member_b_id"], "member")
+        first = self._member_name(row["member_a_id"], field="member_a_id")
+        self._member_name(row["member_b_id"], field="member_b_id")
         if row["member_a_id"] == row["member_b_id"]:
-            raise LedgerError(f"{first} cannot have a one-to-one with themselves.")
+            raise LedgerError(
+                "one_to_one.self",
+                "{name} cannot have a one-to-one with themselves.",
+                field="member_b_id",
+                name=first,
+            )
         if row["network_id"] is not None:
-            self._named(self.network_names, row["network_id"], "network")
-            self._require_membership(row["member_a_id"], row["network_id"], row["held_on"])
-            self._require_membership(row["member_b_id"], row["network_id"], row["held_on"])
+            self._network_name(row["network_id"], field="network_id")
+            for column in ("member_a_id", "member_b_id"):
+                self._require_membership(
+                    row[column], row["network_id"], row["held_on"], field=column
+                )
         check_not_future(row["held_on"], what="date", today=self.today)
         row["note"] = clean_text(row["note"], field="note", limit=LONG_TEXT_MAX)
 
@@ -350,41 +465,60 @@ class _LedgerChecker:
         self._post(row, label="offer")
 
     def _post(self, row: dict[str, Any], *, label: str) -> None:
-        self._named(self.member_names, row["member_id"], "member")
+        self._member_name(row["member_id"], field="member_id")
         if row["network_id"] is not None:
-            self._named(self.network_names, row["network_id"], "network")
-            self._require_membership(row["member_id"], row["network_id"])
+            self._network_name(row["network_id"], field="network_id")
+            self._require_membership(row["member_id"], row["network_id"], field="member_id")
         row["topic"] = require_text(row["topic"], field="topic", limit=SHORT_TEXT_MAX)
         row["details"] = clean_text(row["details"], field="details", limit=LONG_TEXT_MAX)
         row["status"] = check_choice(row["status"], field="status", choices=RequestStatus)
+        ask = label == "ask"
         answered_by = row["answered_by"]
         if (row["status"] == RequestStatus.ANSWERED) != (answered_by is not None):
-            raise LedgerError(f"An {label} has answered_by exactly when its status is answered.")
+            raise LedgerError(
+                "import.ask_answered_by" if ask else "import.offer_answered_by",
+                "An ask has answered_by exactly when its status is answered."
+                if ask
+                else "An offer has answered_by exactly when its status is answered.",
+                field="answered_by",
+            )
         if answered_by is None:
             return
         found = self.exchanges.get(answered_by)
         if found is None:
-            raise LedgerError(f"There is no exchange #{answered_by} in exchange.csv.")
-        kind, _, giver_id, receiver_id = found
-        party = receiver_id if label == "ask" else giver_id
-        if kind != ExchangeKind.HELP or party != row["member_id"]:
-            who = "to" if label == "ask" else "from"
             raise LedgerError(
-                f"Exchange #{answered_by} is not a help {who} the member of this {label}."
+                "import.no_exchange_row",
+                "There is no exchange #{id} in exchange.csv.",
+                field="answered_by",
+                id=answered_by,
+            )
+        kind, _, giver_id, receiver_id = found
+        party = receiver_id if ask else giver_id
+        if kind != ExchangeKind.HELP or party != row["member_id"]:
+            raise LedgerError(
+                "import.ask_not_answered_by_help" if ask else "import.offer_not_answered_by_help",
+                "Exchange #{id} is not a help to the member of this ask."
+                if ask
+                else "Exchange #{id} is not a help from the member of this offer.",
+                field="answered_by",
+                id=answered_by,
             )
 
     def load(self, path: Path, table: sa.Table, problems: list[str]) -> list[dict[str, Any]]:
         """The table's checked rows; each bad row adds ``<file> line N: sentence``."""
         if not path.is_file():
             raise LedgerError(
-                f"{path.parent} has no {path.name}; "
-                "import all reads the folder that export all writes."
+                "import.missing_table_file",
+                "{folder} has no {file}; import all reads the folder that export all writes.",
+                field="folder",
+                folder=str(path.parent),
+                file=path.name,
             )
         columns = [(c.name, _column_parser(c), c.nullable) for c in table.columns]
         names = [name for name, _, _ in columns]
         width, rows = read_data_rows(path, known=names, required=names)
         parsed: list[tuple[int, dict[str, Any]]] = []
-        bad: list[tuple[int, str]] = []
+        bad: list[tuple[int, LedgerError]] = []
         for line, cells in rows:
             try:
                 if not cells:
@@ -393,13 +527,26 @@ class _LedgerChecker:
                 for (name, parse, nullable), raw in zip(columns, cells, strict=False):
                     if raw == "":
                         if not nullable:
-                            raise LedgerError(f"The {name} must not be empty.")
+                            raise LedgerError(
+                                "text.empty",
+                                "The {label} must not be empty.",
+                                field=name,
+                                label=Term(name),
+                            )
                         row[name] = None
                     else:
                         row[name] = parse(raw, field=name)
-                self._once(f"{table.name}.id", row["id"], line, f"The id {row['id']}")
+                first = self._first_line(f"{table.name}.id", row["id"], line)
+                if first is not None:
+                    raise LedgerError(
+                        "import.duplicate_id",
+                        "The id {id} (also on line {first}).",
+                        field="id",
+                        id=row["id"],
+                        first=first,
+                    )
             except LedgerError as error:
-                bad.append((line, str(error)))
+                bad.append((line, error))
                 continue
             parsed.append((line, row))
         check = self.checks[table.name]
@@ -408,10 +555,12 @@ class _LedgerChecker:
             try:
                 check(line, row)
             except LedgerError as error:
-                bad.append((line, str(error)))
+                bad.append((line, error))
                 continue
             kept.append(row)
-        problems.extend(f"{path.name} line {line}: {message}" for line, message in sorted(bad))
+        # A line is bad at most once (a row that fails to parse is never checked).
+        bad.sort(key=itemgetter(0))
+        problems.extend(line_problem(line, error, file=path.name) for line, error in bad)
         return kept
 
 
@@ -420,8 +569,10 @@ def _require_empty(session: Session) -> None:
         table = table_of(model)
         if session.execute(sa.select(table.c.id).limit(1)).first() is not None:
             raise LedgerError(
-                f"The database already holds data ({table.name} is not empty); import all loads a "
-                "whole ledger into an empty database only, so point --db at a new one."
+                "import.database_not_empty",
+                "The database already holds data ({table} is not empty); import all loads a "
+                "whole ledger into an empty database only, so point --db at a new one.",
+                table=table.name,
             )
 
 
@@ -439,7 +590,9 @@ def import_all(
     """
     folder = Path(directory).expanduser()
     if not folder.is_dir():
-        raise LedgerError(f"There is no folder {folder}.")
+        raise LedgerError(
+            "import.no_folder", "There is no folder {folder}.", field="folder", folder=str(folder)
+        )
     _require_empty(session)
     checker = _LedgerChecker(today=today or date.today())
     problems: list[str] = []
@@ -447,11 +600,9 @@ def import_all(
     for model in TABLES_IN_DEPENDENCY_ORDER:
         table = table_of(model)
         tables[table.name] = checker.load(folder / f"{table.name}.csv", table, problems)
-    problems.extend(
-        f"exchange.csv {problem}" for problem in check_introduction_pairs(checker.introductions)
-    )
+    problems.extend(check_introduction_pairs(checker.introductions, file="exchange.csv"))
     if problems:
-        raise rejected(folder.name, problems)
+        raise rejected(folder.name, problems, field="folder")
     if not dry_run:
         write_in_one_transaction(session, lambda: _write_all(session, tables))
     return LedgerTransfer(

@@ -16,6 +16,7 @@ from reciprocity.ledger.rules import (
     SHORT_TEXT_MAX,
     check_email,
     clean_text,
+    line_problem,
     require_text,
 )
 from reciprocity.ledger.transfer.csvfiles import (
@@ -128,8 +129,12 @@ class _MemberChecker:
             found = self.networks.get(name.lower())
             if found is None:
                 raise LedgerError(
-                    f"No network is named '{name}' (in {column}); add it first with: "
-                    f'reciprocity network add "{name}".'
+                    "import.unknown_network_in",
+                    "No network is named '{name}' (in {column}); add it first with: {command}.",
+                    field=column,
+                    name=name,
+                    column=column,
+                    command=f'reciprocity network add "{name}"',
                 )
             ids.append(found[0])
         return ids
@@ -141,7 +146,13 @@ class _MemberChecker:
         key = clean_name.lower()
         first = self.first_line.setdefault(key, line)
         if first != line:
-            raise LedgerError(f"{clean_name} is also on line {first}; list each member once.")
+            raise LedgerError(
+                "import.member_twice",
+                "{name} is also on line {first}; list each member once.",
+                field="name",
+                name=clean_name,
+                first=first,
+            )
         values: dict[str, Any] = {
             "company": clean_text(company, field="company", limit=SHORT_TEXT_MAX),
             "category": clean_text(category, field="category", limit=SHORT_TEXT_MAX),
@@ -221,7 +232,7 @@ def import_members(
                 raise wrong_width(width)
             checker.check_row(line, cells)
         except LedgerError as error:
-            problems.append(f"line {line}: {error}")
+            problems.append(line_problem(line, error))
     if problems:
         raise rejected(source.name, problems)
     plan = checker.plan
@@ -304,8 +315,11 @@ def export_members(*, session: Session, path: str | Path, overwrite: bool = Fals
     for member_id, network, role in session.execute(current):
         if NETWORK_SEPARATOR in network:
             raise LedgerError(
-                f"The network name '{network}' contains '{NETWORK_SEPARATOR}', which the "
-                "members file uses between names; rename the network first."
+                "export.separator_in_network_name",
+                "The network name '{name}' contains '{separator}', which the members file uses "
+                "between names; rename the network first.",
+                name=network,
+                separator=NETWORK_SEPARATOR,
             )
         networks_of.setdefault(member_id, []).append((network, role))
     query = sa.select(
