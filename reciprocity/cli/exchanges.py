@@ -1,10 +1,11 @@
 """``log``, ``ack``, ``followup``, ``feedback``, ``void``, ``one-to-one`` and ``exchanges``.
 
-The after-meeting commands. Names are resolved by the ledger (exact, then unique prefix);
-the network defaults to the one the two members share.
+The after-meeting commands. ``log`` hands what was typed to the ledger's one entry use
+case (:func:`~reciprocity.ledger.entry.log_exchange`), the same the quick log calls: it
+resolves the names (exact, then unique prefix) and defaults the network to the one the
+two members share.
 """
 
-from datetime import date
 from functools import partial
 
 import typer
@@ -23,6 +24,7 @@ from reciprocity.cli.app import (
 )
 from reciprocity.ledger import exchanges as ledger_exchanges
 from reciprocity.ledger import followups as ledger_followups
+from reciprocity.ledger.entry import Entry, log_exchange
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.one_to_ones import list_one_to_ones, log_one_to_one
@@ -54,11 +56,12 @@ def _network_id(session: Session, name: str | None) -> int | None:
     return resolve_network(session=session, name=name).id if name else None
 
 
-def _date(text: str, meeting: int | None) -> date | None:
-    """Today by default, unless a meeting was named and no date was given."""
-    if meeting is not None and text == "today":
-        return None
-    return parse_date(text)
+def _log(ctx: typer.Context, entry: Entry, as_json: bool) -> None:
+    """Log through the one entry use case and print what it made."""
+    run = state(ctx)
+    with run.session() as session:
+        logged = log_exchange(session=session, entry=entry, acting_id=run.acting_member_id(session))
+    print_created(list(logged.ids), as_json=as_json, sentence=logged.sentence)
 
 
 @log_app.command("referral")
@@ -80,24 +83,21 @@ def log_referral(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Log a referral from GIVER to RECEIVER."""
-    run = state(ctx)
-    with run.session() as session:
-        exchange = ledger_exchanges.log_referral(
-            session=session,
-            giver_id=_member_id(session, giver),
-            receiver_id=_member_id(session, receiver),
-            network_id=_network_id(session, network),
-            occurred_on=_date(when, meeting),
-            meeting_id=meeting,
-            summary=summary,
-            contact_name=contact,
-            contact_details=contact_details,
-            referral_type=referral_type,
-            hotness=hotness,
-            estimated_value=value,
-            created_by=run.acting_member_id(session),
-        )
-    print_created([exchange.id], as_json=as_json, sentence=f"Logged referral #{exchange.id}.")
+    entry = Entry(
+        kind="referral",
+        giver=giver,
+        receiver=receiver,
+        network=network,
+        date=when,
+        meeting=meeting,
+        summary=summary,
+        contact=contact,
+        contact_details=contact_details,
+        referral_type=referral_type,
+        hotness=hotness,
+        value=value,
+    )
+    _log(ctx, entry, as_json)
 
 
 @log_app.command("help")
@@ -114,21 +114,18 @@ def log_help(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Log help GIVER gave RECEIVER, optionally answering an ask."""
-    run = state(ctx)
-    with run.session() as session:
-        exchange = ledger_exchanges.log_help(
-            session=session,
-            giver_id=_member_id(session, giver),
-            receiver_id=_member_id(session, receiver),
-            network_id=_network_id(session, network),
-            occurred_on=_date(when, meeting),
-            meeting_id=meeting,
-            summary=summary,
-            answers_ask_id=answers,
-            takes_offer_id=offer,
-            created_by=run.acting_member_id(session),
-        )
-    print_created([exchange.id], as_json=as_json, sentence=f"Logged help #{exchange.id}.")
+    entry = Entry(
+        kind="help",
+        giver=giver,
+        receiver=receiver,
+        network=network,
+        date=when,
+        meeting=meeting,
+        summary=summary,
+        answers=answers,
+        offer=offer,
+    )
+    _log(ctx, entry, as_json)
 
 
 @log_app.command("intro")
@@ -150,25 +147,19 @@ def log_intro(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Log an introduction of MEMBER to another member or to an outside contact."""
-    run = state(ctx)
-    with run.session() as session:
-        made = ledger_exchanges.log_introduction(
-            session=session,
-            introducer_id=_member_id(session, introducer),
-            member_id=_member_id(session, member),
-            with_member_id=_member_id(session, with_member) if with_member else None,
-            with_contact=with_contact,
-            contact_details=contact_details,
-            network_id=_network_id(session, network),
-            occurred_on=_date(when, meeting),
-            meeting_id=meeting,
-            summary=summary,
-            created_by=run.acting_member_id(session),
-        )
-    ids = [e.id for e in made]
-    print_created(
-        ids, as_json=as_json, sentence=f"Logged introduction {' and '.join(f'#{i}' for i in ids)}."
+    entry = Entry(
+        kind="introduction",
+        giver=introducer,
+        receiver=member,
+        with_member=with_member,
+        with_contact=with_contact,
+        contact_details=contact_details,
+        network=network,
+        date=when,
+        meeting=meeting,
+        summary=summary,
     )
+    _log(ctx, entry, as_json)
 
 
 @app.command("ack")

@@ -260,5 +260,6 @@ def test_export_all_then_import_all_reproduces_the_database_and_logging_goes_on(
     assert ok(run, "import", "all", str(dump)).startswith("Imported 12 rows: network 2, member 3,")
     target = make_engine(url)
     assert snapshot(target) == before
-    assert ok(run, "log", "help", "Anna", "Carla", "--date", "2025-07-01") == "Logged help #4."
+    logged = ok(run, "log", "help", "Anna", "Carla", "--date", "2025-07-01")
+    assert logged == "Help #4 logged: Anna de Vries → Carla Smit (BNI Zuid)."
     target.dispose()
