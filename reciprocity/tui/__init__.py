@@ -4,11 +4,11 @@ The TUI calls the ledger, analytics and reporting layers; it holds no SQL and no
 metric maths. It is the only package that imports Textual.
 """
 
-from reciprocity.tui.access import LedgerAccess
+from reciprocity.ledger.workspace import Workspace
 
 
-def run_app(access: LedgerAccess) -> None:
-    """Open the app on ``access`` (the command line's state) until the user quits."""
+def run_app(workspace: Workspace) -> None:
+    """Open the app on the command line's workspace until the user quits."""
     from reciprocity.tui.app import ReciprocityApp
 
-    ReciprocityApp(access).run()
+    ReciprocityApp(workspace).run()

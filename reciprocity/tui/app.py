@@ -1,10 +1,11 @@
 """The Reciprocity app: screens as modes, the acting member, and notices instead of crashes.
 
-Bare ``reciprocity`` builds :class:`ReciprocityApp` with the command line's state (any
-:class:`~reciprocity.tui.access.LedgerAccess`). The app opens on the dashboard at once;
+Bare ``reciprocity`` builds :class:`ReciprocityApp` with the command line's
+:class:`~reciprocity.ledger.workspace.Workspace`. The app opens on the dashboard at once;
 the database is opened, and the acting member resolved, in a thread worker. On a first
-run with no acting member set, a picker asks "who are you?" and saves the answer in
-``config.toml``. Every screen reads and writes through workers (see ``screens/base.py``).
+run with no acting member set, a picker asks "who are you?" and saves the answer for
+this database in ``config.toml``. Every screen reads and writes through workers (see
+``screens/base.py``).
 
 ``today`` is injected (tests and snapshots freeze it); ``dashboard_ready`` turns true,
 and :class:`ReciprocityApp.DashboardReady` is posted, once the dashboard's cards hold
@@ -17,15 +18,19 @@ from functools import partial
 from typing import Any, ClassVar
 
 from sqlmodel import Session
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Input, Select, TextArea
+from textual.widgets._select import SelectOverlay
 
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.tui.access import LedgerAccess
+from reciprocity.ledger.workspace import ActingSource, Workspace
 from reciprocity.tui.matching import NameMatcher
-from reciprocity.tui.screens.base import LedgerScreen, LedgerWork
+from reciprocity.tui.screens.base import LedgerChanged, LedgerScreen, LedgerWork
 from reciprocity.tui.screens.board import BoardScreen
 from reciprocity.tui.screens.dashboard import DashboardScreen
 from reciprocity.tui.screens.dialogs import FollowupStep
@@ -46,6 +51,13 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str], ...] = (
 )
 
 
+HOLD_SECONDS = 10.0
+"""The longest the app keeps typed keys back while it is busy (a safety net: a save or a
+lookup normally answers within a second)."""
+SINGLE_KEY_ACTIONS = frozenset({"quick_log", "show", "switch_member", "toggle_keys"})
+"""The app's actions on a plain letter, digit or ``?``: never taken while typing."""
+
+
 class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
     """Give and take, for the member after a meeting and the organiser after a month."""
 
@@ -61,7 +73,14 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "quick_log", "Log", id="app.quick_log", tooltip="Log a give or take."),
+        Binding(
+            "l",
+            "quick_log",
+            "Log",
+            id="app.quick_log",
+            priority=True,
+            tooltip="Log a give or take.",
+        ),
         *(
             Binding(
                 key,
@@ -69,6 +88,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
                 label,
                 id=f"app.show_{mode}",
                 show=key == "1",
+                priority=True,
                 tooltip=f"Show the {label.lower()} screen.",
             )
             for key, mode, label in SCREENS_BY_KEY
@@ -78,6 +98,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
             "switch_member",
             "Who am I",
             id="app.switch_member",
+            priority=True,
             tooltip="Act as another member.",
         ),
         Binding(
@@ -85,6 +106,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
             "toggle_keys",
             "Keys",
             id="app.keys",
+            priority=True,
             tooltip="Show or hide the key bindings.",
         ),
         Binding(
@@ -116,9 +138,9 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
     class MemberChanged(Message):
         """The acting member changed (or was resolved at start)."""
 
-    def __init__(self, access: LedgerAccess, *, today: date | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, today: date | None = None) -> None:
         super().__init__()
-        self.access = access
+        self.workspace = workspace
         self.today_fixed = today
         self.acting_id: int | None = None
         self.acting_name: str | None = None
@@ -126,6 +148,9 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         self.dashboard_ready = False
         self._ledger_screens: list[LedgerScreen] = []
         self.matcher: NameMatcher | None = None
+        self._held: list[events.Key] | None = None
+        self._palette_action = False
+        self._hold_timer: Timer | None = None
 
     # -- who is acting -------------------------------------------------------------------
 
@@ -141,21 +166,20 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         from reciprocity.ledger.members import get_member
 
         try:
-            acting = self.access.acting_member_id(session)
+            acting = self.workspace.acting_member_id(session)
         except LedgerError:
             # A configured name that is not in this ledger: ask instead of failing.
             return None, None, True
         if acting is None:
-            ask = not self.access.demo and not self.access.acting_name
-            return None, None, ask
+            return None, None, self.workspace.source == ActingSource.NONE
         return acting, get_member(session=session, member_id=acting).name, False
 
     def _identified(self, found: tuple[int | None, str | None, bool]) -> None:
         acting_id, name, ask = found
         if ask:
-            if self.access.acting_name:
+            if self.workspace.acting_name:
                 self.notify(
-                    f"The acting member '{self.access.acting_name}' is not in this ledger; "
+                    f"The acting member '{self.workspace.acting_name}' is not in this ledger; "
                     "choose who you are.",
                     severity="warning",
                 )
@@ -166,11 +190,13 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         """Act as this member from now on (``None``: the ledger's owner) and reload."""
         self.acting_id = acting_id
         self.acting_name = name
+        if acting_id is not None:
+            self.workspace.act_as(acting_id, name, ActingSource.SAVED)
         self.identified = True
         self.sub_title = name or "ledger owner"
         for screen in self._ledger_screens:
             screen.forget()
-        self.ledger_changed()
+        self.post_message(LedgerChanged())
         self.post_message(self.MemberChanged())
 
     def action_switch_member(self, save: bool = False) -> None:
@@ -180,19 +206,26 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
             if result is None:
                 return
             member_id, name = result
-            if save and not self.access.demo:
-                from reciprocity.config import SettingsError, save_acting_member
-
-                try:
-                    path = save_acting_member(name)
-                    self.notify(f"You are {name}; saved in {path}.")
-                except (OSError, SettingsError) as error:
-                    self.notify(f"You are {name}, but it was not saved ({error}).")
+            if save:
+                self._remember(name)
             else:
                 self.notify(f"You are now {name}.")
             self.set_acting(member_id, name)
 
         self.push_screen(MemberPicker(first_run=save), chosen)
+
+    def _remember(self, name: str) -> None:
+        from reciprocity.config import SettingsError
+
+        try:
+            path = self.workspace.remember(name)
+        except (OSError, SettingsError) as error:
+            self.notify(f"You are {name}, but it was not saved ({error}).")
+            return
+        if path is None:
+            self.notify(f"You are now {name}.")
+        else:
+            self.notify(f"You are {name} on this database; saved in {path}.")
 
     def load_matcher(
         self, node: LedgerWork, done: Callable[[NameMatcher], None], *, fresh: bool = False
@@ -220,32 +253,93 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         if screen not in self._ledger_screens:
             self._ledger_screens.append(screen)
 
-    def ledger_changed(self) -> None:
+    @on(LedgerChanged)
+    def _ledger_changed(self, _event: LedgerChanged) -> None:
         """Something was written: the visible screen reloads now, the others on return."""
         for screen in self._ledger_screens:
-            if screen.is_current:
-                screen.reload()
-            else:
-                screen.stale = True
+            screen.post_message(LedgerScreen.Refresh())
+
+    @on(QuickLogScreen.ExchangeLogged)
+    def _exchange_logged(self, _event: QuickLogScreen.ExchangeLogged) -> None:
+        self.post_message(LedgerChanged())
 
     def action_show(self, mode: str) -> None:
-        """Show one of the main screens."""
+        """Show one of the main screens (from the quick log: after asking to discard)."""
+        screen = self.screen
+        if isinstance(screen, QuickLogScreen):
+            screen.leave(lambda: self._show_after_quick_log(mode))
+            return
+        self.switch_mode(mode)
+
+    def _show_after_quick_log(self, mode: str) -> None:
         while isinstance(self.screen, QuickLogScreen):
             self.pop_screen()
         self.switch_mode(mode)
 
-    def action_quick_log(self, to_member_id: int | None = None) -> None:
-        """Open the quick log over whatever screen is showing."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letter and digit keys of the app never act while a form field has focus.
+
+        In the quick log and in dialogs every key belongs to the form, whatever field has
+        focus (a drop-down included); elsewhere an input or a drop-down keeps its keys.
+        """
+        if self._palette_action:
+            return True
+        return not (action in SINGLE_KEY_ACTIONS and self._typing())
+
+    def _typing(self) -> bool:
+        if isinstance(self.screen, QuickLogScreen | ModalScreen):
+            return True
+        return isinstance(self.focused, Input | Select | SelectOverlay | TextArea)
+
+    async def action_quick_log(self, to_member_id: int | None = None) -> None:
+        """Open the quick log over whatever screen is showing.
+
+        The key waits until the form is mounted with To focused, so whatever is typed
+        right after ``l`` lands in To.
+        """
         if isinstance(self.screen, QuickLogScreen):
             return
-        self.push_screen(QuickLogScreen(to_member_id=to_member_id))
+        await self.push_screen(QuickLogScreen(to_member_id=to_member_id))
+
+    # -- keys typed while the app is busy ---------------------------------------------------
+
+    def hold_keys(self) -> None:
+        """Keep the keys typed from now on until :meth:`release_keys` (at most
+        :data:`HOLD_SECONDS`): the quick log holds them while it saves or looks up names,
+        so nothing typed meanwhile lands in the wrong field or is cleared away."""
+        if self._held is None:
+            self._held = []
+            self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
+
+    def release_keys(self) -> None:
+        """Play the held keys, in order, as if typed now."""
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        if held:
+            self.call_later(self._replay, held)
+
+    async def _replay(self, keys: list[events.Key]) -> None:
+        for index, key in enumerate(keys):
+            if self._held is not None:
+                # A replayed key (ctrl+s) held the keys again: the rest wait their turn.
+                self._held[:0] = keys[index:]
+                return
+            await super().on_event(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._held is not None:
+            self._held.append(event)
+            return
+        await super().on_event(event)
 
     def record_step(
         self,
         node: LedgerWork,
         step: FollowupStep,
         *,
-        refused: Callable[[str], None] | None = None,
+        refused: Callable[[LedgerError], None] | None = None,
         done: Callable[[], None] | None = None,
     ) -> None:
         """Move a received referral forward through the ledger, then say so.
@@ -268,7 +362,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
 
         def saved(_: Any) -> None:
             self.notify(f"Referral #{step.exchange_id}: {step.status.replace('_', ' ')}.")
-            self.ledger_changed()
+            self.post_message(LedgerChanged())
             if done is not None:
                 done()
 
@@ -292,9 +386,9 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
 
     # -- notices --------------------------------------------------------------------------
 
-    def notify_refused(self, message: str) -> None:
+    def notify_refused(self, refusal: LedgerError | str) -> None:
         """A ledger rule said no: its sentence, as a warning."""
-        self.notify(message, title="Not done", severity="warning")
+        self.notify(str(refusal), title="Not done", severity="warning")
 
     def notify_failure(self, message: str) -> None:
         """The database failed: a notice, and the app carries on."""
@@ -321,4 +415,12 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
 
     def _run_from_palette(self, node: Any, action: str) -> None:
-        self.call_later(self.run_action, action, node)
+        self.call_later(self._run_chosen_action, action, node)
+
+    async def _run_chosen_action(self, action: str, node: Any) -> None:
+        """A palette choice is not a typed key: it acts even from a form."""
+        self._palette_action = True
+        try:
+            await self.run_action(action, node)
+        finally:
+            self._palette_action = False

@@ -23,9 +23,9 @@ from reciprocity.ledger.members import add_member
 from reciprocity.ledger.networks import add_meeting
 from reciprocity.ledger.one_to_ones import log_one_to_one
 from reciprocity.ledger.requests import add_request
+from reciprocity.ledger.workspace import ActingSource, Workspace
 from reciprocity.store.engine import make_engine
 from reciprocity.store.models import Ask, Offer
-from reciprocity.tui.access import EngineAccess
 from reciprocity.tui.app import ReciprocityApp
 from tests.unit.chapter import TODAY, Chapter, build_chapter
 
@@ -189,7 +189,8 @@ def db(template: tuple[Path, Fixture], tmp_path: Path) -> tuple[str, Fixture]:
 
 def make_app(url: str, acting: str | None = "Anna de Vries", **extra: Any) -> ReciprocityApp:
     """The app on ``url`` as ``acting``, on the frozen day."""
-    return ReciprocityApp(EngineAccess(url, acting_name=acting, **extra), today=TODAY)
+    source = ActingSource.SETTING if acting else ActingSource.NONE
+    return ReciprocityApp(Workspace(url, acting_name=acting, source=source, **extra), today=TODAY)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -355,7 +355,9 @@ def test_the_toast_names_whom_the_ledger_resolved(db: DB) -> None:
         await settle(pilot)
         assert isinstance(screen, QuickLogScreen)
         (made,) = screen.saved_ids
-        assert f"Referral #{made} logged: Anna de Vries → Bob Jansen." in _messages(pilot)
+        assert f"Referral #{made} logged: Anna de Vries → Bob Jansen (Club Delft)." in _messages(
+            pilot
+        )
 
     drive(make_app(url), scenario)
     assert rows(url, "SELECT giver_id, receiver_id FROM exchange ORDER BY id DESC LIMIT 1") == [
@@ -372,20 +374,22 @@ def test_with_and_from_hint_names_and_say_outside_contact(db: DB) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, QuickLogScreen)
         await pilot.press("ctrl+t", *"bob", "enter")
-        contact = screen.query_one("#contact", Input)
+        contact = screen.query_one("#with", Input)
         contact.focus()
         await pilot.press(*"Carla Smitt")
-        hint = _label(pilot, "#contact-hint")
+        hint = _label(pilot, "#with-hint")
         assert hint.startswith("outside contact (not a member)") and "Carla Smit" in hint
         await pilot.press("enter")  # takes the member
         assert contact.value == "Carla Smit"
-        assert _label(pilot, "#contact-hint") == "member: Carla Smit"
+        assert _label(pilot, "#with-hint") == "member: Carla Smit"
         contact.value = "Ane Wutke"
         await pilot.pause()
-        assert _label(pilot, "#contact-hint") == "outside contact (no member has this name)"
+        assert _label(pilot, "#with-hint") == "outside contact (no member has this name)"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any("with Ane Wutke (outside contact)" in m for m in _messages(pilot))
+        assert any(
+            "introduced Bob Jansen to Ane Wutke, an outside contact" in m for m in _messages(pilot)
+        )
         # From gets the same hint as To (after a swap it holds the typed name).
         await pilot.press("ctrl+r", *"Dirk Bakkr", "ctrl+o")
         await pilot.pause()

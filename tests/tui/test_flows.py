@@ -182,7 +182,7 @@ def test_quick_log_swap_kinds_meeting_and_optional_fields(db: DB) -> None:
         await settle(pilot)
         # An introduction of Bob to Carla.
         await pilot.press("ctrl+t", "b", "o", "b", "enter")
-        screen.query_one("#contact", Input).value = "Carla Smit"
+        screen.query_one("#with", Input).value = "Carla Smit"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert len(screen.saved_ids) == 4
@@ -489,7 +489,8 @@ def test_first_run_asks_who_you_are_and_saves_it(db: DB) -> None:
 
     drive(make_app(url, acting=None), scenario)
     assert config_file().exists()
-    assert load_settings().acting_member == "Carla Smit"
+    assert load_settings().saved_member(url) == "Carla Smit"
+    assert load_settings().acting_member is None
 
 
 def test_switching_member_is_a_key_and_a_command(db: DB) -> None:

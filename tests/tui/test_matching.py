@@ -4,7 +4,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from reciprocity.config import save_acting_member
+from reciprocity.config import database_key, save_acting_member
 from reciprocity.tui.matching import NameMatcher
 
 NAMES = [
@@ -51,18 +51,28 @@ def test_twenty_thousand_names_match_each_keystroke_quickly() -> None:
     assert matcher.match("member12345", limit=1) == [(12345, "Member12345 Surname381")]
 
 
-def test_the_acting_member_is_saved_with_other_settings_kept(tmp_path: Path) -> None:
+def test_the_acting_member_is_saved_per_database_with_other_settings_kept(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
-        'db = "sqlite:///x.sqlite"\nacting_member = "Old"\n[extra]\nacting_member = 1\n'
+        '# mine\ndb = "sqlite:///x.sqlite"\nacting_member = "Old"\n[extra]\nacting_member = 1\n'
     )
-    save_acting_member('Anna "A" \\ de Vries', path=path)
-    saved = tomllib.loads(path.read_text())
-    assert saved == {
-        "acting_member": 'Anna "A" \\ de Vries',
+    first = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    second = "postgresql+psycopg://rec:Secret77@db.example/rec"
+    save_acting_member('Anna "A" \\ de Vries', database=first, path=path)
+    save_acting_member("Bob", database=second, path=path)
+    text = path.read_text()
+    assert text.startswith("# mine")
+    assert "Secret77" not in text
+    assert tomllib.loads(text) == {
         "db": "sqlite:///x.sqlite",
         "extra": {"acting_member": 1},
+        "acting_members": {
+            f"sqlite:///{tmp_path / 'a.sqlite'}": 'Anna "A" \\ de Vries',
+            "postgresql+psycopg://rec:***@db.example/rec": "Bob",
+        },
     }
     fresh = tmp_path / "new" / "config.toml"
-    save_acting_member("Bob", path=fresh)
-    assert tomllib.loads(fresh.read_text()) == {"acting_member": "Bob"}
+    save_acting_member("Bob", database=first, path=fresh)
+    assert tomllib.loads(fresh.read_text()) == {"acting_members": {database_key(first): "Bob"}}

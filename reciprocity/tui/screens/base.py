@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from sqlmodel import Session
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from reciprocity.ledger.errors import LedgerError
 
 if TYPE_CHECKING:
+    from textual.widgets import Label
+
     from reciprocity.tui.app import ReciprocityApp
 
 T = TypeVar("T")
@@ -42,6 +45,15 @@ def describe_failure(error: BaseException) -> str:
     return f"Something went wrong ({type(error).__name__}: {error}); nothing was lost."
 
 
+def shown_in(label: "Label") -> Callable[[LedgerError], None]:
+    """A ``refused`` callback that puts the ledger's sentence in ``label``."""
+
+    def show(refusal: LedgerError) -> None:
+        label.update(str(refusal))
+
+    return show
+
+
 class LedgerWork(DOMNode):
     """A mixin for screens: ledger calls in thread workers, results on the UI thread."""
 
@@ -56,10 +68,14 @@ class LedgerWork(DOMNode):
         done: Callable[[T], None],
         *,
         group: str = "load",
-        refused: Callable[[str], None] | None = None,
+        refused: Callable[[LedgerError], None] | None = None,
+        failed: Callable[[], None] | None = None,
         exclusive: bool = True,
     ) -> None:
-        """Run ``job(session)`` in a thread; then ``done(result)`` or a notice, never a crash."""
+        """Run ``job(session)`` in a thread; then ``done(result)`` or a notice, never a crash.
+
+        A ledger refusal goes to ``refused`` (default: a warning); any other failure
+        becomes an error notice, after which ``failed`` runs (to undo a busy state)."""
         app = self.rapp
 
         def deliver(result: T) -> None:
@@ -69,17 +85,18 @@ class LedgerWork(DOMNode):
         def run() -> None:
             worker = get_current_worker()
             try:
-                with app.access.session() as session:
+                with app.workspace.session() as session:
                     result = job(session)
             except LedgerError as error:
-                message = str(error)
                 if not worker.is_cancelled:
-                    app.call_from_thread(refused or app.notify_refused, message)
+                    app.call_from_thread(refused or app.notify_refused, error)
                 return
             except Exception as error:  # any failure becomes a notice, never a crash
                 failure = describe_failure(error)
                 if not worker.is_cancelled:
                     app.call_from_thread(app.notify_failure, failure)
+                    if failed is not None:
+                        app.call_from_thread(failed)
                 return
             if not worker.is_cancelled:
                 app.call_from_thread(deliver, result)
@@ -87,10 +104,18 @@ class LedgerWork(DOMNode):
         self.run_worker(run, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
 
+class LedgerChanged(Message):
+    """Something was written to the ledger; posted by whatever wrote it, it bubbles to the
+    app, which tells every main screen (see :class:`LedgerScreen.Refresh`)."""
+
+
 class LedgerScreen(Screen[None], LedgerWork):
     """A main screen: it reloads its data when the ledger changed while it was hidden."""
 
     stale = False
+
+    class Refresh(Message, bubble=False):
+        """The ledger changed: reload now if showing, else on return."""
 
     def reload(self) -> None:
         """Read this screen's data again (in workers)."""
@@ -101,6 +126,12 @@ class LedgerScreen(Screen[None], LedgerWork):
     def on_mount(self) -> None:
         self.rapp.register(self)
         self.reload()
+
+    def on_ledger_screen_refresh(self, _event: "LedgerScreen.Refresh") -> None:
+        if self.is_current:
+            self.reload()
+        else:
+            self.stale = True
 
     def on_screen_resume(self) -> None:
         if self.stale:

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
-from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
+from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, LedgerScreen, shown_in
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import add_columns
@@ -64,11 +64,11 @@ class AnswerDialog(LedgerModal[bool]):
 
         def saved(exchange: Any) -> None:
             app.notify(f"Help #{exchange.id} logged; ask #{ask['id']} is answered.")
-            app.ledger_changed()
+            self.post_message(LedgerChanged())
             self.dismiss(True)
 
         self.ledger_call(
-            save, saved, group="save", refused=self.query_one("#answer-error", Label).update
+            save, saved, group="save", refused=shown_in(self.query_one("#answer-error", Label))
         )
 
     def action_cancel(self) -> None:

@@ -244,7 +244,7 @@ class DashboardScreen(LedgerScreen):
         elif kind == "cold_pair" and nudge["member_id"] is not None:
             self.app.push_screen(OneToOneDialog(nudge["member_id"], nudge["message"]))
         elif kind == "reciprocate" and nudge["member_id"] is not None:
-            app.action_quick_log(to_member_id=nudge["member_id"])
+            app.run_worker(app.action_quick_log(to_member_id=nudge["member_id"]))
         elif kind == "answer_ask":
             app.action_show("board")
         elif kind == "given_update" and nudge["exchange_id"] is not None:

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from reciprocity.tui.screens.base import LedgerModal
+from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, shown_in
 
 STEP_KEYS: tuple[tuple[str, str, str], ...] = (
     ("c", "contacted", "Contacted"),
@@ -163,7 +163,7 @@ class WonDialog(LedgerModal[bool]):
         def recorded() -> None:
             self.dismiss(True)
 
-        self.rapp.record_step(self, step, refused=error.update, done=recorded)
+        self.rapp.record_step(self, step, refused=shown_in(error), done=recorded)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -217,10 +217,10 @@ class FeedbackDialog(LedgerModal[bool]):
 
         def saved(_: Any) -> None:
             app.notify(f"Rated referral #{self.exchange_id}: {text} of 5.")
-            app.ledger_changed()
+            self.post_message(LedgerChanged())
             self.dismiss(True)
 
-        self.ledger_call(save, saved, group="save", refused=error.update)
+        self.ledger_call(save, saved, group="save", refused=shown_in(error))
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -279,11 +279,11 @@ class OneToOneDialog(LedgerModal[bool]):
 
         def saved(_: Any) -> None:
             app.notify("One-to-one recorded.")
-            app.ledger_changed()
+            self.post_message(LedgerChanged())
             self.dismiss(True)
 
         self.ledger_call(
-            save, saved, group="save", refused=self.query_one("#one-error", Label).update
+            save, saved, group="save", refused=shown_in(self.query_one("#one-error", Label))
         )
 
     def action_cancel(self) -> None:
@@ -331,12 +331,11 @@ class VoidDialog(LedgerModal[bool]):
 
         def saved(_: Any) -> None:
             app.notify(f"Exchange #{self.exchange_id} voided.")
-            app.ledger_changed()
+            self.post_message(LedgerChanged())
             self.dismiss(True)
 
-        self.ledger_call(
-            save, saved, group="save", refused=self.query_one("#void-error", Label).update
-        )
+        error = self.query_one("#void-error", Label)
+        self.ledger_call(save, saved, group="save", refused=shown_in(error))
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import VoidDialog
@@ -152,9 +153,9 @@ class ExchangesScreen(LedgerScreen):
 
         self.ledger_call(page, self._add_page, group="page", refused=self._refused)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, error: LedgerError) -> None:
         self.loading = False
-        self.query_one("#exchanges-status", Label).update(message)
+        self.query_one("#exchanges-status", Label).update(str(error))
 
     def _add_page(self, rows: list[dict[str, Any]]) -> None:
         self.loading = False

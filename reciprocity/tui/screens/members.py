@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
-from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
+from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, LedgerScreen, shown_in
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, ConfirmDialog
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
@@ -117,11 +117,11 @@ class MemberForm(LedgerModal[bool]):
         def saved(sentence: str) -> None:
             app.notify(sentence)
             app.matcher = None
-            app.ledger_changed()
+            self.post_message(LedgerChanged())
             self.dismiss(True)
 
         self.ledger_call(
-            save, saved, group="save", refused=self.query_one("#member-error", Label).update
+            save, saved, group="save", refused=shown_in(self.query_one("#member-error", Label))
         )
 
     def action_cancel(self) -> None:
@@ -290,7 +290,7 @@ class MembersScreen(LedgerScreen):
             def saved(_: Any) -> None:
                 app.notify(f"{member['name']} is deactivated.")
                 app.matcher = None
-                app.ledger_changed()
+                self.post_message(LedgerChanged())
 
             self.ledger_call(save, saved, group="save")
 

@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar
 
+from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import last_complete_month, next_period, period_bounds, shifted_day
 from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
@@ -484,10 +485,10 @@ class NetworkScreen(LedgerScreen):
                 timeout=12,
             )
 
-        def failed(message: str) -> None:
+        def failed(error: LedgerError) -> None:
             progress.display = False
             status.update("")
-            app.notify_refused(message)
+            app.notify_refused(error)
 
         self.ledger_call(export, done, group="export", refused=failed)
 

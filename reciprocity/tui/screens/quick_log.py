@@ -1,84 +1,72 @@
-"""Quick log: the after-meeting flow, keyboard only.
+"""Quick log: the after-meeting flow, keyboard only, at full typing speed.
 
-The contract (issue 5): kind defaults to referral; ctrl+r, ctrl+e and ctrl+t switch to
-referral, help and introduction. Focus starts in To, which matches member names as one
-types; Enter takes the best match. From is me; ctrl+o swaps From and To ("I received").
-Date is today, or the chosen meeting's. ctrl+s saves, says so, and clears the form for
-the next entry, keeping kind, date and meeting; escape closes. A refusal shows the
-ledger's sentence next to the field it is about and saves nothing.
+The contract: kind defaults to referral; ctrl+r, ctrl+e and ctrl+t switch to referral,
+help and introduction. Focus starts in To, which matches member names as one types.
+Enter in To, From or With completes the name (cursor at its end) and moves to Summary.
+From is me; ctrl+o ("I received") puts me in To and moves to From. When giver and
+receiver share more than one network, a Network field appears with the network last
+used for that pair (else the acting member's busiest). ctrl+s saves, says so, and clears
+the form for the next entry, keeping kind, date and meeting (a hint under Date says so).
+Escape, or leaving for another screen, with anything typed asks "Discard this entry?".
+
+Nothing typed is lost while the database answers: Enter before the names are loaded
+completes the name once they are, and ctrl+s waits for the lookups it needs. Tab visits
+every field in screen order; no typed letter or digit reaches a screen key while a field
+has focus (see ``ReciprocityApp.check_action``).
+
+The screen only collects text. :func:`~reciprocity.ledger.entry.log_exchange` resolves
+the names, reads the date and numbers and applies every rule; a refusal comes back with
+the input it concerns (``error.field``), and the screen puts the sentence next to that
+field and moves the focus there. The screen never reads an error's wording.
 
 So a referral to a known member is ``l``, three letters, Enter, ctrl+s: six keys.
 """
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
 from sqlmodel import Session
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.dom import DOMNode
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select
 
+from reciprocity.ledger.entry import Entry, Logged
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.matching import NameMatcher
 from reciprocity.tui.screens.base import LedgerWork
+from reciprocity.tui.widgets.choice import Choice
+from reciprocity.tui.widgets.field import Field
 
 KINDS: tuple[str, ...] = ("referral", "help", "introduction")
-REFERRAL_ONLY = ("row-hotness", "row-value")
-FIELDS_FOR_ERRORS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("hotness",), "hotness"),
-    (("estimated value", "value", "amount"), "value"),
-    (("referral type",), "hotness"),
-    (("summary",), "summary"),
-    (("contact",), "contact"),
-    (("date", "future"), "date"),
-    (("meeting",), "date"),
-)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """The ledger said no: its sentence, and the field it belongs next to."""
-
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Logged:
-    """What was saved: the new exchange ids and a sentence to show."""
-
-    ids: list[int]
-    sentence: str
-
-
-def field_for(message: str) -> str:
-    """Which field a ledger sentence is about (the To field when it is about the people)."""
-    lowered = message.lower()
-    for words, field in FIELDS_FOR_ERRORS:
-        if any(word in lowered for word in words):
-            return field
-    return "to"
-
-
-FIELD_NAMES = {"to": "To", "from": "From", "contact": "With"}
-
-
-def tui_sentence(message: str, typed: str, best: str | None, field: str = "to") -> str:
-    """The ledger's "no member is named …" sentence in the TUI's words: the CLI's advice
-    (a ``reciprocity member add`` command) means nothing here. Other sentences pass."""
-    if not message.startswith("No member is named"):
-        return message
-    if best:
-        return f"No member is named '{typed}'; press Enter in {FIELD_NAMES[field]} to take {best}."
-    return (
-        f"No member is named '{typed}'; type a few letters of a member's name "
-        "(add new members on the Members screen: 4, then a)."
-    )
+NAME_FIELDS = ("to", "from", "with")
+FIELD_LABELS = {"to": "To", "from": "From", "with": "With"}
+WIDGET_FOR_INPUT: dict[str, str] = {
+    "kind": "to",
+    "receiver": "to",
+    "giver": "from",
+    "with": "with",
+    "network": "network",
+    "date": "date",
+    "meeting": "date",
+    "summary": "summary",
+    "contact": "contact",
+    "contact_details": "details",
+    "referral_type": "hotness",
+    "hotness": "hotness",
+    "value": "value",
+}
+"""Where each input of :class:`~reciprocity.ledger.entry.Entry` sits on the form (its
+widget id; the error line below it is ``#<id>-error``)."""
+TYPED_FIELDS = ("to", "with", "summary", "contact", "details", "hotness", "value")
 
 
 class QuickLogScreen(Screen[None], LedgerWork):
@@ -112,7 +100,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
         Binding(
             "ctrl+o",
             "swap",
-            "Swap",
+            "I received",
             id="quick_log.swap",
             priority=True,
             tooltip="Swap From and To: 'I received'.",
@@ -120,54 +108,108 @@ class QuickLogScreen(Screen[None], LedgerWork):
         Binding(
             "ctrl+s", "save", "Save", id="quick_log.save", priority=True, tooltip="Save and clear."
         ),
-        Binding("escape", "close", "Close", id="quick_log.close", tooltip="Close the quick log."),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="quick_log.close",
+            priority=True,
+            tooltip="Close the quick log.",
+        ),
+        Binding(
+            "enter",
+            "enter",
+            "Take name",
+            id="quick_log.enter",
+            priority=True,
+            show=False,
+            tooltip="In To, From or With: take the best match and go to Summary.",
+        ),
+        Binding(
+            "tab",
+            "next_field",
+            "Next field",
+            id="quick_log.next_field",
+            priority=True,
+            show=False,
+            tooltip="Go to the next field.",
+        ),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            id="quick_log.previous_field",
+            priority=True,
+            show=False,
+            tooltip="Go to the previous field.",
+        ),
     ]
+    AUTO_FOCUS = None
 
     kind: reactive[str] = reactive("referral")
+
+    class ExchangeLogged(Message):
+        """Exchanges were logged from the quick log (the app reloads what shows them)."""
+
+        def __init__(self, logged: Logged) -> None:
+            super().__init__()
+            self.logged = logged
 
     def __init__(self, *, to_member_id: int | None = None) -> None:
         super().__init__()
         self.to_member_id = to_member_id
         self.matcher: NameMatcher | None = None
-        self.to_choice: tuple[int, str] | None = None
-        self.from_choice: tuple[int, str] | None = None
+        self.choices: dict[str, tuple[int, str] | None] = dict.fromkeys(NAME_FIELDS)
         self.meetings: dict[int, dict[str, Any]] = {}
+        self.networks: list[tuple[int, str]] = []
+        self.network_pair: tuple[int, int] | None = None
         self.saved_ids: list[int] = []
         self.fellows: set[int] = set()
+        self._pending: dict[str, str] = {}
+        self._lookups = 0
+        self._save_waiting = False
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="kind-line")
         with VerticalScroll(id="form"):
+            yield Label("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("To", classes="field-label")
-                yield Input(placeholder="a few letters of a name", id="to", compact=True)
+                yield Field(placeholder="a few letters of a name", id="to", compact=True)
             yield Label("", id="to-hint", classes="hint name-hint", markup=False)
             yield Label("", id="to-error", classes="error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
-                yield Input(id="from", compact=True)
+                yield Field(id="from", compact=True)
             yield Label("", id="from-hint", classes="hint name-hint", markup=False)
             yield Label("", id="from-error", classes="error", markup=False)
-            with Horizontal(classes="row"):
-                yield Label("Date", classes="field-label")
-                yield Input(self.rapp.today().isoformat(), id="date", compact=True)
-                yield Select[int]([], prompt="no meeting", id="meeting", compact=True)
-            yield Label("", id="date-error", classes="error", markup=False)
+            with Horizontal(classes="row", id="row-with"):
+                yield Label("With", classes="field-label")
+                yield Field(placeholder="member or outside contact", id="with", compact=True)
+            yield Label("", id="with-hint", classes="hint name-hint", markup=False)
+            yield Label("", id="with-error", classes="error", markup=False)
+            with Horizontal(classes="row", id="row-network"):
+                yield Label("Network", classes="field-label")
+                yield Choice[int]([], prompt="which network?", id="network", compact=True)
+            yield Label("", id="network-error", classes="error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Summary", classes="field-label")
-                yield Input(placeholder="optional", id="summary", compact=True)
+                yield Field(placeholder="optional", id="summary", compact=True)
             yield Label("", id="summary-error", classes="error", markup=False)
             with Horizontal(classes="row", id="row-contact"):
                 yield Label("Contact", classes="field-label", id="contact-label")
-                yield Input(placeholder="optional: name", id="contact", compact=True)
-                yield Input(placeholder="phone / e-mail", id="details", compact=True)
-            yield Label("", id="contact-hint", classes="hint name-hint", markup=False)
+                yield Field(placeholder="optional: name", id="contact", compact=True)
+                yield Field(placeholder="phone / e-mail", id="details", compact=True)
             yield Label("", id="contact-error", classes="error", markup=False)
-            with Horizontal(classes="row", id="row-hotness"):
+            yield Label("", id="details-error", classes="error", markup=False)
+            with Horizontal(classes="row", id="row-referral"):
                 yield Label("Hotness", classes="field-label")
-                yield Input(placeholder="1–5", id="hotness", compact=True, max_length=1)
-                yield Select(
+                yield Field(placeholder="1–5", id="hotness", compact=True, max_length=1)
+                yield Label("Value", classes="inline-label")
+                yield Field(placeholder="optional estimate", id="value", compact=True)
+                yield Choice(
                     [("outside", "outside"), ("inside", "inside")],
                     value="outside",
                     allow_blank=False,
@@ -175,19 +217,22 @@ class QuickLogScreen(Screen[None], LedgerWork):
                     compact=True,
                 )
             yield Label("", id="hotness-error", classes="error", markup=False)
-            with Horizontal(classes="row", id="row-value"):
-                yield Label("Value", classes="field-label")
-                yield Input(placeholder="optional estimate", id="value", compact=True)
             yield Label("", id="value-error", classes="error", markup=False)
+            with Horizontal(classes="row"):
+                yield Label("Date", classes="field-label")
+                yield Field(self.rapp.today().isoformat(), id="date", compact=True)
+                yield Choice[int]([], prompt="no meeting", id="meeting", compact=True)
+            yield Label("", id="date-hint", classes="hint name-hint", markup=False)
+            yield Label("", id="date-error", classes="error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#to", Input).focus()
+        # At once, not after a refresh: keys typed right after ``l`` go to To.
+        self.set_focus(self.query_one("#to", Input))
+        self.query_one("#row-network").display = False
         self._show_kind()
         app = self.rapp
-        if app.acting_name:
-            self.from_choice = (app.acting_id or 0, app.acting_name)
-            self.query_one("#from", Input).value = app.acting_name
+        self._fill_from()
         app.load_matcher(self, self._matcher_loaded)
         me, today = app.acting_id, app.today()
 
@@ -206,6 +251,11 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
             self.ledger_call(fellows, self._fellows_loaded, group="fellows")
 
+    def _fill_from(self) -> None:
+        app = self.rapp
+        if app.acting_name and app.acting_id is not None:
+            self._set_name("from", (app.acting_id, app.acting_name))
+
     def _fellows_loaded(self, fellows: set[int]) -> None:
         self.fellows = fellows
 
@@ -214,17 +264,61 @@ class QuickLogScreen(Screen[None], LedgerWork):
         if self.to_member_id is not None:
             for member_id, name in matcher.names:
                 if member_id == self.to_member_id:
-                    self.to_choice = (member_id, name)
-                    self.query_one("#to", Input).value = name
+                    self._set_name("to", (member_id, name))
                     break
+        for field, typed in list(self._pending.items()):
+            # Enter was pressed before the names were loaded: complete it now, unless the
+            # field was changed since.
+            if self._input(field).value == typed:
+                self._complete(field, move_on=False)
+        if self._pending:
+            self._pending.clear()
+            self.set_focus(self.query_one("#summary", Input))
+            self.rapp.release_keys()
+        self._resume_save()
 
     def _meetings_loaded(self, rows: list[dict[str, Any]]) -> None:
         self.meetings = {row["id"]: row for row in rows}
         select: Select[int] = self.query_one("#meeting", Select)
         select.set_options(
-            (f"{row['held_on']:%Y-%m-%d} {row['title'] or row['network']}"[:40], row["id"])
+            (
+                f"{row['held_on']:%Y-%m-%d} {row['title'] or 'meeting'} · {row['network']}"[:44],
+                row["id"],
+            )
             for row in rows
         )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _input(self, field: str) -> Input:
+        return self.query_one(f"#{field}", Input)
+
+    def _text(self, field: str) -> str:
+        return self._input(field).value.strip()
+
+    def _other_party(self, field: str) -> int | None:
+        """The member named in the opposite name field: never suggested here too."""
+        other = {"to": "from", "from": "to", "with": "to"}[field]
+        choice = self.choices[other]
+        return choice[0] if choice else None
+
+    def _matches(self, field: str, text: str, limit: int) -> list[tuple[int, str]]:
+        if self.matcher is None:
+            return []
+        excluded = {self._other_party(field)}
+        if field == "with":
+            excluded.add(self.choices["from"][0] if self.choices["from"] else None)
+        found = self.matcher.match(text, limit=limit + len(excluded), prefer=self.fellows)
+        return [pair for pair in found if pair[0] not in excluded][:limit]
+
+    def _set_name(self, field: str, choice: tuple[int, str]) -> None:
+        """Put a chosen member in a name field, the cursor at the end of the name."""
+        widget = self._input(field)
+        self.choices[field] = choice
+        widget.value = choice[1]
+        widget.cursor_position = len(choice[1])
+        self.show_hint("", field)
+        self._names_changed()
 
     # -- kind ------------------------------------------------------------------------------
 
@@ -235,18 +329,16 @@ class QuickLogScreen(Screen[None], LedgerWork):
     def _show_kind(self) -> None:
         line = "  ".join(f"[reverse] {k} [/]" if k == self.kind else f" {k} " for k in KINDS)
         self.query_one("#kind-line", Label).update(f"Quick log: {line}  ctrl+r/e/t switch")
-        referral = self.kind == "referral"
-        for row in REFERRAL_ONLY:
-            self.query_one(f"#{row}").display = referral
+        introduction = self.kind == "introduction"
+        self.query_one("#row-referral").display = self.kind == "referral"
+        self.query_one("#row-with").display = introduction
         self.query_one("#row-contact").display = self.kind != "help"
-        self.query_one("#contact-label", Label).update(
-            "With" if self.kind == "introduction" else "Contact"
+        self.query_one("#contact").display = not introduction
+        self.query_one("#contact-label", Label).update("Details" if introduction else "Contact")
+        self._input("details").placeholder = (
+            "outside contact's phone / e-mail" if introduction else "phone / e-mail"
         )
-        self.query_one("#contact", Input).placeholder = (
-            "member or outside contact" if self.kind == "introduction" else "optional: name"
-        )
-        contact = self.query_one("#contact", Input).value
-        self.show_hint(self._with_hint(contact) if self.kind == "introduction" else "", "contact")
+        self.show_hint(self._with_hint(self._text("with")) if introduction else "", "with")
 
     def action_kind(self, kind: str) -> None:
         """Switch what is logged."""
@@ -254,65 +346,12 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
     # -- names -----------------------------------------------------------------------------
 
-    def _matches_hint(self, text: str) -> str:
+    def _matches_hint(self, field: str, text: str) -> str:
         """``→ A · B`` for the names Enter would choose from, or why there is none."""
         if self.matcher is None or not text.strip():
             return ""
-        matches = self.matcher.match(text, limit=4, prefer=self.fellows)
+        matches = self._matches(field, text, 4)
         return "→ " + " · ".join(name for _, name in matches) if matches else "no member matches"
-
-    @on(Input.Changed, "#to")
-    def _to_typed(self, event: Input.Changed) -> None:
-        self.show_error("to", "")
-        if self.to_choice and event.value != self.to_choice[1]:
-            self.to_choice = None
-        self.show_hint("" if self.to_choice else self._matches_hint(event.value))
-
-    def show_hint(self, text: str, field: str = "to") -> None:
-        """The names a name field would take (hidden when empty)."""
-        hint = self.query_one(f"#{field}-hint", Label)
-        hint.update(text)
-        hint.set_class(bool(text), "-shown")
-
-    def _take_best(self, field: str, text: str) -> tuple[int, str] | None:
-        """Enter in a name field: the best match goes in the field (``None``: no match)."""
-        if self.matcher is None:
-            return None
-        matches = self.matcher.match(text, limit=1, prefer=self.fellows)
-        if not matches:
-            return None
-        self.query_one(f"#{field}", Input).value = matches[0][1]
-        self.show_hint("", field)
-        return matches[0]
-
-    @on(Input.Submitted, "#to")
-    def _to_taken(self, event: Input.Submitted) -> None:
-        if self.matcher is None or self.to_choice:
-            self.query_one("#summary", Input).focus()
-            return
-        choice = self._take_best("to", event.value)
-        if choice is None:
-            self.show_error(
-                "to", f"No member matches '{event.value}'; type a few letters of a member's name."
-            )
-            return
-        self.to_choice = choice
-        self.query_one("#summary", Input).focus()
-
-    @on(Input.Changed, "#from")
-    def _from_typed(self, event: Input.Changed) -> None:
-        self.show_error("from", "")
-        if self.from_choice and event.value != self.from_choice[1]:
-            self.from_choice = None
-        self.show_hint("" if self.from_choice else self._matches_hint(event.value), "from")
-
-    @on(Input.Submitted, "#from")
-    def _from_taken(self, event: Input.Submitted) -> None:
-        if self.matcher is None or self.from_choice:
-            return
-        choice = self._take_best("from", event.value)
-        if choice is not None:
-            self.from_choice = choice
 
     def _with_hint(self, text: str) -> str:
         """Whom the introduction's With names: a member, or an outside contact."""
@@ -321,46 +360,202 @@ class QuickLogScreen(Screen[None], LedgerWork):
         member = self.matcher.resolve(text)
         if member is not None:
             return f"member: {member[1]}"
-        matches = self.matcher.match(text, limit=3, prefer=self.fellows)
+        matches = self._matches("with", text, 3)
         if not matches:
             return "outside contact (no member has this name)"
         names = " · ".join(name for _, name in matches)
         return f"outside contact (not a member) · Enter takes a member: → {names}"
 
-    @on(Input.Changed, "#contact")
-    def _contact_typed(self, event: Input.Changed) -> None:
-        self.show_error("contact", "")
-        hint = self._with_hint(event.value) if self.kind == "introduction" else ""
-        self.show_hint(hint, "contact")
+    def show_hint(self, text: str, field: str = "to") -> None:
+        """The names a name field would take (hidden when empty)."""
+        hint = self.query_one(f"#{field}-hint", Label)
+        hint.update(text)
+        hint.set_class(bool(text), "-shown")
 
-    @on(Input.Submitted, "#contact")
-    def _contact_taken(self, event: Input.Submitted) -> None:
-        if self.kind != "introduction" or self.matcher is None:
+    @on(Input.Changed, "#to, #from, #with")
+    def _name_typed(self, event: Input.Changed) -> None:
+        field = event.input.id or "to"
+        self.show_error(field, "")
+        choice = self.choices[field]
+        if choice and event.value != choice[1]:
+            self.choices[field] = None
+            self._names_changed()
+        if field == "with":
+            self.show_hint(self._with_hint(event.value), "with")
+        else:
+            self.show_hint(
+                "" if self.choices[field] else self._matches_hint(field, event.value), field
+            )
+
+    # -- keys ----------------------------------------------------------------------------
+    #
+    # Enter, Tab, ctrl+o, ctrl+s and escape are priority bindings: the app runs them before
+    # it hands the next key on. Each first lets the focused field take the keys already
+    # sent to it (a fast typist's letters may still be queued there), then moves the focus
+    # at once, so the next key lands in the right field.
+
+    async def _drain(self) -> None:
+        """Let the focused field take every key already sent to it, and this screen handle
+        what that changed (a chosen meeting sets the date), before the next key."""
+        node: DOMNode | None = self.focused
+        while node is not None:
+            done = asyncio.Event()
+            node.call_later(done.set)
+            await done.wait()
+            if node is self:
+                break
+            node = node.parent
+
+    async def action_enter(self) -> None:
+        """In a name field: take the best match and go to Summary; elsewhere as usual."""
+        focused = self.focused
+        field = focused.id if isinstance(focused, Input) else None
+        if field not in NAME_FIELDS:
+            raise SkipAction()
+        await self._drain()
+        if self.matcher is None:
+            # The names are still loading: hold what is typed next until they are here.
+            self._pending[field] = self._input(field).value
+            self.rapp.hold_keys()
             return
-        if self.matcher.resolve(event.value) is None:
-            self._take_best("contact", event.value)
-        self.show_hint(self._with_hint(self.query_one("#contact", Input).value), "contact")
+        self._complete(field, move_on=True)
 
-    def action_swap(self) -> None:
-        """Swap From and To: log what I received."""
-        to_input, from_input = self.query_one("#to", Input), self.query_one("#from", Input)
-        to_choice, from_choice = self.to_choice, self.from_choice
+    async def action_next_field(self) -> None:
+        """Tab: the next field in screen order."""
+        await self._drain()
+        self.focus_next()
+
+    async def action_previous_field(self) -> None:
+        """Shift+Tab: the previous field in screen order."""
+        await self._drain()
+        self.focus_previous()
+
+    def _complete(self, field: str, *, move_on: bool) -> None:
+        """Enter in a name field: the best match goes in (with the cursor at its end)."""
+        text = self._input(field).value
+        if self.choices[field] is None and text.strip():
+            if field == "with" and self.matcher is not None and self.matcher.resolve(text):
+                choice = self.matcher.resolve(text)
+            else:
+                matches = self._matches(field, text, 1)
+                choice = matches[0] if matches else None
+            if choice is not None:
+                self._set_name(field, choice)
+            elif field != "with":
+                self.show_error(
+                    field,
+                    f"No member matches '{text.strip()}'; type a few letters of a member's name.",
+                )
+                return
+        if field == "with":
+            self.show_hint(self._with_hint(self._input("with").value), "with")
+        if move_on:
+            self.set_focus(self.query_one("#summary", Input))
+
+    async def action_swap(self) -> None:
+        """I received: swap From and To, then go on typing the giver in From."""
+        await self._drain()
+        to_input, from_input = self._input("to"), self._input("from")
+        to_choice, from_choice = self.choices["to"], self.choices["from"]
         to_text, from_text = to_input.value, from_input.value
+        self.choices["to"], self.choices["from"] = from_choice, to_choice
         to_input.value, from_input.value = from_text, to_text
-        self.to_choice, self.from_choice = from_choice, to_choice
+        from_input.cursor_position = len(to_text)
+        to_input.cursor_position = len(from_text)
+        if to_choice is not None:
+            # A completed name moved to From: nothing left to type there.
+            self.set_focus(self.query_one("#summary", Input))
+        else:
+            self.set_focus(from_input)
+        self._names_changed()
         # The Changed events drop a choice whose text differs; these run after them.
         self.call_after_refresh(self._rehint)
 
     def _rehint(self) -> None:
-        for field, choice in (("to", self.to_choice), ("from", self.from_choice)):
-            text = self.query_one(f"#{field}", Input).value
-            self.show_hint("" if choice else self._matches_hint(text), field)
+        for field in ("to", "from"):
+            text = self._input(field).value
+            self.show_hint("" if self.choices[field] else self._matches_hint(field, text), field)
+
+    # -- network and meeting ---------------------------------------------------------------
+
+    def _names_changed(self) -> None:
+        """Giver or receiver changed: find the networks they share (in a worker)."""
+        giver, receiver = self.choices["from"], self.choices["to"]
+        pair = (giver[0], receiver[0]) if giver and receiver else None
+        if pair == self.network_pair:
+            return
+        self.network_pair = pair
+        if pair is None or pair[0] == pair[1]:
+            self._networks_found(pair, ([], None))
+            return
+        acting_id, day = self.rapp.acting_id, self._day()
+
+        def find(session: Session) -> tuple[list[tuple[int, str]], int | None]:
+            from reciprocity.ledger.entry import network_choices
+
+            return network_choices(
+                session=session, giver_id=pair[0], receiver_id=pair[1], acting_id=acting_id, on=day
+            )
+
+        self._lookups += 1
+        self.ledger_call(
+            find,
+            lambda found: self._networks_found(pair, found),
+            group="networks",
+            refused=lambda _refusal: self._networks_found(pair, ([], None)),
+        )
+
+    def _networks_found(
+        self, pair: tuple[int, int] | None, found: tuple[list[tuple[int, str]], int | None]
+    ) -> None:
+        if pair is not None and self._lookups:
+            self._lookups -= 1
+        if pair != self.network_pair:
+            return  # an older answer: the names changed since
+        choices, default = found
+        self.networks = choices
+        row = self.query_one("#row-network")
+        select: Select[int] = self.query_one("#network", Select)
+        if len(choices) > 1:
+            select.set_options((name, network_id) for network_id, name in choices)
+            meeting = self._meeting()
+            chosen = meeting["network_id"] if meeting else default
+            if chosen in {network_id for network_id, _ in choices}:
+                select.value = chosen
+            row.display = True
+        else:
+            row.display = False
+        self._resume_save()
+
+    def _day(self) -> date:
+        text = self._text("date")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return self.rapp.today()
+
+    def _meeting(self) -> dict[str, Any] | None:
+        value = self.query_one("#meeting", Select).value
+        return self.meetings.get(value) if isinstance(value, int) else None
 
     @on(Select.Changed, "#meeting")
     def _meeting_chosen(self, event: Select.Changed) -> None:
-        if isinstance(event.value, int) and event.value in self.meetings:
-            held: date = self.meetings[event.value]["held_on"]
-            self.query_one("#date", Input).value = held.isoformat()
+        meeting = self._meeting()
+        if meeting is None:
+            self._input("date").value = self.rapp.today().isoformat()
+            self.show_hint("", "date")
+            return
+        held: date = meeting["held_on"]
+        self._input("date").value = held.isoformat()
+        self.show_hint(
+            f"the date of {meeting['title'] or 'the meeting'} ({meeting['network']}); "
+            "kept for the next entries until you choose 'no meeting'",
+            "date",
+        )
+        if self.query_one("#row-network").display:
+            select: Select[int] = self.query_one("#network", Select)
+            if meeting["network_id"] in {network_id for network_id, _ in self.networks}:
+                select.value = meeting["network_id"]
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -370,176 +565,162 @@ class QuickLogScreen(Screen[None], LedgerWork):
         label.update(message)
         label.set_class(bool(message), "-shown")
 
-    def _text(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value.strip()
-
     def _clear_errors(self) -> None:
         for label in self.query(".error").results(Label):
             label.update("")
             label.remove_class("-shown")
 
-    def action_save(self) -> None:
-        """Save through the ledger; on success clear the form for the next entry."""
-        self._clear_errors()
-        app = self.rapp
+    def _entry(self) -> Entry:
+        """What was typed, as the ledger's entry use case takes it."""
         kind = self.kind
-        to_text, from_text = self._text("to"), self._text("from")
-        to_choice, from_choice = self.to_choice, self.from_choice
-        meeting = self.query_one("#meeting", Select).value
-        meeting_id = meeting if isinstance(meeting, int) else None
-        date_text = self._text("date")
-        summary = self._text("summary") or None
-        contact = self._text("contact") or None
-        details = self._text("details") or None
-        hotness_text, value_text = self._text("hotness"), self._text("value")
+        meeting = self._meeting()
+        network: str | None = None
+        if self.query_one("#row-network").display:
+            chosen = self.query_one("#network", Select).value
+            network = next((name for nid, name in self.networks if nid == chosen), None)
         referral_type = self.query_one("#referral-type", Select).value
-        today = app.today()
-        if not to_text:
-            self.show_error("to", "Type who received it in To: a few letters of a member's name.")
+        referral = kind == "referral"
+        return Entry(
+            kind=kind,
+            giver=self._text("from"),
+            receiver=self._text("to"),
+            with_either=(self._text("with") or None) if kind == "introduction" else None,
+            network=network,
+            date=self._text("date"),
+            meeting=meeting["id"] if meeting else None,
+            summary=self._text("summary") or None,
+            contact=(self._text("contact") or None) if referral else None,
+            contact_details=(self._text("details") or None) if kind != "help" else None,
+            referral_type=str(referral_type) if referral else None,
+            hotness=self._text("hotness") if referral else None,
+            value=self._text("value") if referral else None,
+        )
+
+    async def action_save(self) -> None:
+        """Save through the ledger; on success clear the form for the next entry.
+
+        Keys typed while it saves are held and replayed afterwards, into the cleared form
+        (or, after a refusal, where the refusal put the focus)."""
+        await self._drain()
+        self._start_save()
+
+    def _start_save(self) -> None:
+        if self._saving:
             return
-        if not from_text:
-            self.show_error("from", "Type who gave it in From.")
+        self.rapp.hold_keys()
+        if self.matcher is None or self._lookups or self._pending:
+            # ctrl+s came before the names or networks were known: save once they are.
+            self._save_waiting = True
             return
-        hotness: int | None = None
-        if hotness_text:
-            if not hotness_text.isdigit():
-                self.show_error(
-                    "hotness", f"The hotness '{hotness_text}' is not a number from 1 to 5."
-                )
-                return
-            hotness = int(hotness_text)
-        value: float | None = None
-        if value_text:
-            try:
-                value = float(value_text.replace(",", ""))
-            except ValueError:
-                self.show_error(
-                    "value", f"The estimated value '{value_text}' is not a number; type e.g. 2500."
-                )
-                return
+        self._clear_errors()
+        for field in ("to", "from"):
+            # A full name typed without Enter is as good as one chosen.
+            if self.choices[field] is None and self.matcher is not None:
+                resolved = self.matcher.resolve(self._input(field).value)
+                if resolved is not None and resolved[1] == self._text(field):
+                    self.choices[field] = resolved
+        self._names_changed()
+        if self._lookups:
+            self._save_waiting = True
+            return
+        entry, app = self._entry(), self.rapp
+        acting_id, today = app.acting_id, app.today()
 
-        # What Enter would take in each name field: the TUI's answer to "no such member".
-        best = {
-            field: self._best_name(text)
-            for field, text in (("to", to_text), ("from", from_text), ("contact", contact or ""))
-        }
+        def save(session: Session) -> Logged:
+            from reciprocity.ledger.entry import log_exchange
 
-        def person(
-            session: Session, text: str, choice: tuple[int, str] | None, field: str
-        ) -> tuple[int, str]:
-            from reciprocity.ledger.members import resolve_member
+            return log_exchange(session=session, entry=entry, acting_id=acting_id, today=today)
 
-            if choice is not None and choice[1] == text and choice[0]:
-                return choice
-            try:
-                member = resolve_member(session=session, name=text)
-            except LedgerError as error:
-                raise _Refused(
-                    Refusal(field, tui_sentence(str(error), text, best[field], field))
-                ) from None
-            assert member.id is not None
-            return member.id, member.name
+        self._saving = True
+        self.ledger_call(
+            save, self._saved, group="save", refused=self._refused, failed=self._save_failed
+        )
 
-        def save(session: Session) -> Logged | Refusal:
-            from reciprocity.ledger import exchanges
-            from reciprocity.ledger.rules import parse_date
+    def _save_failed(self) -> None:
+        """The database failed (the app said so): the entry stays as typed."""
+        self._saving = False
+        self.rapp.release_keys()
 
-            try:
-                to_id, to_name = person(session, to_text, to_choice, "to")
-                from_id, from_name = person(session, from_text, from_choice, "from")
-                with_name = ""
-                try:
-                    when = parse_date(date_text or "today", field="date", today=today)
-                except LedgerError as error:
-                    return Refusal("date", str(error))
-                common: dict[str, Any] = {
-                    "session": session,
-                    "occurred_on": when,
-                    "meeting_id": meeting_id,
-                    "created_by": app.acting_id,
-                    "today": today,
-                }
-                if kind == "referral":
-                    made = [
-                        exchanges.log_referral(
-                            giver_id=from_id,
-                            receiver_id=to_id,
-                            summary=summary,
-                            contact_name=contact,
-                            contact_details=details,
-                            referral_type=str(referral_type),
-                            hotness=hotness,
-                            estimated_value=value,
-                            **common,
-                        )
-                    ]
-                elif kind == "help":
-                    made = [
-                        exchanges.log_help(
-                            giver_id=from_id, receiver_id=to_id, summary=summary, **common
-                        )
-                    ]
-                else:
-                    with_member: int | None = None
-                    if contact:
-                        try:
-                            with_member, with_name = person(session, contact, None, "contact")
-                        except _Refused:
-                            with_member, with_name = None, f"{contact} (outside contact)"
-                    made = exchanges.log_introduction(
-                        introducer_id=from_id,
-                        member_id=to_id,
-                        with_member_id=with_member,
-                        with_contact=None if with_member is not None else contact,
-                        contact_details=details if with_member is None else None,
-                        summary=summary,
-                        **common,
-                    )
-            except _Refused as refused:
-                return refused.refusal
-            except LedgerError as error:
-                return Refusal(field_for(str(error)), str(error))
-            ids = [exchange.id for exchange in made if exchange.id is not None]
-            numbers = ", ".join(f"#{i}" for i in ids)
-            also = f" with {with_name}" if with_name else ""
-            return Logged(
-                ids, f"{kind.capitalize()} {numbers} logged: {from_name} → {to_name}{also}."
+    def _resume_save(self) -> None:
+        if self._save_waiting and self.matcher is not None and not self._lookups:
+            self._save_waiting = False
+            self._start_save()
+
+    def _refused(self, error: LedgerError) -> None:
+        """Put the refusal next to the input it concerns and move there."""
+        self._saving = False
+        widget = WIDGET_FOR_INPUT.get(error.field or "")
+        if widget is None:
+            self.show_error("form", str(error))
+        else:
+            if widget == "network":
+                self.query_one("#row-network").display = True
+            self.show_error(widget, self._sentence(error, widget))
+            self.set_focus(self.query_one(f"#{widget}"))
+        self.rapp.release_keys()
+
+    def _sentence(self, error: LedgerError, widget: str) -> str:
+        """The ledger's sentence; for a name no member has, the TUI's own advice (the CLI's
+        ``reciprocity member add`` means nothing here)."""
+        if not error.key.startswith("name.unknown_member") or widget not in FIELD_LABELS:
+            return str(error)
+        typed = str(error.params.get("name", ""))
+        best = self._matches(widget, typed, 1)
+        if best:
+            return (
+                f"No member is named '{typed}'; press Enter in {FIELD_LABELS[widget]} "
+                f"to take {best[0][1]}."
             )
+        return (
+            f"No member is named '{typed}'; type a few letters of a member's name "
+            "(add new members on the Members screen: 4, then a)."
+        )
 
-        self.ledger_call(save, self._saved, group="save")
-
-    def _best_name(self, text: str) -> str | None:
-        if self.matcher is None or not text.strip():
-            return None
-        matches = self.matcher.match(text, limit=1, prefer=self.fellows)
-        return matches[0][1] if matches else None
-
-    def _saved(self, outcome: "Logged | Refusal") -> None:
-        if isinstance(outcome, Refusal):
-            self.show_error(outcome.field, outcome.message)
-            return
-        self.saved_ids.extend(outcome.ids)
-        self.app.notify(outcome.sentence, title="Logged")
-        for field in ("to", "summary", "contact", "details", "hotness", "value"):
-            self.query_one(f"#{field}", Input).value = ""
-        self.to_choice = None
-        app = self.rapp
-        if app.acting_name:
-            self.from_choice = (app.acting_id or 0, app.acting_name)
-            self.query_one("#from", Input).value = app.acting_name
-        for field in ("to", "from", "contact"):
+    def _saved(self, logged: Logged) -> None:
+        self._saving = False
+        self.saved_ids.extend(logged.ids)
+        self.app.notify(logged.sentence, title="Logged")
+        for field in TYPED_FIELDS:
+            self._input(field).value = ""
+        self.choices["to"] = self.choices["with"] = None
+        for field in NAME_FIELDS:
             self.show_hint("", field)
-        self.query_one("#to", Input).focus()
-        app.ledger_changed()
+        # The next entry starts from me again (a received one was swapped).
+        self._input("from").value = ""
+        self.choices["from"] = None
+        self._fill_from()
+        self._names_changed()
+        self.set_focus(self._input("to"))
+        self.post_message(self.ExchangeLogged(logged))
+        self.rapp.release_keys()
 
-    def action_close(self) -> None:
-        """Back to where the quick log was opened."""
-        self.app.pop_screen()
+    # -- leaving ---------------------------------------------------------------------------
 
+    @property
+    def typed_anything(self) -> bool:
+        """Whether leaving now would throw away something typed."""
+        if any(self._text(field) for field in TYPED_FIELDS):
+            return True
+        acting = self.rapp.acting_name or ""
+        return self._text("from") not in {"", acting}
 
-class _Refused(Exception):
-    """Carries a refusal out of a nested step of the save."""
+    def leave(self, then: Callable[[], None]) -> None:
+        """Run ``then`` (which leaves the form), after asking if anything typed would be lost."""
+        if not self.typed_anything:
+            then()
+            return
+        from reciprocity.tui.screens.dialogs import ConfirmDialog
 
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.message)
-        self.refusal = refusal
+        def answered(discard: bool | None) -> None:
+            if discard:
+                then()
+
+        self.app.push_screen(ConfirmDialog("Discard this entry?"), answered)
+
+    async def action_close(self) -> None:
+        """Back to where the quick log was opened (asking first if something was typed)."""
+        await self._drain()
+        self.leave(self._pop)
+
+    def _pop(self) -> None:
+        self.dismiss()
