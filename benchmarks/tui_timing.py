@@ -48,12 +48,17 @@ def dashboard_seconds(db_url: str, acting: str | None) -> float:
 
     ``acting`` names the member; ``None`` acts as the demo organiser (as ``--demo`` does).
     """
-    from reciprocity.tui.access import EngineAccess
+    from reciprocity.ledger.workspace import ActingSource, Workspace
     from reciprocity.tui.app import ReciprocityApp
 
     async def main() -> float:
         started = time.perf_counter()
-        access = EngineAccess(db_url, acting_name=acting, demo=acting is None)
+        access = Workspace(
+            db_url,
+            acting_name=acting,
+            source=ActingSource.SETTING if acting else ActingSource.DEMO,
+            demo=acting is None,
+        )
         app = ReciprocityApp(access)
         try:
             async with app.run_test(size=SIZE) as pilot:
@@ -70,9 +75,9 @@ def dashboard_seconds(db_url: str, acting: str | None) -> float:
 
 def _a_member_name(db_url: str) -> str:
     from reciprocity.ledger.views import member_name_index
-    from reciprocity.tui.access import EngineAccess
+    from reciprocity.ledger.workspace import Workspace
 
-    access = EngineAccess(db_url)
+    access = Workspace(db_url)
     try:
         with access.session() as session:
             names = member_name_index(session=session)
@@ -84,14 +89,14 @@ def _a_member_name(db_url: str) -> str:
 def picker_worst_keystroke_ms(db_url: str) -> float:
     """The slowest keystroke (match over every member + list update), in milliseconds,
     typing one member's full name into the member picker."""
-    from reciprocity.tui.access import EngineAccess
+    from reciprocity.ledger.workspace import ActingSource, Workspace
     from reciprocity.tui.app import ReciprocityApp
     from reciprocity.tui.screens.picker import MemberPicker
 
     name = _a_member_name(db_url)
 
     async def main() -> float:
-        access = EngineAccess(db_url, demo=True)
+        access = Workspace(db_url, source=ActingSource.DEMO, demo=True)
         app = ReciprocityApp(access)
         try:
             async with app.run_test(size=SIZE) as pilot:

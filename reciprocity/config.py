@@ -1,9 +1,14 @@
-"""The user's settings: which database, and who is acting.
+"""The user's settings: which database, who is acting, and in which language.
 
 One pydantic-settings object read from, in order of precedence: explicit arguments (the
 command line), ``RECIPROCITY_*`` environment variables, then ``config.toml`` in the
 platformdirs config folder. It is created by the face and passed down explicitly; nothing
 here is a module-level global, so tests isolate it with ``XDG_CONFIG_HOME``/``XDG_DATA_HOME``.
+
+Who you are belongs to a database: the app's "who are you?" answer is saved under
+``[acting_members]``, keyed by :func:`database_key`, so a choice made on one database
+never stops commands on another. A top-level ``acting_member`` (written by hand, or by
+older versions) still applies to every database.
 """
 
 import tomllib
@@ -56,8 +61,13 @@ class Settings(BaseSettings):
     acting_member: str | None = Field(
         default=None,
         validation_alias=AliasChoices("acting_member", "RECIPROCITY_AS", "as"),
-        description="Name of the member the faces act as.",
+        description="Name of the member the faces act as, on every database.",
     )
+    acting_members: dict[str, str] = Field(
+        default_factory=dict,
+        description="Who the app acts as on each database, keyed by database_key(url).",
+    )
+    lang: str | None = Field(default=None, description="The language: en or nl.")
 
     @classmethod
     def settings_customise_sources(
@@ -78,6 +88,28 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         """The configured URL, or the default embedded database."""
         return self.db or default_database_url()
+
+    def saved_member(self, url: str) -> str | None:
+        """The member the app was told to act as on this database, if any."""
+        return self.acting_members.get(database_key(url))
+
+
+def database_key(url: str) -> str:
+    """One name for one database however its URL was typed, without its password.
+
+    A SQLite file is named by its absolute path; any other URL by SQLAlchemy's rendering
+    with the password masked, so ``config.toml`` never holds a password it was not given.
+    """
+    from sqlalchemy.engine.url import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return f"sqlite:///{Path(parsed.database or '').expanduser().resolve()}"
+    return parsed.render_as_string(hide_password=True)
 
 
 class SettingsError(Exception):
@@ -101,39 +133,35 @@ def load_settings(**overrides: Any) -> Settings:
         ) from None
 
 
-def _toml_string(value: str) -> str:
-    """A TOML basic string: JSON's escapes (``\\"``, ``\\\\``, ``\\n``, ``\\uXXXX``) are TOML's."""
-    import json
+def save_acting_member(name: str, *, database: str, path: Path | None = None) -> Path:
+    """Remember who the app acts as on ``database`` (a URL): ``[acting_members]`` in
+    ``config.toml``.
 
-    return json.dumps(value, ensure_ascii=False)
-
-
-def save_acting_member(name: str, *, path: Path | None = None) -> Path:
-    """Remember who the faces act as: set ``acting_member`` in ``config.toml``.
-
-    Other settings in the file are kept as they are; a previous ``acting_member`` line is
-    replaced. The folder is created if needed. Returns the file written.
+    Every other setting in the file is kept as it is (tomlkit keeps comments and layout).
+    A top-level ``acting_member`` is removed: it would apply to every database, which is
+    what a choice made on one database must not do. Returns the file written.
     """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     target = path or config_file()
-    lines: list[str] = []
+    document = tomlkit.document()
     if target.exists():
-        text = target.read_text(encoding="utf-8")
         try:
-            tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
+            document = tomlkit.parse(target.read_text(encoding="utf-8"))
+        except TOMLKitError as error:
             raise SettingsError(
                 f"The settings file {target} is not valid TOML ({error}); fix or remove it."
             ) from None
-        in_table = False
-        for line in text.splitlines():
-            stripped = line.strip()
-            if stripped.startswith("["):
-                in_table = True
-            key = stripped.split("=", 1)[0].strip().strip("\"'")
-            if not in_table and "=" in stripped and key in {"acting_member", "as"}:
-                continue
-            lines.append(line)
+    for legacy in ("acting_member", "as"):
+        document.pop(legacy, None)
+    table = document.get("acting_members")
+    if not isinstance(table, dict):
+        table = tomlkit.table()
+        document["acting_members"] = table
+    table[database_key(database)] = name
     target.parent.mkdir(parents=True, exist_ok=True)
-    content = "\n".join([f"acting_member = {_toml_string(name)}", *lines]).rstrip("\n") + "\n"
-    target.write_text(content, encoding="utf-8")
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(tomlkit.dumps(document), encoding="utf-8")
+    partial.replace(target)
     return target

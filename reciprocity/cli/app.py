@@ -1,16 +1,16 @@
-"""The Typer application: global options, the run's state, output and error handling.
+"""The Typer application: global options, the run's workspace, output and error handling.
 
-Global options (``--db``, ``--as``, ``--demo``) come before the subcommand and build one
-:class:`State` per run; the engine is opened lazily, so ``--help`` never touches a
-database. Every user mistake ends as one sentence on stderr and exit code 1: ledger
-errors, schema errors, unreachable databases and Click's own usage errors alike.
+Global options (``--db``, ``--as``, ``--owner``, ``--demo``, ``--lang``) come before the
+subcommand and build one :class:`~reciprocity.ledger.workspace.Workspace` per run; the
+engine is opened lazily, so ``--help`` never touches a database. Every user mistake ends
+as one sentence on stderr and exit code 1: ledger errors, schema errors, unreachable
+databases and Click's own usage errors alike.
 """
 
 import json
+import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -18,21 +18,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
-from reciprocity.config import SettingsError, config_file, demo_database_url, load_settings
+from reciprocity.config import Settings, SettingsError, demo_database_url, load_settings
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import MAX_ID
-from reciprocity.store.engine import DatabaseUnavailable, SchemaError, make_engine
+from reciprocity.ledger.workspace import ActingSource, Workspace
+from reciprocity.store.engine import DatabaseUnavailable, SchemaError
 from reciprocity.store.tables import table_of
 
-GLOBAL_OPTIONS = frozenset({"--db", "--as", "--demo"})
+GLOBAL_OPTIONS = frozenset({"--db", "--as", "--owner", "--demo", "--lang"})
 
 
 class _Cli(TyperGroup):
@@ -105,74 +105,10 @@ app = typer.Typer(
 )
 
 
-@dataclass
-class State:
-    """What one run of the command line works with: a database and who is acting."""
-
-    url: str
-    acting_name: str | None = None
-    demo: bool = False
-    default_location: bool = False
-    acting_given: bool = False
-    _engine: Engine | None = field(default=None, repr=False)
-    _acting_id: int | None = field(default=None, repr=False)
-
-    def engine(self) -> Engine:
-        """The migrated engine, opened on first use (and seeded on first use of ``--demo``).
-
-        A mistyped ``--as`` stops every command here, not only those that record a writer.
-        (A member named in the settings is checked only where it is used, so a new, empty
-        database can still be filled.)
-        """
-        if self._engine is None:
-            engine = make_engine(self.url, create_folder=self.default_location)
-            with Session(engine) as session:
-                if self.demo:
-                    from reciprocity.ledger.demo import ensure_demo_data
-
-                    ensure_demo_data(session=session)
-                if self.acting_name and self.acting_given:
-                    from reciprocity.ledger.members import resolve_member
-
-                    self._acting_id = resolve_member(session=session, name=self.acting_name).id
-            self._engine = engine
-        return self._engine
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work."""
-        with Session(self.engine(), expire_on_commit=False) as session:
-            yield session
-
-    def acting_member_id(self, session: Session) -> int | None:
-        """The member the command acts as: ``--as`` (or the settings), else the demo organiser."""
-        from reciprocity.ledger.members import resolve_member
-
-        if self._acting_id is not None:
-            return self._acting_id
-        if self.acting_name:
-            try:
-                return resolve_member(session=session, name=self.acting_name).id
-            except LedgerError as error:
-                if self.acting_given:
-                    raise
-                raise LedgerError(
-                    f"The acting member '{self.acting_name}' set in RECIPROCITY_AS or "
-                    f"{config_file()} is not in this ledger ({error.message.rstrip('.')}); "
-                    "fix the setting or pass --as."
-                ) from None
-        if self.demo:
-            from reciprocity.ledger.demo import demo_organiser
-
-            organiser = demo_organiser(session=session)
-            return organiser.id if organiser else None
-        return None
-
-
-def state(ctx: typer.Context) -> State:
-    """The run's state, set by the global callback."""
+def state(ctx: typer.Context) -> Workspace:
+    """The run's workspace (database and acting member), set by the global callback."""
     obj = ctx.find_root().obj
-    assert isinstance(obj, State)
+    assert isinstance(obj, Workspace)
     return obj
 
 
@@ -187,10 +123,16 @@ def _global_options(
     acting_as: str | None = typer.Option(
         None, "--as", help="Act as this member; env RECIPROCITY_AS."
     ),
+    owner: bool = typer.Option(
+        False, "--owner", help="Act as the ledger's owner, even where a member is saved."
+    ),
     demo: bool = typer.Option(
         False,
         "--demo",
         help="Use the demo database (seeded on first use) as the referral club's organiser.",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language: en or nl; env RECIPROCITY_LANG."
     ),
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
@@ -198,31 +140,17 @@ def _global_options(
     if version:
         typer.echo(f"reciprocity {__version__}")
         raise typer.Exit()
-    if demo:
-        # The demo never touches a configured database, and acts as its organiser
-        # unless --as says otherwise: settings from the environment or file do not apply.
-        if db:
-            _fail("--demo uses its own database; leave out --db.")
-        ctx.obj = State(
-            url=demo_database_url(),
-            acting_name=acting_as,
-            acting_given=acting_as is not None,
-            demo=True,
-            default_location=True,
-        )
-    else:
-        overrides: dict[str, Any] = {}
-        if db:
-            overrides["db"] = db
-        if acting_as:
-            overrides["acting_member"] = acting_as
-        settings = load_settings(**overrides)
-        ctx.obj = State(
-            url=settings.database_url(),
-            acting_name=settings.acting_member,
-            acting_given=acting_as is not None,
-            default_location=settings.db is None,
-        )
+    if acting_as is not None and not acting_as.strip():
+        _fail("--as needs a member's name; to act as the ledger's owner, pass --owner.")
+    if owner and acting_as is not None:
+        _fail("Pass either --as NAME or --owner, not both.")
+    if demo and db:
+        # The demo never touches a configured database.
+        _fail("--demo uses its own database; leave out --db.")
+    overrides: dict[str, Any] = {"db": db} if db else {}
+    settings = load_settings(**overrides)
+    _choose_language(lang, settings.lang)
+    ctx.obj = _workspace(settings, acting_as=acting_as, owner=owner, demo=demo)
     if ctx.invoked_subcommand is None:
         if not _has_terminal():
             # No terminal to draw on (a pipe, a script, a test): help and how to open the TUI.
@@ -233,6 +161,44 @@ def _global_options(
 
         run_app(ctx.obj)
         raise typer.Exit()
+
+
+def _choose_language(explicit: str | None, setting: str | None) -> None:
+    from reciprocity.i18n import LANGUAGES, choose_language, set_language
+
+    try:
+        set_language(choose_language(explicit, setting))
+    except ValueError as error:
+        _fail(f"The language '{error}' is not one of: {', '.join(LANGUAGES)}.")
+
+
+def _workspace(settings: Settings, *, acting_as: str | None, owner: bool, demo: bool) -> Workspace:
+    """Who acts, by the order in :mod:`reciprocity.ledger.workspace`."""
+    if demo:
+        # The demo acts as its organiser unless --as says otherwise: settings from the
+        # environment or file do not apply to it.
+        source = ActingSource.OPTION if acting_as else ActingSource.DEMO
+        return Workspace(
+            url=demo_database_url(),
+            acting_name=acting_as,
+            source=ActingSource.OWNER if owner else source,
+            demo=True,
+            default_location=True,
+        )
+    url = settings.database_url()
+    workspace = Workspace(url=url, default_location=settings.db is None)
+    if owner:
+        workspace.source = ActingSource.OWNER
+    elif acting_as:
+        workspace.acting_name, workspace.source = acting_as, ActingSource.OPTION
+    elif os.environ.get("RECIPROCITY_AS"):
+        workspace.acting_name = settings.acting_member
+        workspace.source = ActingSource.ENVIRONMENT
+    elif (saved := settings.saved_member(url)) is not None:
+        workspace.acting_name, workspace.source = saved, ActingSource.SAVED
+    elif settings.acting_member:
+        workspace.acting_name, workspace.source = settings.acting_member, ActingSource.SETTING
+    return workspace
 
 
 def _has_terminal() -> bool:
