@@ -20,7 +20,7 @@ from reciprocity.ledger import members as ledger_members
 from reciprocity.ledger import networks as ledger_networks
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import parse_date
-from reciprocity.store.models import Role
+from reciprocity.store.models import DEFAULT_CURRENCY, NetworkKind, Role
 
 network_app = typer.Typer(
     help="Add, edit, list and deactivate networks (the groups that meet).", no_args_is_help=True
@@ -33,7 +33,11 @@ app.add_typer(network_app, name="network")
 app.add_typer(member_app, name="member")
 app.add_typer(meeting_app, name="meeting")
 
-NETWORK_COLUMNS = ("id", "name", "kind", "sla_days", "weights", "active")
+NETWORK_COLUMNS = ("id", "name", "kind", "sla_days", "weights", "fee", "currency", "active")
+KIND_HELP = "What sort of group it is: " + ", ".join(kind.value for kind in NetworkKind) + "."
+FEE_HELP = "The yearly membership fee (in the network's currency)."
+CURRENCY_HELP = "ISO 4217 currency of the fee and of amounts logged here, e.g. EUR."
+HOURS_HELP = "Hours one meeting takes, travel included (at most 24)."
 MEMBER_COLUMNS = ("id", "name", "company", "category", "email", "phone", "active")
 MEETING_COLUMNS = ("id", "network_id", "held_on", "title")
 
@@ -57,13 +61,16 @@ def _parse_weights(pairs: list[str]) -> dict[str, int]:
 def network_add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Name of the network."),
-    kind: str = typer.Option("referral club", "--kind", help="What sort of group it is."),
+    kind: str = typer.Option(NetworkKind.REFERRAL_CLUB.value, "--kind", help=KIND_HELP),
     sla_days: int = typer.Option(
         2, "--sla-days", help="Days within which a referral is followed up."
     ),
     weight: list[str] = typer.Option(
         [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. referral=3."
     ),
+    fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
+    currency: str = typer.Option(DEFAULT_CURRENCY, "--currency", help=CURRENCY_HELP),
+    meeting_hours: float | None = typer.Option(None, "--meeting-hours", help=HOURS_HELP),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Add a network (the ledger's owner only: run it without --as)."""
@@ -75,6 +82,9 @@ def network_add(
             kind=kind,
             sla_days=sla_days,
             weights=_parse_weights(weight),
+            fee=fee,
+            currency=currency,
+            meeting_hours=meeting_hours,
             acting_id=run.acting_member_id(session),
         )
     print_created(
@@ -87,14 +97,17 @@ def network_edit(
     ctx: typer.Context,
     network: str = typer.Argument(..., help="Network name."),
     name: str | None = typer.Option(None, "--name", help="New name."),
-    kind: str | None = typer.Option(None, "--kind"),
+    kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
     sla_days: int | None = typer.Option(None, "--sla-days"),
     weight: list[str] = typer.Option(
         [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. help=2."
     ),
+    fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
+    currency: str | None = typer.Option(None, "--currency", help=CURRENCY_HELP),
+    meeting_hours: float | None = typer.Option(None, "--meeting-hours", help=HOURS_HELP),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Rename a network or change its kind, SLA or weights (an organiser of it)."""
+    """Rename a network or change its kind, SLA, weights or costs (an organiser of it)."""
     run = state(ctx)
     with run.session() as session:
         found = ledger_networks.resolve_network(session=session, name=network)
@@ -106,6 +119,9 @@ def network_edit(
             kind=kind,
             sla_days=sla_days,
             weights=_parse_weights(weight),
+            fee=fee,
+            currency=currency,
+            meeting_hours=meeting_hours,
             acting_id=run.acting_member_id(session),
         )
     if as_json:

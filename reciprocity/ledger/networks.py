@@ -24,7 +24,11 @@ from reciprocity.ledger.roles import organised_network_ids as organised_network_
 from reciprocity.ledger.roles import organisers_of as organisers_of
 from reciprocity.ledger.roles import require_organiser_of
 from reciprocity.ledger.rules import (
+    check_amount,
     check_choice,
+    check_currency,
+    check_meeting_hours,
+    check_network_kind,
     check_not_future,
     check_sla_days,
     check_weights,
@@ -32,6 +36,7 @@ from reciprocity.ledger.rules import (
     require_text,
 )
 from reciprocity.store.models import (
+    DEFAULT_CURRENCY,
     DEFAULT_SLA_DAYS,
     DEFAULT_WEIGHTS,
     Exchange,
@@ -39,6 +44,7 @@ from reciprocity.store.models import (
     Member,
     Membership,
     Network,
+    NetworkKind,
     Role,
 )
 
@@ -64,12 +70,18 @@ def add_network(
     *,
     session: Session,
     name: str,
-    kind: str = "referral club",
+    kind: str = NetworkKind.REFERRAL_CLUB,
     sla_days: int = DEFAULT_SLA_DAYS,
     weights: Mapping[str, int] | None = None,
+    fee: float | None = None,
+    currency: str = DEFAULT_CURRENCY,
+    meeting_hours: float | None = None,
     acting_id: int | None = None,
 ) -> Network:
     """Add a network; weights not given keep the defaults (referral 3, introduction 2, help 1).
+
+    ``fee`` is the yearly membership fee in ``currency`` and ``meeting_hours`` what one
+    meeting takes with travel; members' costs follow from them (see ``reciprocity worth``).
 
     Only the local owner (``acting_id`` ``None``) adds networks. A member who could create
     one would become its organiser, add anyone to it and so gain an organiser's rights over
@@ -91,9 +103,12 @@ def add_network(
     check_name_free(session=session, table=Network, name=clean_name)
     network = Network(
         name=clean_name,
-        kind=require_text(kind, field="network kind"),
+        kind=check_network_kind(kind),
         sla_days=check_sla_days(sla_days),
         weights={**DEFAULT_WEIGHTS, **check_weights(weights or {})},
+        fee=check_amount(fee, field="fee"),
+        currency=check_currency(currency),
+        meeting_hours=check_meeting_hours(meeting_hours),
     )
     session.add(network)
     session.commit()
@@ -110,6 +125,9 @@ def edit_network(
     sla_days: int | None = None,
     weights: Mapping[str, int] | None = None,
     active: bool | None = None,
+    fee: float | None = None,
+    currency: str | None = None,
+    meeting_hours: float | None = None,
     acting_id: int | None = None,
 ) -> Network:
     """Change the given fields of a network; ``None`` leaves a field as it is.
@@ -131,7 +149,13 @@ def edit_network(
             session=session, table=Network, name=str(changes["name"]), except_id=network_id
         )
     if kind is not None:
-        changes["kind"] = require_text(kind, field="network kind")
+        changes["kind"] = check_network_kind(kind)
+    if fee is not None:
+        changes["fee"] = check_amount(fee, field="fee")
+    if currency is not None:
+        changes["currency"] = check_currency(currency)
+    if meeting_hours is not None:
+        changes["meeting_hours"] = check_meeting_hours(meeting_hours)
     if sla_days is not None:
         changes["sla_days"] = check_sla_days(sla_days)
     if weights:

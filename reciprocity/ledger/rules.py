@@ -18,6 +18,7 @@ from reciprocity.store.models import (
     Business,
     ExchangeKind,
     FollowupStatus,
+    NetworkKind,
     ReferralType,
     RequestStatus,
     Role,
@@ -333,6 +334,54 @@ def check_next_step(
             "Only a won step carries a value and new/repeat business.",
             field="value" if value is not None else "business",
         )
+
+
+MAX_MEETING_HOURS = 24
+
+
+def check_meeting_hours(hours: float | None) -> float | None:
+    """Hours a meeting takes with travel: more than 0, at most a day."""
+    if hours is None:
+        return None
+    if not math.isfinite(hours) or not 0 < hours <= MAX_MEETING_HOURS:
+        raise LedgerError(
+            "costs.meeting_hours_range",
+            "A meeting takes more than 0 and at most {limit} hours, not {hours:g}.",
+            field="meeting_hours",
+            limit=MAX_MEETING_HOURS,
+            hours=hours,
+        )
+    return round(hours, 2)
+
+
+def check_currency(code: str) -> str:
+    """An ISO 4217 currency code that Babel can format (EUR, GBP, USD …)."""
+    from babel.numbers import list_currencies
+
+    clean = code.strip().upper()
+    if clean not in list_currencies():
+        raise LedgerError(
+            "costs.currency_unknown",
+            "'{code}' is not a currency code; use ISO 4217 codes such as EUR, GBP or USD.",
+            field="currency",
+            code=code.strip(),
+        )
+    return clean
+
+
+def check_network_kind(kind: str) -> str:
+    """One of the kinds of group Reciprocity knows (any case)."""
+    lowered = kind.strip().lower()
+    known = [item.value for item in NetworkKind]
+    if lowered not in known:
+        raise LedgerError(
+            "network.kind_unknown",
+            "'{kind}' is not a kind of network; choose one of: {kinds}.",
+            field="kind",
+            kind=kind.strip(),
+            kinds=", ".join(known),
+        )
+    return lowered
 
 
 def check_email(email: str | None) -> str | None:

@@ -88,18 +88,45 @@ def _in(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({values})"
 
 
+class NetworkKind(StrEnum):
+    """The sorts of group Reciprocity is made for."""
+
+    REFERRAL_CLUB = "referral club"
+    OPEN_COFFEE = "open coffee"
+    CHAMBER = "chamber"
+    ENTREPRENEUR_CIRCLE = "entrepreneur circle"
+    OTHER = "other"
+
+
+DEFAULT_CURRENCY = "EUR"
+
+
 class Network(SQLModel, table=True):
-    """A group that meets: a referral club, an open coffee, a chamber."""
+    """A group that meets: a referral club, an open coffee, a chamber.
+
+    ``fee`` is the yearly membership fee and ``meeting_hours`` the time one meeting takes
+    with travel (revision 0003); both unknown by default. ``currency`` (ISO 4217) is the
+    currency of the fee and of every amount logged in the network. Their ranges are the
+    ledger's rules: a check constraint would make SQLite rebuild the table every network
+    is referenced by, which its foreign keys forbid.
+    """
 
     __tablename__ = "network"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column_kwargs={"unique": True})
-    kind: str = Field(default="referral club")
+    kind: str = Field(default=NetworkKind.REFERRAL_CLUB)
     weights: dict[str, int] = Field(default_factory=_default_weights, sa_type=sa.JSON)
     sla_days: int = Field(default=DEFAULT_SLA_DAYS)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    fee: float | None = Field(default=None, sa_type=MONEY)
+    currency: str = Field(
+        default=DEFAULT_CURRENCY,
+        sa_type=sa.String(3),
+        sa_column_kwargs={"server_default": DEFAULT_CURRENCY},
+    )
+    meeting_hours: float | None = Field(default=None)
 
 
 class Member(SQLModel, table=True):

@@ -22,8 +22,10 @@ from reciprocity.ledger.rules import (
     IntroductionHalf,
     check_amount,
     check_choice,
+    check_currency,
     check_email,
     check_introduction_pairs,
+    check_meeting_hours,
     check_next_step,
     check_not_future,
     check_not_self,
@@ -56,6 +58,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     wrong_width,
 )
 from reciprocity.store.models import (
+    DEFAULT_CURRENCY,
     TABLES_IN_DEPENDENCY_ORDER,
     Business,
     ExchangeKind,
@@ -177,7 +180,7 @@ def _column_parser(column: sa.Column[Any]) -> _Parse:
         if column.primary_key or column.foreign_keys:
             return _parse_id
         return parse_int
-    if isinstance(kind, sa.Numeric):
+    if isinstance(kind, sa.Numeric | sa.Float):
         return parse_number
     if isinstance(kind, sa.Date):
         return parse_day
@@ -280,9 +283,13 @@ class _LedgerChecker:
                 name=row["name"],
                 first=first,
             )
+        # Kinds stay as written: ledgers from before the list of kinds keep their own.
         row["kind"] = require_text(row["kind"], field="network kind", limit=SHORT_TEXT_MAX)
         row["weights"] = check_weights(row["weights"])
         row["sla_days"] = check_sla_days(row["sla_days"])
+        row["fee"] = check_amount(row.get("fee"), field="fee")
+        row["currency"] = check_currency(row.get("currency") or DEFAULT_CURRENCY)
+        row["meeting_hours"] = check_meeting_hours(row.get("meeting_hours"))
         self.network_names[row["id"]] = row["name"]
 
     def _member(self, line: int, row: dict[str, Any]) -> None:
