@@ -402,7 +402,7 @@ def one_to_ones(
         )
     print_rows(
         rows,
-        columns=("id", "held_on", "member_a_id", "member_b_id", "network_id", "note"),
+        columns=("id", "held_on", "member_a", "member_b", "network", "note"),
         as_json=as_json,
         title="One-to-ones",
         empty="No one-to-ones yet.",

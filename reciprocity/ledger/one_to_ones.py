@@ -6,8 +6,10 @@ network. ``acting_id`` ``None`` is the local owner.
 """
 
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, col, or_, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
@@ -19,7 +21,8 @@ from reciprocity.ledger.networks import (
     require_membership,
 )
 from reciprocity.ledger.rules import check_not_future, clean_text
-from reciprocity.store.models import Member, OneToOne
+from reciprocity.store.models import Member, Network, OneToOne
+from reciprocity.store.tables import table_of
 
 
 def log_one_to_one(
@@ -106,11 +109,25 @@ def _member(session: Session, *, member_id: int, field: str) -> Member:
         raise error.for_field(field) from None
 
 
-def list_one_to_ones(*, session: Session, member_id: int | None = None) -> list[OneToOne]:
-    """One-to-ones, newest first, optionally of one member."""
-    query = select(OneToOne).order_by(col(OneToOne.held_on).desc(), col(OneToOne.id).desc())
+def list_one_to_ones(*, session: Session, member_id: int | None = None) -> list[dict[str, Any]]:
+    """One-to-ones, newest first, optionally of one member: each row's columns plus the
+    names ``member_a``, ``member_b`` and ``network`` (``None`` when it named none)."""
+    table, members, networks = table_of(OneToOne), table_of(Member), table_of(Network)
+    first, second = members.alias("member_a"), members.alias("member_b")
+    query = (
+        sa.select(
+            *table.c,
+            first.c.name.label("member_a"),
+            second.c.name.label("member_b"),
+            networks.c.name.label("network"),
+        )
+        .join(first, first.c.id == table.c.member_a_id)
+        .join(second, second.c.id == table.c.member_b_id)
+        .outerjoin(networks, networks.c.id == table.c.network_id)
+        .order_by(table.c.held_on.desc(), table.c.id.desc())
+    )
     if member_id is not None:
         query = query.where(
-            or_(OneToOne.member_a_id == member_id, OneToOne.member_b_id == member_id)
+            sa.or_(table.c.member_a_id == member_id, table.c.member_b_id == member_id)
         )
-    return list(session.exec(query).all())
+    return [dict(row._mapping) for row in session.execute(query)]

@@ -6,6 +6,7 @@ for every test, so each test gets its own real SQLite file in a few milliseconds
 
 import asyncio
 import shutil
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +16,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from reciprocity.ledger.exchanges import log_help, log_introduction, log_referral
 from reciprocity.ledger.followups import give_feedback, record_followup
@@ -193,11 +197,40 @@ def make_app(url: str, acting: str | None = "Anna de Vries", **extra: Any) -> Re
     return ReciprocityApp(Workspace(url, acting_name=acting, source=source, **extra), today=TODAY)
 
 
+def type_fast(pilot: Pilot[Any], *keys: str) -> None:
+    """Type ``keys`` at full speed: each key goes to the app as the terminal would send it,
+    with no pause and no waiting for the app between keys (unlike ``pilot.press``).
+    A key is a character (``"a"``, ``" "``) or a key name (``"enter"``, ``"ctrl+s"``)."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        try:
+            char: str | None = unicodedata.lookup(
+                _get_unicode_name_from_key(REPLACED_KEYS.get(name, name))
+            )
+        except KeyError:
+            char = name if len(name) == 1 else None
+        event = events.Key(name, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+def text(words: str) -> tuple[str, ...]:
+    """The keys that type ``words``."""
+    return tuple(words)
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker finished and its result reached the screen."""
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            # A newer load of the same kind replaced it (exclusive workers): wait for that.
+            continue
         await pilot.pause()
 
 

@@ -476,7 +476,7 @@ def test_an_empty_ledger_says_how_to_start_and_q_quits(tmp_path: Path) -> None:
             picker = app.screen
             assert isinstance(picker, MemberPicker)
             text = str(picker.query_one("#picker-hint", Label).content)
-            assert "reciprocity network add" in text and "reciprocity member add" in text
+            assert "network add" in text and "member add" in text
             assert "reciprocity --demo" in text and "q or escape quits" in text
             await pilot.press("enter")
             assert app.screen is picker

@@ -169,7 +169,13 @@ def test_one_to_one_between_two_different_members(
     assert made.network_id == chapter.club
     across = log_one_to_one(session=session, member_a_id=chapter.anna, member_b_id=chapter.eva)
     assert across.network_id is None
-    assert [o.id for o in list_one_to_ones(session=session, member_id=chapter.carla)] == [made.id]
+    (listed,) = list_one_to_ones(session=session, member_id=chapter.carla)
+    assert (listed["id"], listed["member_a"], listed["member_b"], listed["network"]) == (
+        made.id,
+        "Anna de Vries",
+        "Carla Smit",
+        "Club Delft",
+    )
     from reciprocity.ledger.members import deactivate_member
 
     deactivate_member(session=session, member_id=chapter.frank)

@@ -6,6 +6,7 @@ app, so each keystroke is matched in memory and the list updates at once, even o
 """
 
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -18,14 +19,17 @@ from textual.widgets.option_list import Option
 from reciprocity.tui.matching import NameMatcher
 from reciprocity.tui.screens.base import LedgerModal
 
-EMPTY_LEDGER = (
-    "This ledger has no members yet. From a shell, add a network and yourself:\n"
-    '  reciprocity network add "Club Delft"\n'
-    '  reciprocity member add "Your Name" --network "Club Delft" \\\n'
-    "      --role organiser\n"
-    "then start reciprocity again; or try it on sample data: reciprocity --demo\n"
-    "q or escape quits."
-)
+
+def empty_ledger_hint(command: Callable[[str], str]) -> str:
+    """How to start an empty ledger, with the commands for the database in use."""
+    network = command('network add "Club Delft"')
+    member = command('member add "Your Name" --network "Club Delft" --role organiser')
+    return (
+        "This ledger has no members yet. From a shell, add a network and yourself:\n"
+        f"  {network}\n  {member}\n"
+        "then start reciprocity again; or try it on sample data: reciprocity --demo\n"
+        "q or escape quits."
+    )
 
 
 class MemberPicker(LedgerModal[tuple[int, str] | None]):
@@ -76,7 +80,7 @@ class MemberPicker(LedgerModal[tuple[int, str] | None]):
         self.empty = True
         self.query_one("#picker-name", Input).display = False
         self.query_one("#picker-matches", OptionList).display = False
-        self.query_one("#picker-hint", Label).update(EMPTY_LEDGER)
+        self.query_one("#picker-hint", Label).update(empty_ledger_hint(self.rapp.workspace.command))
         self.refresh_bindings()
         self.focus()
 

@@ -66,6 +66,21 @@ WIDGET_FOR_INPUT: dict[str, str] = {
 }
 """Where each input of :class:`~reciprocity.ledger.entry.Entry` sits on the form (its
 widget id; the error line below it is ``#<id>-error``)."""
+FIELD_ORDER = (
+    "to",
+    "from",
+    "with",
+    "network",
+    "summary",
+    "contact",
+    "details",
+    "hotness",
+    "value",
+    "referral-type",
+    "date",
+    "meeting",
+)
+"""Every field in screen order: what Tab and shift+Tab walk through."""
 TYPED_FIELDS = ("to", "with", "summary", "contact", "details", "hotness", "value")
 
 
@@ -166,7 +181,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
         self.saved_ids: list[int] = []
         self.fellows: set[int] = set()
         self._pending: dict[str, str] = {}
-        self._lookups = 0
+        self._looking_up: tuple[int, int] | None = None
         self._save_waiting = False
         self._saving = False
 
@@ -323,7 +338,9 @@ class QuickLogScreen(Screen[None], LedgerWork):
     # -- kind ------------------------------------------------------------------------------
 
     def watch_kind(self) -> None:
-        if self.is_mounted:
+        # A key can switch the kind the moment the form is composed, before Textual calls
+        # it mounted: show it whenever the form is there.
+        if self.query("#kind-line"):
             self._show_kind()
 
     def _show_kind(self) -> None:
@@ -423,12 +440,29 @@ class QuickLogScreen(Screen[None], LedgerWork):
     async def action_next_field(self) -> None:
         """Tab: the next field in screen order."""
         await self._drain()
-        self.focus_next()
+        self._move_focus_by(1)
 
     async def action_previous_field(self) -> None:
         """Shift+Tab: the previous field in screen order."""
         await self._drain()
-        self.focus_previous()
+        self._move_focus_by(-1)
+
+    def _move_focus_by(self, step: int) -> None:
+        """Move along :data:`FIELD_ORDER`, over the fields shown now.
+
+        Textual orders focus by where widgets were last drawn; a row shown a moment ago
+        (With, after ctrl+t) has not been drawn yet, so the order is kept here instead.
+        """
+        shown = [
+            widget
+            for widget in (self.query_one(f"#{name}") for name in FIELD_ORDER)
+            if all(node.display for node in widget.ancestors_with_self if node is not self)
+        ]
+        if not shown:
+            return
+        current = self.focused
+        index = shown.index(current) if current in shown else -1
+        self.set_focus(shown[(index + step) % len(shown)])
 
     def _complete(self, field: str, *, move_on: bool) -> None:
         """Enter in a name field: the best match goes in (with the cursor at its end)."""
@@ -497,19 +531,21 @@ class QuickLogScreen(Screen[None], LedgerWork):
                 session=session, giver_id=pair[0], receiver_id=pair[1], acting_id=acting_id, on=day
             )
 
-        self._lookups += 1
+        # One lookup at a time: a newer pair cancels the older lookup (exclusive group).
+        self._looking_up = pair
         self.ledger_call(
             find,
             lambda found: self._networks_found(pair, found),
             group="networks",
             refused=lambda _refusal: self._networks_found(pair, ([], None)),
+            failed=lambda: self._networks_found(pair, ([], None)),
         )
 
     def _networks_found(
         self, pair: tuple[int, int] | None, found: tuple[list[tuple[int, str]], int | None]
     ) -> None:
-        if pair is not None and self._lookups:
-            self._lookups -= 1
+        if pair == self._looking_up:
+            self._looking_up = None
         if pair != self.network_pair:
             return  # an older answer: the names changed since
         choices, default = found
@@ -608,7 +644,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
         if self._saving:
             return
         self.rapp.hold_keys()
-        if self.matcher is None or self._lookups or self._pending:
+        if self.matcher is None or self._looking_up or self._pending:
             # ctrl+s came before the names or networks were known: save once they are.
             self._save_waiting = True
             return
@@ -620,7 +656,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
                 if resolved is not None and resolved[1] == self._text(field):
                     self.choices[field] = resolved
         self._names_changed()
-        if self._lookups:
+        if self._looking_up:
             self._save_waiting = True
             return
         entry, app = self._entry(), self.rapp
@@ -642,7 +678,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
         self.rapp.release_keys()
 
     def _resume_save(self) -> None:
-        if self._save_waiting and self.matcher is not None and not self._lookups:
+        if self._save_waiting and self.matcher is not None and not self._looking_up:
             self._save_waiting = False
             self._start_save()
 
