@@ -39,13 +39,16 @@ from reciprocity.ledger.rules import (
 )
 from reciprocity.store.models import (
     Ask,
+    Credential,
     Exchange,
     ExchangeKind,
+    Invitation,
     Member,
     Membership,
     Offer,
     OneToOne,
     Role,
+    SignIn,
 )
 from reciprocity.store.tables import table_of
 
@@ -350,8 +353,9 @@ def forget_member(*, session: Session, member_id: int, acting_id: int | None = N
     and the member is deactivated. The contact name and details of every exchange they
     gave or received are cleared (an outside introduction keeps the placeholder
     :data:`FORGOTTEN_CONTACT`), as are the notes of their one-to-ones and the details of
-    their asks and offers. Every exchange, step, rating and membership stays, so every
-    other member's counts, points and balances are unchanged.
+    their asks and offers, and everything they had to sign in (password hash, invitation,
+    their lines in the sign-in log). Every exchange, step, rating and membership stays, so
+    every other member's counts, points and balances are unchanged.
     """
     plan_forget(session=session, member_id=member_id, acting_id=acting_id)
     member = get_member(session=session, member_id=member_id)
@@ -376,6 +380,12 @@ def forget_member(*, session: Session, member_id: int, acting_id: int | None = N
     )
     for posts in (table_of(Ask), table_of(Offer)):
         session.execute(sa.update(posts).where(_involving(posts, member_id)).values(details=None))
+    # Signing in: the password hash, any invitation and their lines in the sign-in log go.
+    for secrets in (table_of(Credential), table_of(Invitation)):
+        session.execute(sa.delete(secrets).where(secrets.c.member_id == member_id))
+    log = table_of(SignIn)
+    session.execute(sa.delete(log).where(log.c.member_id == member_id))
+    session.execute(sa.update(log).where(log.c.by_id == member_id).values(by_id=None))
     session.commit()
     # The bulk updates bypass the identity map: no loaded exchange may keep erased text.
     session.expire_all()

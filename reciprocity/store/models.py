@@ -301,6 +301,66 @@ class Offer(BoardPost, table=True):
     __table_args__ = (sa.CheckConstraint(_in("status", RequestStatus), name="status"),)
 
 
+class SignInEvent(StrEnum):
+    """What the sign-in log records."""
+
+    SIGNED_IN = "signed_in"
+    FAILED = "failed"
+    LOCKED = "locked"
+    REFUSED = "refused"
+    PASSWORD_SET = "password_set"
+    INVITED = "invited"
+    REVOKED = "revoked"
+    UNLOCKED = "unlocked"
+    SIGNED_OUT = "signed_out"
+    TIMED_OUT = "timed_out"
+
+
+class Credential(SQLModel, table=True):
+    """How a member signs in to the served app (revision 0007).
+
+    Only argon2id hashes are stored, never a password or a code. ``failed_count`` counts
+    wrong passwords in a row; at five, ``locked_until`` holds the member out for 15 minutes,
+    even against the right password. A member without a row has never been invited.
+    """
+
+    __tablename__ = "credential"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    password_hash: str | None = None
+    password_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failed_count: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time code that lets a member choose a password; one per member at most."""
+
+    __tablename__ = "invitation"
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    code_hash: str
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+
+
+class SignIn(SQLModel, table=True):
+    """One line of the sign-in log: who, when, what happened (never what was typed)."""
+
+    __tablename__ = "sign_in"
+    __table_args__ = (
+        sa.CheckConstraint(_in("event", SignInEvent), name="event"),
+        sa.Index(None, "member_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    event: str
+    by_id: int | None = Field(default=None, foreign_key="member.id")
+
+
 TABLES_IN_DEPENDENCY_ORDER: tuple[type[SQLModel], ...] = (
     Network,
     Member,
@@ -313,4 +373,8 @@ TABLES_IN_DEPENDENCY_ORDER: tuple[type[SQLModel], ...] = (
     Ask,
     Offer,
 )
-"""Every table, parents before children: the order to load or dump the whole ledger."""
+"""Every ledger table, parents before children: the order to load or dump the whole ledger.
+
+The sign-in tables (:class:`Credential`, :class:`Invitation`, :class:`SignIn`) are not
+ledger data and stay out: an exported folder never carries a password hash, and after
+``import all`` members are invited again. ``db backup`` copies them with the file."""

@@ -403,7 +403,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
             for _key, binding in node._bindings:
                 if binding.id is None or binding.action in seen:
                     continue  # Textual's own focus keys, or shown already
-                if binding.id == "app.command_palette":
+                if binding.id == "app.command_palette" or not self.palette_allows(binding.action):
                     continue
                 seen.add(binding.action)
                 yield SystemCommand(
@@ -413,6 +413,10 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
                     partial(self._run_from_palette, node, binding.action),
                 )
         yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
+
+    def palette_allows(self, action: str) -> bool:
+        """Whether the command palette offers this action (every one, here)."""
+        return True
 
     def _run_from_palette(self, node: Any, action: str) -> None:
         self.call_later(self._run_chosen_action, action, node)

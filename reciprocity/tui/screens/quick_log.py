@@ -22,7 +22,6 @@ field and moves the focus there. The screen never reads an error's wording.
 So a referral to a known member is ``l``, three letters, Enter, ctrl+s: six keys.
 """
 
-import asyncio
 from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
@@ -33,16 +32,15 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select
 
 from reciprocity.ledger.entry import Entry, Logged
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.matching import NameMatcher
 from reciprocity.tui.screens.base import LedgerWork
+from reciprocity.tui.screens.form import FORM_BINDINGS, FormKeys
 from reciprocity.tui.widgets.choice import Choice
 from reciprocity.tui.widgets.field import Field
 
@@ -66,7 +64,7 @@ WIDGET_FOR_INPUT: dict[str, str] = {
 }
 """Where each input of :class:`~reciprocity.ledger.entry.Entry` sits on the form (its
 widget id; the error line below it is ``#<id>-error``)."""
-FIELD_ORDER = (
+QUICK_LOG_FIELDS = (
     "to",
     "from",
     "with",
@@ -84,7 +82,7 @@ FIELD_ORDER = (
 TYPED_FIELDS = ("to", "with", "summary", "contact", "details", "hotness", "value")
 
 
-class QuickLogScreen(Screen[None], LedgerWork):
+class QuickLogScreen(FormKeys, LedgerWork):
     """Log a referral, help or introduction in a few keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -140,26 +138,10 @@ class QuickLogScreen(Screen[None], LedgerWork):
             show=False,
             tooltip="In To, From or With: take the best match and go to Summary.",
         ),
-        Binding(
-            "tab",
-            "next_field",
-            "Next field",
-            id="quick_log.next_field",
-            priority=True,
-            show=False,
-            tooltip="Go to the next field.",
-        ),
-        Binding(
-            "shift+tab",
-            "previous_field",
-            "Previous field",
-            id="quick_log.previous_field",
-            priority=True,
-            show=False,
-            tooltip="Go to the previous field.",
-        ),
+        *FORM_BINDINGS,
     ]
     AUTO_FOCUS = None
+    FIELD_ORDER = QUICK_LOG_FIELDS
 
     kind: reactive[str] = reactive("referral")
 
@@ -391,6 +373,8 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
     @on(Input.Changed, "#to, #from, #with")
     def _name_typed(self, event: Input.Changed) -> None:
+        if event.value != event.input.value:
+            return  # a change since overtaken (the form was cleared and refilled)
         field = event.input.id or "to"
         self.show_error(field, "")
         choice = self.choices[field]
@@ -411,58 +395,19 @@ class QuickLogScreen(Screen[None], LedgerWork):
     # sent to it (a fast typist's letters may still be queued there), then moves the focus
     # at once, so the next key lands in the right field.
 
-    async def _drain(self) -> None:
-        """Let the focused field take every key already sent to it, and this screen handle
-        what that changed (a chosen meeting sets the date), before the next key."""
-        node: DOMNode | None = self.focused
-        while node is not None:
-            done = asyncio.Event()
-            node.call_later(done.set)
-            await done.wait()
-            if node is self:
-                break
-            node = node.parent
-
     async def action_enter(self) -> None:
         """In a name field: take the best match and go to Summary; elsewhere as usual."""
         focused = self.focused
         field = focused.id if isinstance(focused, Input) else None
         if field not in NAME_FIELDS:
             raise SkipAction()
-        await self._drain()
+        await self.drain()
         if self.matcher is None:
             # The names are still loading: hold what is typed next until they are here.
             self._pending[field] = self._input(field).value
             self.rapp.hold_keys()
             return
         self._complete(field, move_on=True)
-
-    async def action_next_field(self) -> None:
-        """Tab: the next field in screen order."""
-        await self._drain()
-        self._move_focus_by(1)
-
-    async def action_previous_field(self) -> None:
-        """Shift+Tab: the previous field in screen order."""
-        await self._drain()
-        self._move_focus_by(-1)
-
-    def _move_focus_by(self, step: int) -> None:
-        """Move along :data:`FIELD_ORDER`, over the fields shown now.
-
-        Textual orders focus by where widgets were last drawn; a row shown a moment ago
-        (With, after ctrl+t) has not been drawn yet, so the order is kept here instead.
-        """
-        shown = [
-            widget
-            for widget in (self.query_one(f"#{name}") for name in FIELD_ORDER)
-            if all(node.display for node in widget.ancestors_with_self if node is not self)
-        ]
-        if not shown:
-            return
-        current = self.focused
-        index = shown.index(current) if current in shown else -1
-        self.set_focus(shown[(index + step) % len(shown)])
 
     def _complete(self, field: str, *, move_on: bool) -> None:
         """Enter in a name field: the best match goes in (with the cursor at its end)."""
@@ -488,7 +433,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
     async def action_swap(self) -> None:
         """I received: swap From and To, then go on typing the giver in From."""
-        await self._drain()
+        await self.drain()
         to_input, from_input = self._input("to"), self._input("from")
         to_choice, from_choice = self.choices["to"], self.choices["from"]
         to_text, from_text = to_input.value, from_input.value
@@ -637,7 +582,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
         Keys typed while it saves are held and replayed afterwards, into the cleared form
         (or, after a refusal, where the refusal put the focus)."""
-        await self._drain()
+        await self.drain()
         self._start_save()
 
     def _start_save(self) -> None:
@@ -755,7 +700,7 @@ class QuickLogScreen(Screen[None], LedgerWork):
 
     async def action_close(self) -> None:
         """Back to where the quick log was opened (asking first if something was typed)."""
-        await self._drain()
+        await self.drain()
         self.leave(self._pop)
 
     def _pop(self) -> None:
