@@ -159,6 +159,10 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         return self.today_fixed or date.today()
 
     def on_mount(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        """Find out who acts (in a worker), once the app is mounted."""
         self.sub_title = "opening…"
         self.ledger_call(self._identify, self._identified, group="identify")
 

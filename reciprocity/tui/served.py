@@ -10,6 +10,7 @@ itself. Database failures show one plain sentence: a member never sees the datab
 address or the server's paths. Files the app makes arrive as browser downloads.
 """
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,8 +70,10 @@ class ServedApp(ReciprocityApp, inherit_bindings=False):
         self.options = options
         self.title = options.title
         self._last_input = time.monotonic()
+        self._server_pid = os.getppid()
 
-    def on_mount(self) -> None:
+    def start(self) -> None:
+        """Wait for a member to sign in; nothing is read from the ledger until then."""
         self.sub_title = _("sign in")
         self.set_interval(30, self._check_idle)
 
@@ -111,6 +114,11 @@ class ServedApp(ReciprocityApp, inherit_bindings=False):
         self.exit()
 
     def _check_idle(self) -> None:
+        """Sign out after the idle limit; end at once if the server is gone (killed), so no
+        session outlives it."""
+        if os.getppid() != self._server_pid:
+            self.exit()
+            return
         idle = time.monotonic() - self._last_input
         if idle >= self.options.idle_minutes * 60:
             self._sign_out(timed_out=True)
@@ -129,6 +137,11 @@ class ServedApp(ReciprocityApp, inherit_bindings=False):
         if not self.identified and action not in SIGNED_OUT_ACTIONS:
             return False
         return super().check_action(action, parameters)
+
+    def action_show(self, mode: str) -> None:
+        """Show a main screen, once a member has signed in."""
+        if self.identified:
+            super().action_show(mode)
 
     def action_switch_member(self, save: bool = False) -> None:
         """Served, the signed-in member acts; there is nobody else to switch to."""
