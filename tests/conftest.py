@@ -19,10 +19,48 @@ from reciprocity.store.engine import make_engine
 from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
 from reciprocity.store.tables import table_of
 
-PG_URL = os.environ.get("RECIPROCITY_TEST_PG_URL")
+PG_BASE_URL = os.environ.get("RECIPROCITY_TEST_PG_URL")
 PG_SKIP_REASON = (
     "PostgreSQL tests need RECIPROCITY_TEST_PG_URL (.ci/run starts a server and sets it)"
 )
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+"""pytest-xdist's worker name (``gw0`` …), or ``None`` in a plain run."""
+
+
+def worker_database(url: str, name: str | None = WORKER) -> str:
+    """The database a worker tests on: ``<db>_<worker>`` beside the configured one, so
+    workers running at once never drop each other's schema."""
+    if name is None:
+        return url
+    parsed = sa.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{name}").render_as_string(hide_password=False)
+
+
+PG_URL = worker_database(PG_BASE_URL) if PG_BASE_URL else None
+"""The PostgreSQL database this test process may empty and fill (its worker's own)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_postgres_database() -> None:
+    """Create this worker's PostgreSQL database (UTF-8 whatever the cluster's locale)."""
+    if PG_BASE_URL is None or PG_URL is None or PG_URL == PG_BASE_URL:
+        return
+    database = sa.make_url(PG_URL).database
+    admin = sa.create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+            ).scalar()
+            if not exists:
+                connection.execute(
+                    sa.text(
+                        f'CREATE DATABASE "{database}" TEMPLATE template0 ENCODING \'UTF8\' '
+                        "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                    )
+                )
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(autouse=True)

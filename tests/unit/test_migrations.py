@@ -143,24 +143,25 @@ def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
 
 @pytest.mark.pg
 def test_a_postgresql_database_that_is_not_utf8_is_refused() -> None:
-    from tests.conftest import PG_SKIP_REASON, PG_URL
+    from tests.conftest import PG_SKIP_REASON, PG_URL, WORKER
 
     if not PG_URL:
         pytest.skip(PG_SKIP_REASON)
+    name = f"reciprocity_ascii_test_{WORKER or 'main'}"
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS reciprocity_ascii_test"))
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(
             sa.text(
-                "CREATE DATABASE reciprocity_ascii_test TEMPLATE template0 "
+                f"CREATE DATABASE {name} TEMPLATE template0 "
                 "ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'"
             )
         )
-    ascii_url = sa.make_url(PG_URL).set(database="reciprocity_ascii_test")
+    ascii_url = sa.make_url(PG_URL).set(database=name)
     try:
         with pytest.raises(DatabaseUnavailable, match="stores text as SQL_ASCII; Reciprocity"):
             make_engine(ascii_url.render_as_string(hide_password=False))
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text("DROP DATABASE reciprocity_ascii_test"))
+            connection.execute(sa.text(f"DROP DATABASE {name}"))
         admin.dispose()
