@@ -227,9 +227,7 @@ def test_a_database_at_0003_keeps_every_row_through_the_bni_revision(db_url: str
     with engine.begin() as connection:
         for name, values in rows.items():
             connection.execute(sa.insert(tables.tables[name]), values)
-    before = {
-        name: sorted(tuple(row) for row in connection_rows(engine, name)) for name in rows
-    }
+    before = {name: sorted(tuple(row) for row in connection_rows(engine, name)) for name in rows}
     upgrade_to_head(engine)
     assert current_revision(engine) == head_revision()
     for name in rows:
