@@ -83,6 +83,33 @@ def compute_palms(
     return [{key: found[key] for key in PALMS_KEYS} for found in rows]
 
 
+def compute_baseline(
+    *,
+    session: Session,
+    network_id: int,
+    start: date,
+    end: date,
+    acting_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """BNI Connect's own PALMS as imported (``import bni-palms``) for the periods that lie
+    within this one, summed per member: the same keys as :func:`compute_palms`, so the two
+    can be set side by side."""
+    require_organiser(
+        session=session, acting_id=acting_id, network_id=network_id, doing="see its PALMS"
+    )
+    check_period(start, end)
+    rows = []
+    for _member_id, name, *figures in slips.baseline_sums(
+        session, network_id=network_id, start=start, end=end
+    ):
+        row: dict[str, Any] = {"member": name}
+        for key, value in zip(PALMS_KEYS[1:], figures, strict=True):
+            row[key] = round(float(value), MONEY_DIGITS) if key in {"tyfcb", "ceu"} else int(value)
+        rows.append(row)
+    rows.sort(key=lambda found: name_key(found["member"]))
+    return rows
+
+
 def split_name(name: str) -> tuple[str, str]:
     """BNI's First Name and Last Name of a member: the last word is the last name.
 

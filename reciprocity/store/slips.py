@@ -25,6 +25,7 @@ from reciprocity.store.models import (
     Membership,
     Network,
     OneToOne,
+    PalmsBaseline,
     Visitor,
 )
 from reciprocity.store.tables import table_of
@@ -40,6 +41,7 @@ MEMBERSHIP = table_of(Membership)
 NETWORK = table_of(Network)
 ONE_TO_ONE = table_of(OneToOne)
 VISITOR = table_of(Visitor)
+BASELINE = table_of(PalmsBaseline)
 
 Rows = Sequence[sa.Row[*tuple[Any, ...]]]
 
@@ -272,3 +274,37 @@ def network_names(session: Session, network_ids: Sequence[int]) -> dict[int, str
         return {}
     query = sa.select(NETWORK.c.id, NETWORK.c.name).where(NETWORK.c.id.in_(list(network_ids)))
     return {int(row[0]): str(row[1]) for row in session.execute(query)}
+
+
+def baseline_sums(session: Session, *, network_id: int, start: date, end: date) -> Rows:
+    """``(member_id, name, present … ceu)``: BNI Connect's imported PALMS of every period
+    that lies within this one, summed per member."""
+    columns = [
+        BASELINE.c[name]
+        for name in (
+            "present",
+            "absent",
+            "late",
+            "medical",
+            "substitute",
+            "referrals_given_inside",
+            "referrals_given_outside",
+            "referrals_received_inside",
+            "referrals_received_outside",
+            "visitors",
+            "one_to_ones",
+            "tyfcb",
+            "ceu",
+        )
+    ]
+    query = (
+        sa.select(BASELINE.c.member_id, MEMBER.c.name, *(sa.func.sum(c) for c in columns))
+        .join(MEMBER, MEMBER.c.id == BASELINE.c.member_id)
+        .where(
+            BASELINE.c.network_id == network_id,
+            BASELINE.c.period_start >= start,
+            BASELINE.c.period_end <= end,
+        )
+        .group_by(BASELINE.c.member_id, MEMBER.c.name)
+    )
+    return session.execute(query).all()

@@ -42,4 +42,5 @@ def build_alpha(session: Session) -> Alpha:
         session=session, network_id=network.id, held_on=date.fromisoformat(MEETING_DAY)
     )
     assert meeting.id is not None
-    return Alpha(network.id, *ids, meeting=meeting.id)
+    aarti, bilal, chen, dana = ids
+    return Alpha(network.id, aarti, bilal, chen, dana, meeting.id)

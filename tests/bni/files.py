@@ -40,6 +40,7 @@ def spreadsheetml(rows: Rows, *, numbers: frozenset[int] = frozenset()) -> bytes
         document.documentElement,
     )
     book = document.documentElement
+    assert book is not None
     book.setAttribute("xmlns", NS)
     book.setAttribute("xmlns:ss", NS)
     book.setAttribute("xmlns:o", "urn:schemas-microsoft-com:office:office")

@@ -280,7 +280,8 @@ def _text(cell: str) -> str:
     return " ".join(cell.split())
 
 
-def _amount(raw: str, *, label: str) -> float:
+def bni_number(raw: str, *, label: str) -> float:
+    """A number as BNI Connect or Excel writes it: ``850.00``, ``1,200.50`` or ``2``."""
     text = raw.strip()
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
@@ -334,12 +335,14 @@ class _SlipChecker:
         elif kind == "TYFCB":
             self._need(receiver, kind, "To")
             self._need(amount, kind, "TYFCB Amount")
-            row.amount = check_amount(_amount(amount, label="TYFCB amount"), field="TYFCB amount")
+            row.amount = check_amount(
+                bni_number(amount, label="TYFCB amount"), field="TYFCB amount"
+            )
             clean_amount = f"{row.amount:.2f}"
         elif kind == "CEU":
             self._need(giver, kind, "From")
             self._need(credits, kind, "CEU Credits")
-            row.credits = check_credits(_amount(credits, label="CEU credits"))
+            row.credits = check_credits(bni_number(credits, label="CEU credits"))
             clean_credits = f"{row.credits:.2f}"
         else:
             self._need(giver, kind, "From")
