@@ -39,6 +39,18 @@ def compute_palms(
         session=session, acting_id=acting_id, network_id=network_id, doing="see its PALMS"
     )
     check_period(start, end)
+    figures, names, ours = palms_by_member(session, network_id=network_id, start=start, end=end)
+    shown = ours | (set(figures) if include_other_chapters else set())
+    rows = [{"member": names[member_id], **figures[member_id]} for member_id in shown]
+    rows.sort(key=lambda found: name_key(found["member"]))
+    return [{key: found[key] for key in PALMS_KEYS} for found in rows]
+
+
+def palms_by_member(
+    session: Session, *, network_id: int, start: date, end: date
+) -> tuple[dict[int, dict[str, Any]], dict[int, str], set[int]]:
+    """Every listed person's PALMS figures by member id, their names, and which of them
+    belong to the network (the rest are people of other chapters in its slips)."""
     where: dict[str, Any] = {"network_id": network_id, "start": start, "end": end}
     figures: dict[int, dict[str, Any]] = {}
 
@@ -46,6 +58,7 @@ def compute_palms(
         found = figures.get(member_id)
         if found is None:
             found = figures[member_id] = dict.fromkeys(PALMS_KEYS[1:], 0)
+            found["tyfcb"] = found["ceu"] = 0.0
         return found
 
     for member_id, status, count in slips.attendance_counts(session, **where):
@@ -68,19 +81,14 @@ def compute_palms(
     ):
         names[member_id] = name
         ours.add(member_id)
+        row(member_id)
     for member_id, name, belongs in slips.member_chapters(
         session, sorted(set(figures) - ours), network_id=network_id
     ):
         names[member_id] = name
         if belongs:
             ours.add(member_id)
-    shown = ours | (set(figures) if include_other_chapters else set())
-    rows = [{"member": names[member_id], **row(member_id)} for member_id in shown]
-    for found in rows:
-        for key in ("tyfcb", "ceu"):
-            found[key] = float(found[key])
-    rows.sort(key=lambda found: name_key(found["member"]))
-    return [{key: found[key] for key in PALMS_KEYS} for found in rows]
+    return figures, names, ours
 
 
 def compute_baseline(
