@@ -180,7 +180,8 @@ def test_attendance_visitors_ceus_and_traffic_lights(
     assert chen["absences"] == 1 and chen["absences_points"] == 15
     own = tmp_path / "scoring.toml"
     own.write_text(
-        "months = 1\n[bands]\ngreen = 5\nyellow = 3\nred = 1\n[points]\nvisitors_per_week = [[1, 5]]\n",
+        "months = 1\n[bands]\ngreen = 5\nyellow = 3\nred = 1\n[points]\n"
+        "visitors_per_week = [[1, 5]]\n",
         encoding="utf-8",
     )
     ok(run_cli, "network", "edit", "BNI Alpha", "--scoring", str(own))
