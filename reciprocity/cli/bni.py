@@ -524,11 +524,18 @@ def palms(
                 format_number(ceu, 0 if float(ceu).is_integer() else 2),
             ]
         )
-    title = (_("BNI Connect's PALMS, {network}") if baseline else _("PALMS, {network}")).format(
-        network=found.name
-    )
-    if (start, end) != ALL_TIME:
-        title += f" · {format_day(start)} – {format_day(end)}"
+    if (start, end) == ALL_TIME:
+        title = (
+            _("BNI Connect's PALMS, {network}, all time")
+            if baseline
+            else _("PALMS, {network}, all time")
+        ).format(network=found.name)
+    else:
+        title = (
+            _("BNI Connect's PALMS, {network}, {start} to {end}")
+            if baseline
+            else _("PALMS, {network}, {start} to {end}")
+        ).format(network=found.name, start=format_day(start), end=format_day(end))
     _table(title, [_("Member"), *PALMS_HEADERS[2:]], shown)
 
 

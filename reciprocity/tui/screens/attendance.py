@@ -115,11 +115,13 @@ class AttendanceScreen(LedgerModal[None]):
     def _loaded(self, loaded: Loaded) -> None:
         meeting, network, rows = loaded
         self.rows = rows
-        title = _("Attendance · {network} · meeting #{id} on {day}").format(
-            network=network, id=meeting.id, day=format_day(meeting.held_on)
+        title = (
+            _("Attendance · {network} · meeting #{id} on {day} · {title}")
+            if meeting.title
+            else _("Attendance · {network} · meeting #{id} on {day}")
+        ).format(
+            network=network, id=meeting.id, day=format_day(meeting.held_on), title=meeting.title
         )
-        if meeting.title:
-            title += f" · {meeting.title}"
         self.query_one("#attendance-title", Label).update(title)
         table = self.query_one("#attendance-table", DataTable)
         cursor = table.cursor_row
