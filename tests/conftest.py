@@ -55,7 +55,7 @@ def worker_postgres_database() -> None:
             if not exists:
                 connection.execute(
                     sa.text(
-                        f'CREATE DATABASE "{database}" TEMPLATE template0 ENCODING \'UTF8\' '
+                        f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' "
                         "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
                     )
                 )

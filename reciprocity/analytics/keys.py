@@ -82,3 +82,76 @@ RATE_DIGITS = 3
 """Ratios, rates, indexes, means and medians are rounded to this many decimals."""
 MONEY_DIGITS = 2
 """Sums of money are rounded to cents."""
+
+PALMS_KEYS: tuple[str, ...] = (
+    "member",
+    "present",
+    "absent",
+    "late",
+    "medical",
+    "substitute",
+    "referrals_given_inside",
+    "referrals_given_outside",
+    "referrals_received_inside",
+    "referrals_received_outside",
+    "visitors",
+    "one_to_ones",
+    "tyfcb",
+    "ceu",
+)
+"""One member's PALMS (:mod:`reciprocity.analytics.palms`), fixed by the BNI issue."""
+
+PALMS_HEADERS: tuple[str, ...] = (
+    "First Name",
+    "Last Name",
+    "P",
+    "A",
+    "L",
+    "M",
+    "S",
+    "RGI",
+    "RGO",
+    "RRI",
+    "RRO",
+    "V",
+    "1-2-1",
+    "TYFCB",
+    "CEU",
+)
+"""BNI Connect's own PALMS headers, in its order: the CSV and XLSX of ``palms``."""
+
+TRAFFIC_LIGHT_KEYS: tuple[str, ...] = (
+    "member_id",
+    "member",
+    "weeks",
+    "absences",
+    "absences_points",
+    "lates",
+    "lates_points",
+    "referrals_per_week",
+    "referrals_per_week_points",
+    "visitors_per_week",
+    "visitors_per_week_points",
+    "one_to_ones_per_week",
+    "one_to_ones_per_week_points",
+    "ceu_per_week",
+    "ceu_per_week_points",
+    "tyfcb",
+    "tyfcb_points",
+    "score",
+    "max_score",
+    "light",
+)
+"""One member's Traffic Light (:mod:`reciprocity.analytics.traffic_lights`)."""
+
+CROSS_CHAPTER_KEYS: tuple[str, ...] = (
+    "chapter",
+    "people",
+    "referrals_given",
+    "referrals_received",
+    "one_to_ones",
+    "tyfcb_given",
+    "tyfcb_received",
+)
+"""One other chapter a chapter gives to and takes from
+(:mod:`reciprocity.analytics.cross_chapter`)."""

@@ -4,6 +4,7 @@ Importing this package registers every subcommand on :data:`app`.
 """
 
 from reciprocity.cli import (  # noqa: F401
+    bni,
     board,
     database,
     demo,

@@ -105,13 +105,29 @@ def network_edit(
     fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
     currency: str | None = typer.Option(None, "--currency", help=CURRENCY_HELP),
     meeting_hours: float | None = typer.Option(None, "--meeting-hours", help=HOURS_HELP),
+    scoring: str | None = typer.Option(
+        None,
+        "--scoring",
+        metavar="FILE|default",
+        help="Keep this Traffic Lights scoring table (TOML) as the network's own; "
+        "'default' goes back to the shipped one.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Rename a network or change its kind, SLA, weights or costs (an organiser of it)."""
+    """Rename a network or change its kind, SLA, weights, costs or scoring (an organiser)."""
+    from reciprocity.ledger.scoring import read_scoring_file, set_traffic_lights
+
     run = state(ctx)
     with run.session() as session:
         found = ledger_networks.resolve_network(session=session, name=network)
         assert found.id is not None
+        if scoring is not None:
+            set_traffic_lights(
+                session=session,
+                network_id=found.id,
+                text=None if scoring == "default" else read_scoring_file(scoring),
+                acting_id=run.acting_member_id(session),
+            )
         changed = ledger_networks.edit_network(
             session=session,
             network_id=found.id,

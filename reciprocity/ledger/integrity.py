@@ -20,8 +20,10 @@ _RANK = (
     + " END"
 )
 _NOT_A_MEMBER = (
+    # A member of the exchange's network that day, or for a slip between chapters of the
+    # other chapter's network (other_network_id).
     "NOT EXISTS (SELECT 1 FROM membership m WHERE m.member_id = e.{side}_id "
-    "AND m.network_id = e.network_id "
+    "AND (m.network_id = e.network_id OR m.network_id = e.other_network_id) "
     "AND (m.joined_on IS NULL OR m.joined_on <= e.occurred_on) "
     "AND (m.left_on IS NULL OR m.left_on >= e.occurred_on))"
 )

@@ -15,6 +15,7 @@ from typing import Any
 from reciprocity.i18n import Term, pgettext, render
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import (
+    AttendanceStatus,
     Business,
     ExchangeKind,
     FollowupStatus,
@@ -202,7 +203,8 @@ def check_choice(
     | type[FollowupStatus]
     | type[Business]
     | type[Role]
-    | type[RequestStatus],
+    | type[RequestStatus]
+    | type[AttendanceStatus],
 ) -> str:
     """The value must be one of an enum's values (case-insensitive)."""
     lowered = value.strip().lower()

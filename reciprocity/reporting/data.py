@@ -23,6 +23,7 @@ from reciprocity.analytics.network import compute_stats
 from reciprocity.analytics.pairs import compute_pairs
 from reciprocity.analytics.quality import compute_quality, network_quality
 from reciprocity.analytics.scope import Scope, make_scope
+from reciprocity.analytics.traffic_lights import lights_by_member
 from reciprocity.analytics.trend import compute_trend
 from reciprocity.ledger.networks import get_network
 from reciprocity.reporting.jobs import Job, can_fork
@@ -100,6 +101,8 @@ class MonthlyData:
     funnel: dict[str, int]
     contact_days: list[float]
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    lights: dict[int, str] = field(default_factory=dict)
+    """Each member's Traffic Light at the month's end (one network only)."""
 
     @property
     def empty(self) -> bool:
@@ -215,6 +218,11 @@ def gather_monthly(
             pairs = compute_pairs(session=session, scope=scope)
             progress("computing network figures")
             stats = compute_stats(session=session, scope=scope)
+            lights = (
+                lights_by_member(session=session, network_id=network_id, as_of=scope.end)
+                if network_id is not None
+                else {}
+            )
             if forked:
                 context = forked.result()
             else:
@@ -239,4 +247,5 @@ def gather_monthly(
         trend=context.trend,
         funnel=context.funnel,
         contact_days=this_quality["contact_days"],
+        lights=lights,
     )

@@ -22,12 +22,14 @@ MEMBER_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("conversion_rate", "Won", 0.9),
     ("avg_rating", "Rating", 0.8),
     ("referral_yield", "Yield", 0.85),
+    ("light", "Light", 0.8),
 )
 """Balance columns then quality columns, as (key, heading, relative width on paper)."""
 TABLE_LEGEND = (
     "Given, Received, Balance: points. Refs recv.: referrals received. Contacted, Within SLA "
     "and Won: shares of referrals received. Median days to first contact. Rating: givers' "
-    "1-5. Yield: share of referrals given that were won."
+    "1-5. Yield: share of referrals given that were won. Light: the member's Traffic Light at "
+    "the month's end (six months; see docs/bni.md)."
 )
 
 
@@ -78,7 +80,11 @@ def member_table(data: MonthlyData) -> MemberTable:
     quality = {row["member_id"]: row for row in data.quality}
 
     def cells(balance: dict[str, Any]) -> list[str]:
-        merged: dict[str, Any] = {**quality.get(balance["member_id"], {}), **balance}
+        merged: dict[str, Any] = {
+            **quality.get(balance["member_id"], {}),
+            **balance,
+            "light": data.lights.get(balance["member_id"]),
+        }
         return [show(key, merged.get(key)) for key, _, _ in MEMBER_COLUMNS]
 
     balances = data.balances

@@ -127,6 +127,9 @@ class Network(SQLModel, table=True):
         sa_column_kwargs={"server_default": DEFAULT_CURRENCY},
     )
     meeting_hours: float | None = Field(default=None)
+    traffic_lights: str | None = Field(default=None, sa_type=sa.Text)
+    """The chapter's own Traffic Lights scoring table, as TOML text (revision 0005); none
+    means the default shipped with Reciprocity (``reciprocity/analytics/traffic_lights.toml``)."""
 
 
 class Member(SQLModel, table=True):
@@ -212,6 +215,10 @@ class Exchange(SQLModel, table=True):
     hotness: int | None = None
     estimated_value: float | None = Field(default=None, sa_type=MONEY)
     introduction_group: str | None = Field(default=None, index=True)
+    other_network_id: int | None = Field(default=None, foreign_key="network.id")
+    """For a slip between chapters (revision 0005): the network of the party who belongs
+    to another chapter than ``network_id``. That party is a member of this network on the
+    exchange's date instead of ``network_id``."""
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="member.id")
@@ -264,6 +271,7 @@ class OneToOne(SQLModel, table=True):
         sa.CheckConstraint("member_a_id <> member_b_id", name="not_self"),
         sa.Index(None, "member_a_id", "held_on"),
         sa.Index(None, "member_b_id", "held_on"),
+        sa.Index(None, "external_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -272,6 +280,10 @@ class OneToOne(SQLModel, table=True):
     network_id: int | None = Field(default=None, foreign_key="network.id")
     held_on: date
     note: str | None = None
+    other_network_id: int | None = Field(default=None, foreign_key="network.id")
+    """As on an exchange: the chapter of the party from another chapter (revision 0005)."""
+    external_id: str | None = Field(default=None)
+    """Set for one-to-ones imported from BNI Connect, so a re-import adds nothing."""
 
 
 class BoardPost(SQLModel):
@@ -299,6 +311,134 @@ class Offer(BoardPost, table=True):
 
     __tablename__ = "offer"
     __table_args__ = (sa.CheckConstraint(_in("status", RequestStatus), name="status"),)
+
+
+class AttendanceStatus(StrEnum):
+    """BNI's PALMS: how a member attended a meeting."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    LATE = "late"
+    MEDICAL = "medical"
+    SUBSTITUTE = "substitute"
+
+
+class Attendance(SQLModel, table=True):
+    """How one member attended one meeting (revision 0005); one row per member and meeting."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "member_id"),
+        sa.CheckConstraint(_in("status", AttendanceStatus), name="status"),
+        sa.Index(None, "member_id", "meeting_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    member_id: int = Field(foreign_key="member.id")
+    status: str
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Visitor(SQLModel, table=True):
+    """A visitor a member brought to a network's meeting (revision 0005).
+
+    ``name`` is empty for a visitor counted from a BNI Visitor slip that names nobody.
+    """
+
+    __tablename__ = "visitor"
+    __table_args__ = (
+        sa.Index(None, "network_id", "visited_on"),
+        sa.Index(None, "invited_by", "visited_on"),
+        sa.Index(None, "external_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    visited_on: date
+    name: str | None = None
+    company: str | None = None
+    invited_by: int = Field(foreign_key="member.id")
+    other_network_id: int | None = Field(default=None, foreign_key="network.id")
+    external_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Ceu(SQLModel, table=True):
+    """Continuing education credits a member earned (BNI's CEU), revision 0005."""
+
+    __tablename__ = "ceu"
+    __table_args__ = (
+        sa.Index(None, "member_id", "earned_on"),
+        sa.Index(None, "network_id", "earned_on"),
+        sa.Index(None, "external_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    network_id: int = Field(foreign_key="network.id")
+    earned_on: date
+    credits: float = Field(sa_type=MONEY)
+    other_network_id: int | None = Field(default=None, foreign_key="network.id")
+    external_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ClosedBusiness(SQLModel, table=True):
+    """A BNI TYFCB ("thank you for closed business"), revision 0005.
+
+    ``member_id`` is the member thanked: the one whose referral brought the business, who
+    is credited with the amount in PALMS. ``thanked_by`` closed the business (BNI Connect
+    often leaves it out). ``exchange_id`` is the referral it was matched to, which then
+    carries a ``won`` step of the same amount (see docs/bni.md).
+    """
+
+    __tablename__ = "closed_business"
+    __table_args__ = (
+        sa.Index(None, "member_id", "closed_on"),
+        sa.Index(None, "network_id", "closed_on"),
+        sa.Index(None, "external_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id")
+    member_id: int = Field(foreign_key="member.id")
+    thanked_by: int | None = Field(default=None, foreign_key="member.id")
+    exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
+    closed_on: date
+    amount: float = Field(sa_type=MONEY)
+    other_network_id: int | None = Field(default=None, foreign_key="network.id")
+    external_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PalmsBaseline(SQLModel, table=True):
+    """BNI Connect's own PALMS figures for one member and period (revision 0005), kept so
+    a report can set them beside the ones Reciprocity computes."""
+
+    __tablename__ = "palms_baseline"
+    __table_args__ = (sa.UniqueConstraint("network_id", "member_id", "period_start", "period_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id")
+    member_id: int = Field(foreign_key="member.id", index=True)
+    period_start: date
+    period_end: date
+    present: int = 0
+    absent: int = 0
+    late: int = 0
+    medical: int = 0
+    substitute: int = 0
+    referrals_given_inside: int = 0
+    referrals_given_outside: int = 0
+    referrals_received_inside: int = 0
+    referrals_received_outside: int = 0
+    visitors: int = 0
+    one_to_ones: int = 0
+    tyfcb: float = Field(default=0, sa_type=MONEY)
+    ceu: float = Field(default=0, sa_type=MONEY)
+    custom: str | None = None
 
 
 class SignInEvent(StrEnum):
@@ -372,6 +512,11 @@ TABLES_IN_DEPENDENCY_ORDER: tuple[type[SQLModel], ...] = (
     OneToOne,
     Ask,
     Offer,
+    Attendance,
+    Visitor,
+    Ceu,
+    ClosedBusiness,
+    PalmsBaseline,
 )
 """Every ledger table, parents before children: the order to load or dump the whole ledger.
 

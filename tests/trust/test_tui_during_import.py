@@ -23,11 +23,12 @@ from tests.tui.conftest import build_fixture, make_app, ready, settle
 ROWS = 100_000
 NAMES = ("Anna de Vries", "Bob Jansen", "Carla Smit", "Dirk Bakker", "Gijs de Boer")
 START = date(2026, 1, 2)
-SLOWEST_KEY_SECONDS = 5.0
-"""The screen changes at once and its data follows from thread workers. Typically a key
-takes 0.2–0.6 s here with the import and the test sharing two cores; the bound is loose
-because other work on a shared machine can stall any process, and it still fails a UI
-that waits for the import's 30-second busy timeout."""
+SLOWEST_KEY_SECONDS = 15.0
+"""What this bound catches is a UI that waits for the database: it would wait out the
+import's 30-second busy timeout. The screen changes at once and its data follows from
+thread workers, so a key typically takes 0.2–0.6 s here; how fast is the benchmarks'
+business (``benchmarks/tui_timing.py``), and under a full parallel test run on two
+cores a key has taken 5.3 s, so the bound sits halfway to the busy timeout."""
 SCREENS = (
     ("3", "ExchangesScreen"),
     ("2", "FollowupsScreen"),

@@ -165,3 +165,81 @@ def test_a_postgresql_database_that_is_not_utf8_is_refused() -> None:
         with admin.connect() as connection:
             connection.execute(sa.text(f"DROP DATABASE {name}"))
         admin.dispose()
+
+
+def test_a_database_at_0003_keeps_every_row_through_the_bni_revision(db_url: str) -> None:
+    """Revision 0005 only adds columns to tables others refer to: no row moves or changes."""
+    engine = make_engine(db_url, migrate=False)
+    _upgrade_to(engine, "0003")
+    tables = sa.MetaData()
+    tables.reflect(bind=engine)
+    now = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    rows: dict[str, Any] = {
+        "network": {
+            "id": 1,
+            "name": "Club",
+            "kind": "referral club",
+            "sla_days": 2,
+            "weights": {"referral": 3, "introduction": 2, "help": 1},
+            "active": True,
+            "created_at": now,
+            "fee": 450.0,
+            "currency": "EUR",
+        },
+        "member": [
+            {"id": 1, "name": "Anna", "active": True, "created_at": now},
+            {"id": 2, "name": "Bob", "active": True, "created_at": now},
+        ],
+        "membership": [
+            {"id": 1, "member_id": 1, "network_id": 1, "role": "organiser"},
+            {"id": 2, "member_id": 2, "network_id": 1, "role": "member"},
+        ],
+        "meeting": {"id": 1, "network_id": 1, "held_on": date(2026, 1, 5), "title": "Week 2"},
+        "exchange": {
+            "id": 1,
+            "external_id": "e1",
+            "kind": "referral",
+            "giver_id": 1,
+            "receiver_id": 2,
+            "network_id": 1,
+            "meeting_id": 1,
+            "occurred_on": date(2026, 1, 5),
+            "referral_type": "inside",
+            "created_at": now,
+        },
+        "followup": {
+            "id": 1,
+            "exchange_id": 1,
+            "status": "won",
+            "occurred_on": date(2026, 1, 9),
+            "value": 999.99,
+            "business": "new",
+            "created_at": now,
+        },
+        "one_to_one": {
+            "id": 1,
+            "member_a_id": 1,
+            "member_b_id": 2,
+            "network_id": 1,
+            "held_on": date(2026, 1, 6),
+            "note": "Coffee",
+        },
+    }
+    with engine.begin() as connection:
+        for name, values in rows.items():
+            connection.execute(sa.insert(tables.tables[name]), values)
+    before = {name: sorted(tuple(row) for row in connection_rows(engine, name)) for name in rows}
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision()
+    for name in rows:
+        after = connection_rows(engine, name)
+        width = len(before[name][0])
+        # New columns come last and are empty; every old value is unchanged.
+        assert sorted(tuple(row)[:width] for row in after) == before[name]
+        assert all(value is None for row in after for value in tuple(row)[width:])
+    engine.dispose()
+
+
+def connection_rows(engine: sa.engine.Engine, table: str) -> list[Any]:
+    with engine.connect() as connection:
+        return list(connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY id")).all())

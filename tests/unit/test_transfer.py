@@ -572,12 +572,85 @@ def build_rich_ledger(session: Session) -> None:
         session=session, member_a_id=a, member_b_id=d, held_on=date(2025, 7, 1), note="Coffee"
     )
     log_one_to_one(session=session, member_a_id=b, member_b_id=c, held_on=date(2025, 7, 2))
+    add_bni_records(
+        session, club=ids(club)[0], meeting=meeting.id, anna=a, bert=b, scored=ids(gone)[0]
+    )
     wrong = log_help(session=session, giver_id=d, receiver_id=a, occurred_on=date(2025, 7, 3))
     assert wrong.id is not None
     void_exchange(session=session, exchange_id=wrong.id, reason="Logged twice")
     leave_network(session=session, member_id=d, network_id=ids(coffee)[0], left_on=date(2025, 8, 1))
     deactivate_member(session=session, member_id=d)
     deactivate_network(session=session, network_id=ids(gone)[0])
+
+
+def add_bni_records(
+    session: Session, *, club: int, meeting: int | None, anna: int, bert: int, scored: int
+) -> None:
+    """Attendance, a visitor, CEUs, a chapter's own scoring, and a BNI Connect week with a
+    TYFCB and a slip with another chapter, plus BNI's PALMS for it."""
+    from tempfile import TemporaryDirectory
+
+    from reciprocity.ledger.attendance import record_attendance
+    from reciprocity.ledger.ceus import add_ceu
+    from reciprocity.ledger.scoring import set_traffic_lights
+    from reciprocity.ledger.transfer.bni_palms import import_bni_palms
+    from reciprocity.ledger.transfer.bni_slips import import_bni_slips
+    from reciprocity.ledger.visitors import add_visitor
+    from tests.bni.files import PALMS_HEADER, SLIP_HEADER, write_xls
+
+    assert meeting is not None
+    record_attendance(session=session, meeting_id=meeting, member_id=anna, status="present")
+    record_attendance(session=session, meeting_id=meeting, member_id=bert, status="late")
+    add_visitor(
+        session=session, name="Vera Visitor", meeting_id=meeting, invited_by=bert, company="VV"
+    )
+    add_ceu(
+        session=session, member_id=anna, credits=1.5, network_id=club, earned_on=date(2025, 3, 6)
+    )
+    set_traffic_lights(
+        session=session,
+        network_id=scored,
+        text="months = 3\n[bands]\ngreen = 10\nyellow = 5\nred = 1\n[points]\n"
+        "referrals_per_week = [[0.5, 10]]\n",
+    )
+    week = [
+        SLIP_HEADER,
+        ["Bert Jansen", "Anna de Vries", "Referral", "Tier 2 (outside)", "", "", ""],
+        ["Anna de Vries", "Bert Jansen", "TYFCB", "", "300.00", "", ""],
+        ["", "Anna de Vries", "TYFCB", "", "40.00", "", ""],
+        ["Anna de Vries", "Olga Other", "One-to-One", "", "", "", "BNI Far, Oslo, Norway"],
+        [
+            "Olga Other",
+            "Bert Jansen",
+            "Referral",
+            "Tier 1 (inside)",
+            "",
+            "",
+            "BNI Far, Oslo, Norway",
+        ],
+        ["Bert Jansen", "", "CEU", "", "", "1", ""],
+        ["Anna de Vries", "", "Visitor", "", "", "", ""],
+    ]
+    palms = [PALMS_HEADER, ["Anna de", "Vries", "1", "0", "0", "0", "0", "0", "0", "0", "1"]]
+    with TemporaryDirectory() as folder:
+        slips = write_xls(Path(folder) / "slips.xls", week)
+        summary = write_xls(Path(folder) / "palms.xls", palms)
+        for path in (slips,):
+            import_bni_slips(
+                session=session,
+                paths=[path],
+                network_id=club,
+                start=date(2025, 3, 3),
+                end=date(2025, 3, 9),
+                create_members=True,
+            )
+        import_bni_palms(
+            session=session,
+            path=summary,
+            network_id=club,
+            start=date(2025, 3, 3),
+            end=date(2025, 3, 9),
+        )
 
 
 @pytest.fixture
@@ -613,7 +686,7 @@ def test_export_all_then_import_all_into_an_empty_database_is_identical(
     with Session(target) as session:
         result = import_all(session=session, directory=rich)
         assert snapshot(target) == original
-        assert result.tables["exchange"] == len(original["exchange"]) == 7
+        assert result.tables["exchange"] == len(original["exchange"]) == 9
         assert all(rows for name, rows in original.items())
         # The sequences moved past the imported ids: the next log gets a fresh id.
         added = log_help(session=session, giver_id=1, receiver_id=2, occurred_on=date(2025, 9, 1))

@@ -9,6 +9,9 @@ again. Three formats, described for users in ``docs/csv-formats.md``:
   extends, never duplicates.
 - **all**: one file per table with the raw columns and ids. It loads only into an empty
   database and then reproduces every row.
+- **BNI Connect's reports** (:mod:`.bni_slips`, :mod:`.bni_palms`, read by
+  :mod:`.spreadsheets`): the Slips Audit Report and the PALMS summary as BNI Connect
+  exports them (XML Spreadsheet 2003) or re-saved as ``.xlsx`` or ``.csv``; docs/bni.md.
 
 What this module must never do:
 

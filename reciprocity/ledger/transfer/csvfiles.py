@@ -95,7 +95,7 @@ def rejected(
 # --- Reading and writing CSV -------------------------------------------------------------
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, cells)`` for every record that is not blank, the header included.
 
     ``line`` is the physical line the record starts on (header = 1), so a quoted summary
@@ -208,7 +208,7 @@ def read_data_rows(
     path: Path, *, known: Sequence[str], required: Iterable[str]
 ) -> tuple[int, Iterator[tuple[int, tuple[str, ...]]]]:
     """The header's width and the data rows, each as its ``known`` cells in that order."""
-    records = _records(path)
+    records = read_records(path)
     first = next(records, None)
     if first is None:
         raise LedgerError(

@@ -39,6 +39,13 @@ from reciprocity.ledger.rules import (
     line_problem,
     require_text,
 )
+from reciprocity.ledger.scoring import parse_scoring
+from reciprocity.ledger.slips import (
+    PALMS_COUNTS,
+    check_count,
+    check_credits,
+    check_period,
+)
 from reciprocity.ledger.transfer.csvfiles import (
     BATCH_ROWS,
     EXCHANGE_TABLE,
@@ -60,6 +67,7 @@ from reciprocity.ledger.transfer.csvfiles import (
 from reciprocity.store.models import (
     DEFAULT_CURRENCY,
     TABLES_IN_DEPENDENCY_ORDER,
+    AttendanceStatus,
     Business,
     ExchangeKind,
     FollowupStatus,
@@ -204,6 +212,7 @@ class _LedgerChecker:
         self.memberships: dict[tuple[int, int], tuple[date | None, date | None]] = {}
         self.introductions: dict[str, list[IntroductionHalf]] = {}
         self.meeting_networks: dict[int, int] = {}
+        self.meeting_days: dict[int, date] = {}
         self.exchanges: dict[int, tuple[str, date, int, int]] = {}
         self.last_steps: dict[int, tuple[str, date]] = {}
         self.lines: dict[str, dict[Any, int]] = {}
@@ -218,6 +227,11 @@ class _LedgerChecker:
             "one_to_one": self._one_to_one,
             "ask": self._ask,
             "offer": self._offer,
+            "attendance": self._attendance,
+            "visitor": self._visitor,
+            "ceu": self._ceu,
+            "closed_business": self._closed_business,
+            "palms_baseline": self._palms_baseline,
         }
 
     def _first_line(self, what: str, key: Any, line: int) -> int | None:
@@ -290,6 +304,8 @@ class _LedgerChecker:
         row["fee"] = check_amount(row.get("fee"), field="fee")
         row["currency"] = check_currency(row.get("currency") or DEFAULT_CURRENCY)
         row["meeting_hours"] = check_meeting_hours(row.get("meeting_hours"))
+        if row.get("traffic_lights") is not None:
+            parse_scoring(row["traffic_lights"])
         self.network_names[row["id"]] = row["name"]
 
     def _member(self, line: int, row: dict[str, Any]) -> None:
@@ -338,6 +354,7 @@ class _LedgerChecker:
         self._network_name(row["network_id"], field="network_id")
         row["title"] = clean_text(row["title"], field="meeting title", limit=SHORT_TEXT_MAX)
         self.meeting_networks[row["id"]] = row["network_id"]
+        self.meeting_days[row["id"]] = row["held_on"]
 
     def _exchange(self, line: int, row: dict[str, Any]) -> None:
         row["external_id"] = require_text(
@@ -359,8 +376,9 @@ class _LedgerChecker:
         network = self._network_name(row["network_id"], field="network_id")
         # A voided exchange left the metrics; the rules it broke need not hold any more.
         day = None if row["voided_at"] is not None else row["occurred_on"]
-        self._require_membership(row["giver_id"], row["network_id"], day, field="giver_id")
-        self._require_membership(row["receiver_id"], row["network_id"], day, field="receiver_id")
+        other = self._other_network(row)
+        self._require_party(row["giver_id"], row["network_id"], other, day, field="giver_id")
+        self._require_party(row["receiver_id"], row["network_id"], other, day, field="receiver_id")
         meeting_id = row["meeting_id"]
         if meeting_id is not None:
             if meeting_id not in self.meeting_networks:
@@ -456,14 +474,16 @@ class _LedgerChecker:
                 field="member_b_id",
                 name=first,
             )
+        other = self._other_network(row)
         if row["network_id"] is not None:
             self._network_name(row["network_id"], field="network_id")
             for column in ("member_a_id", "member_b_id"):
-                self._require_membership(
-                    row[column], row["network_id"], row["held_on"], field=column
+                self._require_party(
+                    row[column], row["network_id"], other, row["held_on"], field=column
                 )
         check_not_future(row["held_on"], what="date", today=self.today)
         row["note"] = clean_text(row["note"], field="note", limit=LONG_TEXT_MAX)
+        self._external_id("one_to_one", row, line)
 
     def _ask(self, line: int, row: dict[str, Any]) -> None:
         self._post(row, label="ask")
@@ -510,6 +530,128 @@ class _LedgerChecker:
                 field="answered_by",
                 id=answered_by,
             )
+
+    def _require_party(
+        self, member_id: int, network_id: int, other: int | None, day: date | None, *, field: str
+    ) -> None:
+        """A member of the network, or for a slip between chapters of the other chapter."""
+        span = self.memberships.get((member_id, other)) if other is not None else None
+        if span is not None and (day is None or is_member_on(*span, day)):
+            return
+        self._require_membership(member_id, network_id, day, field=field)
+
+    def _other_network(self, row: dict[str, Any]) -> int | None:
+        other: int | None = row.get("other_network_id")
+        if other is not None:
+            self._network_name(other, field="other_network_id")
+        return other
+
+    def _external_id(self, table: str, row: dict[str, Any], line: int) -> None:
+        row["external_id"] = clean_text(
+            row.get("external_id"), field="external_id", limit=SHORT_TEXT_MAX
+        )
+        if row["external_id"] is None:
+            return
+        first = self._first_line(f"{table}.external_id", row["external_id"], line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_external_id",
+                "The external_id '{external_id}' (also on line {first}).",
+                field="external_id",
+                external_id=row["external_id"],
+                first=first,
+            )
+
+    def _attendance(self, line: int, row: dict[str, Any]) -> None:
+        meeting_id = row["meeting_id"]
+        if meeting_id not in self.meeting_networks:
+            raise LedgerError(
+                "import.no_meeting_row",
+                "There is no meeting #{id} in meeting.csv.",
+                field="meeting_id",
+                id=meeting_id,
+            )
+        row["status"] = check_choice(row["status"], field="status", choices=AttendanceStatus)
+        first = self._first_line("attendance", (meeting_id, row["member_id"]), line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_attendance",
+                "{member} has two attendance rows for meeting #{id} (also on line {first}).",
+                field="member_id",
+                member=self._member_name(row["member_id"], field="member_id"),
+                id=meeting_id,
+                first=first,
+            )
+        self._require_membership(
+            row["member_id"],
+            self.meeting_networks[meeting_id],
+            self.meeting_days[meeting_id],
+            field="member_id",
+        )
+
+    def _visitor(self, line: int, row: dict[str, Any]) -> None:
+        self._network_name(row["network_id"], field="network_id")
+        other = self._other_network(row)
+        meeting_id = row["meeting_id"]
+        if meeting_id is not None and self.meeting_networks.get(meeting_id) != row["network_id"]:
+            raise LedgerError(
+                "import.visitor_meeting",
+                "Meeting #{id} is not a meeting of the visitor's network.",
+                field="meeting_id",
+                id=meeting_id,
+            )
+        self._require_party(
+            row["invited_by"], row["network_id"], other, row["visited_on"], field="invited_by"
+        )
+        check_not_future(row["visited_on"], what="visit date", today=self.today)
+        row["name"] = clean_text(row["name"], field="member name")
+        row["company"] = clean_text(row["company"], field="company")
+        self._external_id("visitor", row, line)
+
+    def _ceu(self, line: int, row: dict[str, Any]) -> None:
+        self._network_name(row["network_id"], field="network_id")
+        other = self._other_network(row)
+        self._require_party(
+            row["member_id"], row["network_id"], other, row["earned_on"], field="member_id"
+        )
+        check_not_future(row["earned_on"], what="date", today=self.today)
+        row["credits"] = check_credits(row["credits"])
+        self._external_id("ceu", row, line)
+
+    def _closed_business(self, line: int, row: dict[str, Any]) -> None:
+        self._network_name(row["network_id"], field="network_id")
+        other = self._other_network(row)
+        self._require_party(
+            row["member_id"], row["network_id"], other, row["closed_on"], field="member_id"
+        )
+        if row["thanked_by"] is not None:
+            self._member_name(row["thanked_by"], field="thanked_by")
+        if row["exchange_id"] is not None:
+            self._referral(row["exchange_id"])
+        check_not_future(row["closed_on"], what="date", today=self.today)
+        row["amount"] = check_amount(row["amount"], field="amount")
+        self._external_id("closed_business", row, line)
+
+    def _palms_baseline(self, line: int, row: dict[str, Any]) -> None:
+        network = self._network_name(row["network_id"], field="network_id")
+        member = self._member_name(row["member_id"], field="member_id")
+        check_period(row["period_start"], row["period_end"])
+        key = (row["network_id"], row["member_id"], row["period_start"], row["period_end"])
+        first = self._first_line("palms_baseline", key, line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_palms",
+                "{member} has two PALMS rows in {network} for one period (also on line {first}).",
+                field="member_id",
+                member=member,
+                network=network,
+                first=first,
+            )
+        for name in PALMS_COUNTS:
+            row[name] = check_count(row[name], field=name)
+        row["tyfcb"] = check_amount(row["tyfcb"], field="tyfcb")
+        row["ceu"] = check_amount(row["ceu"], field="ceu")
+        row["custom"] = clean_text(row["custom"], field="custom", limit=SHORT_TEXT_MAX)
 
     def load(self, path: Path, table: sa.Table, problems: list[str]) -> list[dict[str, Any]]:
         """The table's checked rows; each bad row adds ``<file> line N: sentence``."""

@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar
 
+from reciprocity.i18n import N_, _
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import last_complete_month, next_period, period_bounds, shifted_day
 from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
@@ -44,9 +45,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("contact_rate", "contact"),
     ("conversion_rate", "conv"),
     ("avg_rating", "rating"),
+    ("light", "light"),
 )
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
-    ("member", 18),
+    ("member", 13),
     ("giv", 5),
     ("rec", 5),
     ("bal", 5),
@@ -55,7 +57,16 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("cont", 5),
     ("conv", 4),
     ("rate", 4),
+    ("light", 6),
 )
+LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "red", "grey": "bright_black"}
+"""A member's Traffic Light (``analytics.traffic_lights``) in its own colour."""
+LIGHT_WORDS = {
+    "green": N_("green"),
+    "yellow": N_("yellow"),
+    "red": N_("red"),
+    "grey": N_("grey"),
+}
 REPORT_MODULE = "reciprocity.reporting.monthly"
 
 
@@ -181,6 +192,8 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
 def _cell(value: Any, key: str) -> str | Text:
     if key == "member":
         return plain(value)
+    if key == "light" and value is not None:
+        return Text(_(LIGHT_WORDS[value]), style=LIGHT_STYLES[value])
     if value is None:
         return "—"
     if key in {"contact_rate", "conversion_rate"}:
@@ -219,6 +232,13 @@ class NetworkScreen(LedgerScreen):
             tooltip="Show the period after (up to today's).",
         ),
         Binding("s", "sort", "Sort", id="network.sort", tooltip="Sort by the next column."),
+        Binding(
+            "t",
+            "attendance",
+            "Attendance",
+            id="network.attendance",
+            tooltip="Record who attended the latest meeting: p, a, l, m or s a member.",
+        ),
         Binding(
             "r",
             "export",
@@ -317,16 +337,22 @@ class NetworkScreen(LedgerScreen):
         start, end, label = period_bounds(self.period, shifted_day(self.period, today, self.back))
         self.query_one("#network-title", Label).update(f"{name} · {label} ([ ] earlier/later)")
 
+        me = self.rapp.acting_id
+
         def load(session: Session) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             from reciprocity.analytics.balances import compute_balances
             from reciprocity.analytics.network import compute_stats
             from reciprocity.analytics.quality import compute_quality
             from reciprocity.analytics.scope import Scope
+            from reciprocity.analytics.traffic_lights import lights_by_member
 
             scope = Scope(network_id=network_id, start=start, end=end)
             quality = {r["member_id"]: r for r in compute_quality(session=session, scope=scope)}
+            lights = lights_by_member(
+                session=session, network_id=network_id, as_of=min(end, today), acting_id=me
+            )
             rows = [
-                {**quality.get(row["member_id"], {}), **row}
+                {**quality.get(row["member_id"], {}), **row, "light": lights.get(row["member_id"])}
                 for row in compute_balances(session=session, scope=scope)
             ]
             return rows, compute_stats(session=session, scope=scope, as_of=end)
@@ -427,6 +453,15 @@ class NetworkScreen(LedgerScreen):
         self.sort_index = (self.sort_index + 1) % len(COLUMNS)
         self.sort_reverse = self.sort_index != 0
         self._render_rows()
+
+    def action_attendance(self) -> None:
+        """Record attendance at this network's latest meeting, one key a member."""
+        if not self.networks:
+            self.notify(_("Choose a network you organise first."), severity="warning")
+            return
+        from reciprocity.tui.screens.attendance import open_attendance
+
+        open_attendance(self, self.networks[self.network_index][0], self.rapp.today())
 
     @on(Button.Pressed, "#export")
     def _export_pressed(self) -> None:
