@@ -17,8 +17,9 @@ The package: :mod:`~reciprocity.ledger.demo.vocabulary` (the words),
 :mod:`~reciprocity.ledger.demo.people` (members, their habits and outside contacts),
 :mod:`~reciprocity.ledger.demo.draws` (the random generator, the calendar and the row
 writer), :mod:`~reciprocity.ledger.demo.builder` (networks, meetings and memberships) and
-:mod:`~reciprocity.ledger.demo.exchanges` (the gives and what follows them). This module
-holds the entry points.
+:mod:`~reciprocity.ledger.demo.exchanges` (the gives and what follows them) and
+:mod:`~reciprocity.ledger.demo.costs` (fees, hours and other costs). This module holds the
+entry points.
 """
 
 import calendar
@@ -30,6 +31,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.demo.builder import DEFAULT_MEMBERS, Builder
+from reciprocity.ledger.demo.costs import CostDraws
 from reciprocity.ledger.demo.draws import Draws
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import Member, Membership, Network, Role
@@ -149,7 +151,7 @@ def create_demo(
     try:
         start = _months_before(end, months) + timedelta(days=1)
         draws = Draws(session.connection(), seed=seed, start=start, until=end)
-        organiser = Builder(draws).build(size, months, exchanges)
+        organiser = Builder(draws, CostDraws(draws, seed)).build(size, months, exchanges)
         session.commit()
     except BaseException:
         session.rollback()

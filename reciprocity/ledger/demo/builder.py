@@ -8,6 +8,7 @@ order.
 
 from datetime import date, timedelta
 
+from reciprocity.ledger.demo.costs import CostDraws
 from reciprocity.ledger.demo.draws import Draws
 from reciprocity.ledger.demo.exchanges import ExchangeFiller
 from reciprocity.ledger.demo.groups import CLUB, COFFEE, Group, Mix
@@ -25,9 +26,9 @@ from reciprocity.store.models import DEFAULT_WEIGHTS, Role
 from reciprocity.store.tables import advance_id_sequences
 
 CLUB_MEMBERS = 35
-COFFEE_MEMBERS = 60
+COFFEE_MEMBERS = 65
 DEFAULT_MEMBERS = 85
-"""The referral club and the open coffee share ten members."""
+"""The referral club and the open coffee share fifteen members."""
 TWO_NETWORKS_MAX_MEMBERS = 120
 """Beyond this the referral club would outgrow a real chapter, so members form chapters."""
 CHAPTER_MIN, CHAPTER_MAX = 25, 50
@@ -38,8 +39,9 @@ EXCHANGES_PER_SEAT_MONTH = 4.3
 class Builder:
     """Writes the whole demo from one set of draws, in a fixed order."""
 
-    def __init__(self, draws: Draws) -> None:
+    def __init__(self, draws: Draws, costs: CostDraws) -> None:
         self.draws = draws
+        self.costs = costs
         self.rng = draws.rng
         self.writer = draws.writer
         self.start = draws.start
@@ -55,6 +57,8 @@ class Builder:
         )
         groups = self._write_networks(plans, people, national)
         self._write_members(people, groups)
+        for group in groups:
+            self.costs.write_other_costs(group)
         filler = ExchangeFiller(self.draws, contact_pool(self.draws))
         weights = [len(group.seats) * group.mix.activity for group in groups]
         if exchanges is None:
@@ -109,6 +113,7 @@ class Builder:
         groups: list[Group] = []
         for name, mix, indexes in plans:
             network_id = writer.next_id("network")
+            figures = self.costs.network_figures(mix)
             writer.add(
                 "network",
                 {
@@ -119,6 +124,7 @@ class Builder:
                     "sla_days": mix.sla_days,
                     "active": True,
                     "created_at": self.draws.logged(self.start),
+                    **figures,
                 },
             )
             candidates = [i for i in indexes if people[i].give >= 2.0] or indexes
@@ -133,7 +139,7 @@ class Builder:
                 a, b = rng.sample(range(len(seats)), 2)
                 seats[a].favourites.append(b)
                 seats[b].favourites.append(a)
-            group = Group(network_id, mix, seats, organiser)
+            group = Group(network_id, mix, seats, organiser, fee=figures["fee"])
             self._write_meetings(group, self.rng.randrange(5) if national else None)
             groups.append(group)
         return groups
@@ -208,5 +214,6 @@ class Builder:
                         "role": Role.ORGANISER if seat.person is group.organiser else Role.MEMBER,
                         "joined_on": seat.joined,
                         "left_on": seat.left,
+                        **self.costs.own_figures(group.mix, group.fee),
                     },
                 )

@@ -33,6 +33,8 @@ class Group:
     mix: Mix
     seats: list[Seat]
     organiser: Person
+    fee: float
+    """The network's yearly fee."""
     meetings: list[tuple[int, date]] = field(default_factory=list)
     exchanges: int = 0
     helps: int = 0
