@@ -3,7 +3,17 @@
 Importing this package registers every subcommand on :data:`app`.
 """
 
-from reciprocity.cli import board, database, demo, exchanges, metrics, records, report, transfer  # noqa: F401
+from reciprocity.cli import (  # noqa: F401
+    board,
+    database,
+    demo,
+    exchanges,
+    metrics,
+    records,
+    report,
+    transfer,
+    worth,
+)
 from reciprocity.cli.app import app, main
 
 __all__ = ["app", "main"]
