@@ -14,7 +14,7 @@ decided. SQL sums per network; nothing here reads one row per exchange.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -39,13 +39,14 @@ def worth_period(
 ) -> tuple[date, date]:
     """The period a cost is counted over: it never reaches past ``as_of`` (default today).
 
-    Without an end it ends at ``as_of``; without a start it is the 365 days ending at its
-    end, so a whole year's membership costs the yearly fee. A period that starts after
+    Without an end it ends at ``as_of``; without a start it begins on the first day of the
+    12 calendar months ending with its end's month, as the member review's period does, so
+    a month-by-month chart of the same year adds up to it. A period that starts after
     ``as_of`` has not happened yet and is refused.
     """
     today = as_of or date.today()
     last = min(end, today) if end is not None else today
-    first = start if start is not None else last - timedelta(days=DAYS_PER_YEAR - 1)
+    first = start if start is not None else trend_months(last, 12)[0]
     if first > last:
         raise LedgerError(
             "worth.period_not_begun",

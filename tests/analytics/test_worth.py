@@ -359,10 +359,14 @@ def test_each_month_of_the_trend_is_that_month_of_worth(session: Session, case: 
     ]
 
 
-def test_without_a_period_worth_covers_the_year_to_today_and_never_past_it() -> None:
-    assert worth_period(start=None, end=None, as_of=d("2026-06-30")) == (
+def test_without_a_period_worth_covers_twelve_months_to_today_and_never_past_it() -> None:
+    assert worth_period(start=None, end=None, as_of=d("2026-06-12")) == (
         d("2025-07-01"),
-        d("2026-06-30"),
+        d("2026-06-12"),
+    )
+    assert worth_period(start=None, end=d("2026-03-31"), as_of=d("2026-06-12")) == (
+        d("2025-04-01"),
+        d("2026-03-31"),
     )
     assert worth_period(start=d("2026-06-01"), end=d("2026-06-30"), as_of=d("2026-06-12")) == (
         d("2026-06-01"),
