@@ -46,6 +46,8 @@ def compute_compare(
         int(network_id): {**DEFAULT_WEIGHTS, **(own or {})}
         for network_id, own, _sla in aggregates.network_settings(session)
     }
+    # Every network of the ledger: read the exchanges whole rather than through a long IN.
+    within: list[int] | None = None if set(ids) == set(weights) else ids
     listed: dict[int, set[int]] = defaultdict(set)
     for row in aggregates.memberships_in_period(
         session, member_id=None, network_ids=ids, start=first, end=last
@@ -65,13 +67,13 @@ def compute_compare(
     edges = {
         int(row.network_id): (int(row.edges), int(row.mutual))
         for row in aggregates.edge_counts_by_network(
-            session, network_ids=ids, start=first, end=last
+            session, network_ids=within, start=first, end=last
         )
     }
     referrals = {
         int(row.network_id): row
         for row in aggregates.received_referrals_by_network(
-            session, network_ids=ids, start=first, end=last
+            session, network_ids=within, start=first, end=last
         )
     }
     costs: dict[int, list[float | None]] = defaultdict(list)

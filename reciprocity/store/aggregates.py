@@ -923,11 +923,11 @@ def one_to_ones_by_network(session: Session, *, member_id: int, start: date, end
 
 
 def network_member_totals(
-    session: Session, *, network_ids: Collection[int], start: date, end: date
+    session: Session, *, network_ids: Collection[int] | None, start: date, end: date
 ) -> Rows:
-    """``(member_id, network_id, side, referral, help, introduction)`` within the networks:
-    :func:`member_totals` for several networks at once."""
-    if not network_ids:
+    """``(member_id, network_id, side, referral, help, introduction)`` within the networks
+    (``None``: all): :func:`member_totals` for several networks at once."""
+    if network_ids is not None and not network_ids:
         return []
     parts = []
     for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
@@ -945,80 +945,81 @@ def network_member_totals(
                     )
                 ),
             )
-            .where(*counted(start=start, end=end), EXCHANGE.c.network_id.in_(list(network_ids)))
+            .where(
+                *counted(start=start, end=end), *_in_networks(EXCHANGE.c.network_id, network_ids)
+            )
             .group_by(column, EXCHANGE.c.network_id)
         )
     return session.execute(sa.union_all(*parts)).all()
 
 
 def edge_counts_by_network(
-    session: Session, *, network_ids: Collection[int], start: date, end: date
+    session: Session, *, network_ids: Collection[int] | None, start: date, end: date
 ) -> Rows:
-    """``(network_id, edges, mutual)``: :func:`edge_counts` of each network's own graph."""
-    if not network_ids:
+    """``(network_id, edges, mutual)``: :func:`edge_counts` of each network's own graph.
+
+    Each distinct giver → receiver edge is grouped with its reverse under the unordered
+    pair; a pair holding two edges is mutual. Sorting the edges once answers every network
+    (a self-join of the edges would compare each edge with every other).
+    """
+    if network_ids is not None and not network_ids:
         return []
     edges = (
         sa.select(EXCHANGE.c.network_id, EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id)
-        .where(*counted(start=start, end=end), EXCHANGE.c.network_id.in_(list(network_ids)))
+        .where(*counted(start=start, end=end), *_in_networks(EXCHANGE.c.network_id, network_ids))
         .distinct()
-        .cte("edges")
+        .subquery("edges")
     )
-    reverse = edges.alias("reverse")
-    query = (
-        sa.select(
-            edges.c.network_id,
-            sa.func.count().label("edges"),
-            sa.func.count(reverse.c.giver_id).label("mutual"),
-        )
-        .select_from(
-            edges.outerjoin(
-                reverse,
-                sa.and_(
-                    reverse.c.network_id == edges.c.network_id,
-                    reverse.c.giver_id == edges.c.receiver_id,
-                    reverse.c.receiver_id == edges.c.giver_id,
-                ),
-            )
-        )
-        .group_by(edges.c.network_id)
+    lower = sa.case(
+        (edges.c.giver_id < edges.c.receiver_id, edges.c.giver_id), else_=edges.c.receiver_id
     )
+    upper = sa.case(
+        (edges.c.giver_id < edges.c.receiver_id, edges.c.receiver_id), else_=edges.c.giver_id
+    )
+    pairs = (
+        sa.select(edges.c.network_id, sa.func.count().label("n"))
+        .group_by(edges.c.network_id, lower, upper)
+        .subquery("pairs")
+    )
+    query = sa.select(
+        pairs.c.network_id,
+        sa.func.sum(pairs.c.n).label("edges"),
+        sa.func.sum(sa.case((pairs.c.n == 2, 2), else_=0)).label("mutual"),
+    ).group_by(pairs.c.network_id)
     return session.execute(query).all()
 
 
 def received_referrals_by_network(
-    session: Session, *, network_ids: Collection[int], start: date, end: date
+    session: Session, *, network_ids: Collection[int] | None, start: date, end: date
 ) -> Rows:
-    """``(network_id, received, contacted, won, value_won)`` over each network's referrals:
-    followed up (any step), won, and the value of the won steps."""
-    if not network_ids:
+    """``(network_id, received, contacted, won, value_won)`` over each network's referrals
+    (``None``: every network's): followed up (any step), won, and the won steps' value."""
+    if network_ids is not None and not network_ids:
         return []
     where = [
         *_referrals(network_id=None, start=start, end=end),
-        EXCHANGE.c.network_id.in_(list(network_ids)),
+        *_in_networks(EXCHANGE.c.network_id, network_ids),
     ]
-    steps = (
-        sa.select(
-            FOLLOWUP.c.exchange_id,
-            sa.func.max(sa.case((FOLLOWUP.c.status == FollowupStatus.WON, 1), else_=0)).label(
-                "won"
-            ),
-            sa.func.sum(
-                sa.case((FOLLOWUP.c.status == FollowupStatus.WON, FOLLOWUP.c.value), else_=0)
-            ).label("value"),
-        )
-        .where(FOLLOWUP.c.exchange_id.in_(sa.select(EXCHANGE.c.id).where(*where)))
-        .group_by(FOLLOWUP.c.exchange_id)
-        .subquery("steps")
-    )
+    steps = sa.select(
+        FOLLOWUP.c.exchange_id,
+        sa.func.max(sa.case((FOLLOWUP.c.status == FollowupStatus.WON, 1), else_=0)).label("won"),
+        sa.func.sum(
+            sa.case((FOLLOWUP.c.status == FollowupStatus.WON, FOLLOWUP.c.value), else_=0)
+        ).label("value"),
+    ).group_by(FOLLOWUP.c.exchange_id)
+    if network_ids is not None:
+        # A few networks: their referrals' steps only, found through the referrals.
+        steps = steps.where(FOLLOWUP.c.exchange_id.in_(sa.select(EXCHANGE.c.id).where(*where)))
+    step_rows = steps.subquery("steps")
     query = (
         sa.select(
             EXCHANGE.c.network_id,
             sa.func.count().label("received"),
-            sa.func.count(steps.c.exchange_id).label("contacted"),
-            sa.func.coalesce(sa.func.sum(steps.c.won), 0).label("won"),
-            sa.func.coalesce(sa.func.sum(steps.c.value), 0).label("value_won"),
+            sa.func.count(step_rows.c.exchange_id).label("contacted"),
+            sa.func.coalesce(sa.func.sum(step_rows.c.won), 0).label("won"),
+            sa.func.coalesce(sa.func.sum(step_rows.c.value), 0).label("value_won"),
         )
-        .select_from(EXCHANGE.outerjoin(steps, steps.c.exchange_id == EXCHANGE.c.id))
+        .select_from(EXCHANGE.outerjoin(step_rows, step_rows.c.exchange_id == EXCHANGE.c.id))
         .where(*where)
         .group_by(EXCHANGE.c.network_id)
     )
