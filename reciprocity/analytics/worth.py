@@ -12,7 +12,6 @@ The figures a cost is made of (fee, hours per meeting, other costs) come from th
 decided. SQL sums per network; nothing here reads one row per exchange.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -107,8 +106,8 @@ def membership_costs(
         last = min(end, row.left_on or end)
         stints.append(Stint(key[0], key[1], first, last))
     for key in others.keys() - own.keys():
-        # Other costs dated in the period of a membership that does not overlap it: a day
-        # of membership none, its own figures read with the other memberships' (none).
+        # Other costs dated in the period of a membership that does not overlap it (a
+        # leaver's farewell dinner): no day of membership, so no fee and no meeting.
         own[key] = (None, None)
     ids = {network_id for _member, network_id in own}
     networks = {int(row.network_id): row for row in aggregates.network_cost_settings(session, ids)}
@@ -376,16 +375,3 @@ def compute_worth_trend(
                 }
             )
     return [{key: row[key] for key in WORTH_TREND_KEYS} for row in result]
-
-
-def networks_of(rows: list[dict[str, Any]]) -> list[str]:
-    """The network names of :func:`compute_worth` rows (the total row left out)."""
-    return [row["network"] for row in rows if row["network"] is not None]
-
-
-def group_by_network(trend: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """:func:`compute_worth_trend` rows per network, months in order."""
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in trend:
-        grouped[row["network"]].append(row)
-    return dict(grouped)

@@ -18,6 +18,8 @@ from tests.conftest import snapshot
 Run = Callable[..., Any]
 TODAY = date.today()
 YESTERDAY = str(TODAY - timedelta(days=1))
+A_YEAR = ("--from", str(TODAY - timedelta(days=364)), "--to", str(TODAY))
+"""The 365 days to today: a whole year's membership costs the yearly fee."""
 
 
 def ok(run: Run, *args: str) -> Any:
@@ -78,11 +80,11 @@ def test_a_member_sets_and_reads_their_own_figures(run_cli: Run, chapter: None) 
 
 
 def test_worth_prints_each_network_and_a_total(run_cli: Run, chapter: None) -> None:
-    rows = ok(run_cli, "worth", "--member", "Anna", "--json")
+    rows = ok(run_cli, "worth", "--member", "Anna", *A_YEAR, "--json")
     assert [row["network"] for row in rows] == ["Club Delft", "Open Coffee", None]
     assert all(tuple(row) == WORTH_KEYS for row in rows)
     club, coffee, total = rows
-    # A year with no joining date: the whole fee; one meeting of two hours.
+    # A year's membership (no joining date): the whole fee; one meeting of two hours.
     assert (club["cost"], club["meetings_attended"], club["hours"]) == (1200.0, 1, 2.0)
     assert (club["value_received"], club["value_per_cost"]) == (900.0, 0.75)
     assert (coffee["cost"], coffee["hours"], coffee["value_per_cost"]) == (0.0, None, None)
@@ -95,7 +97,7 @@ def test_worth_prints_each_network_and_a_total(run_cli: Run, chapter: None) -> N
 
 
 def test_compare_lists_the_networks_side_by_side(run_cli: Run, chapter: None) -> None:
-    rows = ok(run_cli, "compare", "--json")
+    rows = ok(run_cli, "compare", *A_YEAR, "--json")
     assert [row["network"] for row in rows] == ["Club Delft", "Open Coffee"]
     assert all(tuple(row) == COMPARE_KEYS for row in rows)
     assert (rows[0]["members"], rows[0]["active_givers"], rows[0]["reciprocity"]) == (2, 2, 1.0)
