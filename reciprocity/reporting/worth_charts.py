@@ -113,6 +113,10 @@ def measure_chart(
     values = known[key].astype(float).tolist()
     names = [shorten(str(name), 34) for name in known["network"]]
     positions = list(range(len(values)))
+    half = len(values) // 2
+    if hidden:
+        # A gap row between the highest and the lowest says how many networks it stands for.
+        positions = positions[:half] + [p + 1 for p in positions[half:]]
     ax.barh(positions, values, color=GIVER if key != "cost_per_member" else TAKER, height=0.65)
     top = max(values) if max(values) > 0 else 1.0
     for position, value, currency in zip(positions, values, known["currency"], strict=True):
@@ -123,23 +127,24 @@ def measure_chart(
             va="center",
             fontsize=8,
         )
-    ax.set_yticks(positions, labels=names, fontsize=8)
+    ticks, labels = list(positions), list(names)
+    if hidden:
+        ticks.insert(half, half)
+        labels.insert(
+            half,
+            ngettext(
+                "… {count} network in between …", "… {count} networks in between …", hidden
+            ).format(count=format_number(hidden)),
+        )
+    ax.set_yticks(ticks, labels=labels, fontsize=8)
     # Room for five bars at least, so two networks do not fill the chart with two slabs.
-    ax.set_ylim(max(len(values), 5) - 0.5, -0.5)
+    ax.set_ylim(max(max(ticks) + 1, 5) - 0.5, -0.5)
     ax.set_xlim(0, top * 1.25)
     ax.grid(axis="y", visible=False)
     ax.axvline(0, color=NEUTRAL, linewidth=0.8)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda _value, _pos: ""))
     missing = len(networks) - len(networks[networks[key].notna()])
     notes = []
-    if hidden:
-        notes.append(
-            ngettext(
-                "{count} network in between is not shown.",
-                "{count} networks in between are not shown.",
-                hidden,
-            ).format(count=format_number(hidden))
-        )
     if missing:
         notes.append(
             ngettext(

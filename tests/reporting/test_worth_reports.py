@@ -171,3 +171,24 @@ def test_report_region_command_writes_both_files(run_cli: Run, db_url: str, tmp_
         "region.pdf",
     ]
     assert date(2026, 3, 31).isoformat() in (tmp_path / "out" / "region.html").read_text()
+
+
+def test_a_measure_of_many_networks_shows_the_highest_and_lowest_and_says_so() -> None:
+    import pandas as pd
+
+    from reciprocity.reporting.worth_charts import measure_chart
+
+    rows = pd.DataFrame(
+        {
+            "network": [f"Chapter {n}" for n in range(42)],
+            "cost_per_member": [None, None, *(float(1000 + n) for n in range(40))],
+            "currency": ["EUR"] * 42,
+        }
+    )
+    figure = measure_chart(rows, "cost_per_member")
+    (ax,) = figure.axes
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert len(labels) == 31 and labels[0] == "Chapter 41" and labels[-1] == "Chapter 2"
+    assert labels[15] == "… 10 networks in between …"
+    assert ax.get_xlabel() == "2 networks have no value for this period."
+    assert "Cost per member" in {ax.get_title(loc) for loc in ("left", "center", "right")}
