@@ -2,7 +2,7 @@
 chapters
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-07 09:00:00.000000
 
 Five new tables (``attendance``, ``visitor``, ``ceu``, ``closed_business``,
@@ -21,7 +21,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,5 +8,7 @@ each definition was made precise.
 
 Modules: ``balances`` (gives and takes), ``quality`` (follow-up of referrals), ``pairs``
 (who owes whom), ``network`` (stats for a network), ``nudges`` (what a member should do
-next). Import the module you need: this package imports nothing heavy by itself.
+next), ``worth`` (what each of a member's networks gives and costs), ``attendance``
+(meetings attended, decided in one place) and ``compare`` (networks side by side).
+Import the module you need: this package imports nothing heavy by itself.
 """

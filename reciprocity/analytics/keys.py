@@ -78,6 +78,46 @@ NUDGE_TYPES: tuple[str, ...] = (
 )
 """In the order a member sees them: what is overdue first."""
 
+WORTH_KEYS: tuple[str, ...] = (
+    "network",
+    "given_points",
+    "received_points",
+    "balance",
+    "given_referral",
+    "received_referral",
+    "value_given",
+    "value_received",
+    "one_to_ones",
+    "meetings_attended",
+    "attendance_assumed",
+    "hours",
+    "cost",
+    "currency",
+    "value_per_cost",
+    "value_per_hour",
+    "referral_yield",
+    "contact_rate",
+)
+"""One network of a member in :mod:`reciprocity.analytics.worth`; the total row has
+``network`` ``None``. The names of ``balance`` where the figure is the same."""
+
+WORTH_TREND_KEYS: tuple[str, ...] = ("month", "network", "value_received", "cost", "currency")
+"""One calendar month of one network in :func:`reciprocity.analytics.worth.compute_worth_trend`."""
+
+COMPARE_KEYS: tuple[str, ...] = (
+    "network",
+    "members",
+    "active_givers",
+    "reciprocity",
+    "gini",
+    "contact_rate",
+    "conversion_rate",
+    "value_won_per_member",
+    "cost_per_member",
+    "currency",
+)
+"""One network of :mod:`reciprocity.analytics.compare`."""
+
 RATE_DIGITS = 3
 """Ratios, rates, indexes, means and medians are rounded to this many decimals."""
 MONEY_DIGITS = 2

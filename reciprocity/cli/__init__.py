@@ -14,6 +14,7 @@ from reciprocity.cli import (  # noqa: F401
     report,
     signin,
     transfer,
+    worth,
 )
 from reciprocity.cli.app import app, main
 

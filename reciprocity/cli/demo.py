@@ -15,8 +15,8 @@ def demo(
     members: int | None = typer.Option(
         None,
         "--members",
-        help="How many members (default 85: a referral club of 35 and an open coffee of 60, "
-        "ten in both). Over 120 are spread over referral-club chapters of 25-50.",
+        help="How many members (default 85: a referral club of 35 and an open coffee of 65, "
+        "fifteen in both). Over 120 are spread over referral-club chapters of 25-50.",
     ),
     months: int = typer.Option(DEFAULT_MONTHS, "--months", help="How many months of history."),
     seed: int = typer.Option(

@@ -93,7 +93,7 @@ def _format(key: str, value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+def print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=list(keys), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -117,7 +117,7 @@ def _output(
         print_json(list(rows))
         return
     if as_csv:
-        _print_csv(rows, keys)
+        print_csv(rows, keys)
         return
     if not rows:
         typer.echo(empty)

@@ -1,4 +1,5 @@
-"""``report monthly`` and ``report member``: the organiser's report and a member's review.
+"""``report monthly``, ``report member`` and ``report region``: the organiser's month, a
+member's review and an organiser's networks side by side.
 
 A thin face over :mod:`reciprocity.reporting`: it resolves names, checks the acting
 member's role (with ``--as``: an organiser of the network, or the member themself for a
@@ -119,6 +120,45 @@ def member(
             start=parse_date(date_from, field="--from date") if date_from else None,
             end=parse_date(date_to, field="--to date") if date_to else None,
             out_dir=out,
+            progress=_progress(quiet, as_json),
+        )
+    _done(paths, as_json=as_json)
+
+
+@report_app.command("region")
+def region(
+    ctx: typer.Context,
+    network: list[str] = typer.Option(
+        [],
+        "--network",
+        help="A network to include (repeat it; default: every network you organise).",
+    ),
+    month: str | None = typer.Option(None, "--month", metavar="YYYY-MM", help="One month."),
+    date_from: str | None = typer.Option(
+        None, "--from", metavar="DATE", help="First day (default: 12 months to --to)."
+    ),
+    date_to: str | None = typer.Option(
+        None, "--to", metavar="DATE", help="Last day (default: today)."
+    ),
+    out: Path = OUT_OPTION,
+    as_json: bool = JSON_OPTION,
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Networks side by side (PDF and HTML), for organisers of several: one chart per measure."""
+    from reciprocity.analytics.scope import make_scope
+    from reciprocity.reporting.region import write_region_report
+
+    run = state(ctx)
+    scope = make_scope(month=month, date_from=date_from, date_to=date_to)
+    with run.session() as session:
+        ids = [resolve_network(session=session, name=name).id for name in network]
+        paths = write_region_report(
+            session=session,
+            network_ids=[int(i) for i in ids if i is not None] or None,
+            start=scope.start,
+            end=scope.end,
+            out_dir=out,
+            acting_id=run.acting_member_id(session),
             progress=_progress(quiet, as_json),
         )
     _done(paths, as_json=as_json)

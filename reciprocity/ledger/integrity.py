@@ -105,6 +105,19 @@ _RULE_QUERIES: tuple[tuple[str, str], ...] = (
         "WHERE e.kind <> 'referral'",
         "Feedback on exchanges that are not referrals: {ids}.",
     ),
+    (
+        "SELECT id FROM membership WHERE fee < 0 OR meeting_hours <= 0 OR meeting_hours > 24",
+        "Memberships whose own fee or hours per meeting are out of range: {ids}.",
+    ),
+    (
+        "SELECT c.id FROM other_cost c WHERE NOT EXISTS (SELECT 1 FROM membership m "
+        "WHERE m.member_id = c.member_id AND m.network_id = c.network_id)",
+        "Other costs of members who never belonged to the network: {ids}.",
+    ),
+    (
+        "SELECT id FROM other_cost WHERE spent_on > :today",
+        "Other costs dated in the future: {ids}.",
+    ),
 )
 
 

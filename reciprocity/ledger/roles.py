@@ -216,3 +216,44 @@ def may_see_contact(
         party_ids={giver_id, receiver_id},
         network_ids={network_id},
     )
+
+
+def networks_to_compare(
+    *, session: Session, acting_id: int | None, network_ids: Collection[int] | None
+) -> list[int]:
+    """The networks an organiser may set side by side, refusing one they do not organise.
+
+    Named networks must each be organised by the acting member; without names, the
+    networks they organise now. The owner compares any network, and without names every
+    network in the ledger.
+    """
+    every = {int(i) for i in session.exec(select(Network.id)).all() if i is not None}
+    if network_ids:
+        unknown = sorted(set(network_ids) - every)
+        if unknown:
+            raise LedgerError(
+                "network.not_found", "There is no network #{id}.", field="network", id=unknown[0]
+            )
+        wanted = list(dict.fromkeys(network_ids))
+        if acting_id is not None:
+            mine = organised_network_ids(session=session, member_id=acting_id)
+            for network_id in wanted:
+                if network_id not in mine:
+                    require_organiser_of(
+                        session=session,
+                        acting_id=acting_id,
+                        network_id=network_id,
+                        doing="compare it with other networks",
+                    )
+        return wanted
+    if acting_id is None:
+        return sorted(every)
+    mine = organised_network_ids(session=session, member_id=acting_id)
+    if not mine:
+        raise LedgerError(
+            "role.compare_no_network",
+            "Comparing networks is for their organisers, and you organise none; name a "
+            "network you organise, or ask the ledger's owner.",
+            field=None,
+        )
+    return sorted(mine)

@@ -326,3 +326,14 @@ def fellow_member_ids(*, session: Session, member_id: int) -> set[int]:
         MEMBERSHIP.c.member_id != member_id,
     )
     return {int(value) for value in session.execute(query).scalars()}
+
+
+def member_networks(*, session: Session, member_id: int) -> list[tuple[int, str]]:
+    """``(id, name)`` of every network the member belongs or belonged to, by name."""
+    query = (
+        sa.select(NETWORK.c.id, NETWORK.c.name)
+        .join(MEMBERSHIP, MEMBERSHIP.c.network_id == NETWORK.c.id)
+        .where(MEMBERSHIP.c.member_id == member_id)
+        .order_by(NETWORK.c.name, NETWORK.c.id)
+    )
+    return [(int(row.id), str(row.name)) for row in session.execute(query)]

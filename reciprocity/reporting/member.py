@@ -1,10 +1,11 @@
-"""A member's personal review: two pages (PDF and HTML) a member can read over coffee.
+"""A member's personal review: three pages (PDF and HTML) a member can read over coffee.
 
 Their balance and its trend over the period, whom they owe and who owes them, their
 follow-up quality against the network's median, what happened to the referrals they
-gave, and their nudges. Every number comes from :mod:`reciprocity.analytics`; lists are
-cut to the few lines that matter, so the review stays at two pages however busy the
-member is.
+gave, their nudges, and what each of their networks gave and cost them
+(:mod:`reciprocity.reporting.my_networks`). Every number comes from
+:mod:`reciprocity.analytics`; lists are cut to the few lines that matter, so the review
+stays at three pages however busy the member is.
 """
 
 import statistics
@@ -29,6 +30,7 @@ from reciprocity.ledger.followups import last_step
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import ever_member, get_network
 from reciprocity.reporting.monthly import check_out_dir
+from reciprocity.reporting.my_networks import MyNetworks, gather_my_networks
 from reciprocity.reporting.tables import points, show
 
 if TYPE_CHECKING:
@@ -251,10 +253,10 @@ def _lines_into(lines: list[tuple[str, str]]) -> Callable[["FigureBase"], None]:
     return draw
 
 
-def _write_pdf(path: Path, review: MemberReview, text: ReviewText) -> Path:
+def _write_pdf(path: Path, review: MemberReview, text: ReviewText, networks: MyNetworks) -> Path:
     import pandas as pd
 
-    from reciprocity.reporting import pdf
+    from reciprocity.reporting import my_networks, pdf
     from reciprocity.reporting.charts import member_trend_chart
 
     title = f"{review.member}: personal review"
@@ -306,17 +308,19 @@ def _write_pdf(path: Path, review: MemberReview, text: ReviewText) -> Path:
                 _lines_into(second),
             ],
         ),
+        *my_networks.pdf_pages(title, networks),
     ]
     return pdf.write_pdf(
         path, pages, title=title, footer=f"{review.member} · {subtitle} · {pdf.generated_on()}"
     )
 
 
-def _write_html(path: Path, review: MemberReview, text: ReviewText) -> Path:
+def _write_html(path: Path, review: MemberReview, text: ReviewText, networks: MyNetworks) -> Path:
     import pandas as pd
 
     from reciprocity.reporting.charts import member_trend_chart, png_bytes
     from reciprocity.reporting.html import embed, write_html
+    from reciprocity.reporting.my_networks import html_context
     from reciprocity.reporting.pdf import generated_on
     from reciprocity.reporting.style import PNG_DPI
 
@@ -334,6 +338,7 @@ def _write_html(path: Path, review: MemberReview, text: ReviewText) -> Path:
             "network": review.network,
             "text": text,
             "chart": chart,
+            "my_networks": html_context(networks),
             "footer": f"{review.member} · {review.scope.label} · {generated_on()}",
         },
     )
@@ -383,9 +388,12 @@ def write_member_review(
         session=session, member_id=member_id, network_id=network_id, start=start, end=end
     )
     text = review_text(review)
+    networks = gather_my_networks(
+        session=session, member_id=member_id, start=review.scope.start, end=review.scope.end
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     say("writing review.pdf")
-    written = [_write_pdf(out_dir / "review.pdf", review, text)]
+    written = [_write_pdf(out_dir / "review.pdf", review, text, networks)]
     say("writing review.html")
-    written.append(_write_html(out_dir / "review.html", review, text))
+    written.append(_write_html(out_dir / "review.html", review, text, networks))
     return written

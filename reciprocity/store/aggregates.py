@@ -27,10 +27,12 @@ from reciprocity.store.models import (
     Feedback,
     Followup,
     FollowupStatus,
+    Meeting,
     Member,
     Membership,
     Network,
     OneToOne,
+    OtherCost,
 )
 from reciprocity.store.tables import table_of
 
@@ -41,6 +43,8 @@ MEMBER = table_of(Member)
 MEMBERSHIP = table_of(Membership)
 NETWORK = table_of(Network)
 ONE_TO_ONE = table_of(OneToOne)
+MEETING = table_of(Meeting)
+OTHER_COST = table_of(OtherCost)
 
 Rows = Sequence[sa.Row[*tuple[Any, ...]]]
 
@@ -733,4 +737,290 @@ def member_categories(session: Session, member_ids: Collection[int]) -> Rows:
     if not member_ids:
         return []
     query = sa.select(MEMBER.c.id, MEMBER.c.category).where(MEMBER.c.id.in_(list(member_ids)))
+    return session.execute(query).all()
+
+
+# --- Costs and worth: per member and network, and networks side by side ------------------
+
+
+def _in_networks(column: sa.ColumnElement[int], network_ids: Collection[int] | None) -> list[Any]:
+    return [] if network_ids is None else [column.in_(list(network_ids))]
+
+
+def memberships_in_period(
+    session: Session,
+    *,
+    member_id: int | None,
+    network_ids: Collection[int] | None,
+    start: date,
+    end: date,
+) -> Rows:
+    """Memberships that overlap the period, with the figures their cost is made of.
+
+    ``(member_id, network_id, joined_on, left_on, fee, meeting_hours, active)``: the
+    member's own fee and hours (``None``: the network's) and whether the member is active.
+    """
+    query = (
+        sa.select(
+            MEMBERSHIP.c.member_id,
+            MEMBERSHIP.c.network_id,
+            MEMBERSHIP.c.joined_on,
+            MEMBERSHIP.c.left_on,
+            MEMBERSHIP.c.fee,
+            MEMBERSHIP.c.meeting_hours,
+            MEMBER.c.active,
+        )
+        .select_from(MEMBERSHIP.join(MEMBER, MEMBER.c.id == MEMBERSHIP.c.member_id))
+        .where(
+            sa.or_(MEMBERSHIP.c.joined_on.is_(None), MEMBERSHIP.c.joined_on <= end),
+            sa.or_(MEMBERSHIP.c.left_on.is_(None), MEMBERSHIP.c.left_on >= start),
+            *_in_networks(MEMBERSHIP.c.network_id, network_ids),
+        )
+    )
+    if member_id is not None:
+        query = query.where(MEMBERSHIP.c.member_id == member_id)
+    return session.execute(query).all()
+
+
+def member_network_ids(session: Session, *, member_id: int) -> list[int]:
+    """Every network the member ever belonged to (leavers included)."""
+    query = sa.select(MEMBERSHIP.c.network_id).where(MEMBERSHIP.c.member_id == member_id)
+    return [int(value) for value in session.execute(query).scalars()]
+
+
+def network_cost_settings(session: Session, network_ids: Collection[int]) -> Rows:
+    """``(network_id, name, fee, currency, meeting_hours)`` of the given networks."""
+    if not network_ids:
+        return []
+    query = sa.select(
+        NETWORK.c.id.label("network_id"),
+        NETWORK.c.name,
+        NETWORK.c.fee,
+        NETWORK.c.currency,
+        NETWORK.c.meeting_hours,
+    ).where(NETWORK.c.id.in_(list(network_ids)))
+    return session.execute(query).all()
+
+
+def other_costs(
+    session: Session,
+    *,
+    member_id: int | None,
+    network_ids: Collection[int] | None,
+    start: date,
+    end: date,
+) -> Rows:
+    """``(member_id, network_id, amount)``: other costs dated in the period, summed."""
+    query = (
+        sa.select(
+            OTHER_COST.c.member_id,
+            OTHER_COST.c.network_id,
+            sa.func.sum(OTHER_COST.c.amount).label("amount"),
+        )
+        .where(
+            OTHER_COST.c.spent_on >= start,
+            OTHER_COST.c.spent_on <= end,
+            *_in_networks(OTHER_COST.c.network_id, network_ids),
+        )
+        .group_by(OTHER_COST.c.member_id, OTHER_COST.c.network_id)
+    )
+    if member_id is not None:
+        query = query.where(OTHER_COST.c.member_id == member_id)
+    return session.execute(query).all()
+
+
+def meetings_held(
+    session: Session, *, network_ids: Collection[int], start: date, end: date
+) -> Rows:
+    """``(network_id, held_on)`` of every meeting of the networks in the period."""
+    if not network_ids:
+        return []
+    query = sa.select(MEETING.c.network_id, MEETING.c.held_on).where(
+        MEETING.c.network_id.in_(list(network_ids)),
+        MEETING.c.held_on >= start,
+        MEETING.c.held_on <= end,
+    )
+    return session.execute(query).all()
+
+
+def member_values_by_network(session: Session, *, member_id: int, start: date, end: date) -> Rows:
+    """``(network_id, side, value)``: won value on the referrals a member gave and received."""
+    joined = FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id)
+    parts = []
+    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
+        parts.append(
+            sa.select(
+                EXCHANGE.c.network_id,
+                sa.literal(side).label("side"),
+                sa.func.coalesce(sa.func.sum(FOLLOWUP.c.value), 0).label("value"),
+            )
+            .select_from(joined)
+            .where(
+                *counted(start=start, end=end, member_id=member_id, side=column),
+                FOLLOWUP.c.status == FollowupStatus.WON,
+            )
+            .group_by(EXCHANGE.c.network_id)
+        )
+    return session.execute(sa.union_all(*parts)).all()
+
+
+def given_referrals_by_network(session: Session, *, member_id: int, start: date, end: date) -> Rows:
+    """``(network_id, given, contacted, won)``: referrals a member gave, how many the
+    receiver followed up (any step) and how many were won, per network."""
+    steps = (
+        sa.select(
+            FOLLOWUP.c.exchange_id,
+            sa.func.max(sa.case((FOLLOWUP.c.status == FollowupStatus.WON, 1), else_=0)).label(
+                "won"
+            ),
+        )
+        .where(
+            FOLLOWUP.c.exchange_id.in_(
+                sa.select(EXCHANGE.c.id).where(
+                    *_referrals(
+                        network_id=None,
+                        start=start,
+                        end=end,
+                        member_id=member_id,
+                        side=EXCHANGE.c.giver_id,
+                    )
+                )
+            )
+        )
+        .group_by(FOLLOWUP.c.exchange_id)
+        .subquery("steps")
+    )
+    query = (
+        sa.select(
+            EXCHANGE.c.network_id,
+            sa.func.count().label("given"),
+            sa.func.count(steps.c.exchange_id).label("contacted"),
+            sa.func.coalesce(sa.func.sum(steps.c.won), 0).label("won"),
+        )
+        .select_from(EXCHANGE.outerjoin(steps, steps.c.exchange_id == EXCHANGE.c.id))
+        .where(
+            *_referrals(
+                network_id=None, start=start, end=end, member_id=member_id, side=EXCHANGE.c.giver_id
+            )
+        )
+        .group_by(EXCHANGE.c.network_id)
+    )
+    return session.execute(query).all()
+
+
+def one_to_ones_by_network(session: Session, *, member_id: int, start: date, end: date) -> Rows:
+    """``(network_id, n)``: one-to-ones the member took part in, per network (none: ``None``)."""
+    query = (
+        sa.select(ONE_TO_ONE.c.network_id, sa.func.count().label("n"))
+        .where(
+            sa.or_(ONE_TO_ONE.c.member_a_id == member_id, ONE_TO_ONE.c.member_b_id == member_id),
+            ONE_TO_ONE.c.held_on >= start,
+            ONE_TO_ONE.c.held_on <= end,
+        )
+        .group_by(ONE_TO_ONE.c.network_id)
+    )
+    return session.execute(query).all()
+
+
+def network_member_totals(
+    session: Session, *, network_ids: Collection[int] | None, start: date, end: date
+) -> Rows:
+    """``(member_id, network_id, side, referral, help, introduction)`` within the networks
+    (``None``: all): :func:`member_totals` for several networks at once."""
+    if network_ids is not None and not network_ids:
+        return []
+    parts = []
+    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
+        parts.append(
+            sa.select(
+                column.label("member_id"),
+                EXCHANGE.c.network_id,
+                sa.literal(side).label("side"),
+                *(
+                    sa.func.count().filter(EXCHANGE.c.kind == kind).label(kind)
+                    for kind in (
+                        ExchangeKind.REFERRAL,
+                        ExchangeKind.HELP,
+                        ExchangeKind.INTRODUCTION,
+                    )
+                ),
+            )
+            .where(
+                *counted(start=start, end=end), *_in_networks(EXCHANGE.c.network_id, network_ids)
+            )
+            .group_by(column, EXCHANGE.c.network_id)
+        )
+    return session.execute(sa.union_all(*parts)).all()
+
+
+def edge_counts_by_network(
+    session: Session, *, network_ids: Collection[int] | None, start: date, end: date
+) -> Rows:
+    """``(network_id, edges, mutual)``: :func:`edge_counts` of each network's own graph.
+
+    Each distinct giver → receiver edge is grouped with its reverse under the unordered
+    pair; a pair holding two edges is mutual. Sorting the edges once answers every network
+    (a self-join of the edges would compare each edge with every other).
+    """
+    if network_ids is not None and not network_ids:
+        return []
+    edges = (
+        sa.select(EXCHANGE.c.network_id, EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id)
+        .where(*counted(start=start, end=end), *_in_networks(EXCHANGE.c.network_id, network_ids))
+        .distinct()
+        .subquery("edges")
+    )
+    lower = sa.case(
+        (edges.c.giver_id < edges.c.receiver_id, edges.c.giver_id), else_=edges.c.receiver_id
+    )
+    upper = sa.case(
+        (edges.c.giver_id < edges.c.receiver_id, edges.c.receiver_id), else_=edges.c.giver_id
+    )
+    pairs = (
+        sa.select(edges.c.network_id, sa.func.count().label("n"))
+        .group_by(edges.c.network_id, lower, upper)
+        .subquery("pairs")
+    )
+    query = sa.select(
+        pairs.c.network_id,
+        sa.func.sum(pairs.c.n).label("edges"),
+        sa.func.sum(sa.case((pairs.c.n == 2, 2), else_=0)).label("mutual"),
+    ).group_by(pairs.c.network_id)
+    return session.execute(query).all()
+
+
+def received_referrals_by_network(
+    session: Session, *, network_ids: Collection[int] | None, start: date, end: date
+) -> Rows:
+    """``(network_id, received, contacted, won, value_won)`` over each network's referrals
+    (``None``: every network's): followed up (any step), won, and the won steps' value."""
+    if network_ids is not None and not network_ids:
+        return []
+    where = [
+        *_referrals(network_id=None, start=start, end=end),
+        *_in_networks(EXCHANGE.c.network_id, network_ids),
+    ]
+    steps = sa.select(
+        FOLLOWUP.c.exchange_id,
+        sa.func.max(sa.case((FOLLOWUP.c.status == FollowupStatus.WON, 1), else_=0)).label("won"),
+        sa.func.sum(
+            sa.case((FOLLOWUP.c.status == FollowupStatus.WON, FOLLOWUP.c.value), else_=0)
+        ).label("value"),
+    ).group_by(FOLLOWUP.c.exchange_id)
+    if network_ids is not None:
+        # A few networks: their referrals' steps only, found through the referrals.
+        steps = steps.where(FOLLOWUP.c.exchange_id.in_(sa.select(EXCHANGE.c.id).where(*where)))
+    step_rows = steps.subquery("steps")
+    query = (
+        sa.select(
+            EXCHANGE.c.network_id,
+            sa.func.count().label("received"),
+            sa.func.count(step_rows.c.exchange_id).label("contacted"),
+            sa.func.coalesce(sa.func.sum(step_rows.c.won), 0).label("won"),
+            sa.func.coalesce(sa.func.sum(step_rows.c.value), 0).label("value_won"),
+        )
+        .select_from(EXCHANGE.outerjoin(step_rows, step_rows.c.exchange_id == EXCHANGE.c.id))
+        .where(*where)
+        .group_by(EXCHANGE.c.network_id)
+    )
     return session.execute(query).all()

@@ -148,7 +148,12 @@ class Member(SQLModel, table=True):
 
 
 class Membership(SQLModel, table=True):
-    """A member in a network, with a role and the dates they joined and left."""
+    """A member in a network, with a role and the dates they joined and left.
+
+    ``fee`` and ``meeting_hours`` are the member's own yearly fee and hours per meeting
+    (revision 0004), in the network's currency; ``None`` takes the network's. Their ranges
+    are the ledger's rules, as for the network's.
+    """
 
     __tablename__ = "membership"
     __table_args__ = (
@@ -162,6 +167,30 @@ class Membership(SQLModel, table=True):
     role: str = Field(default=Role.MEMBER)
     joined_on: date | None = None
     left_on: date | None = None
+    fee: float | None = Field(default=None, sa_type=MONEY)
+    meeting_hours: float | None = Field(default=None)
+
+
+class OtherCost(SQLModel, table=True):
+    """What a member spent on a network on one day besides the fee: travel, meals, events.
+
+    One row per member, network and day (revision 0004): setting the other costs of a day
+    again replaces the amount, and the UNIQUE constraint settles two writers at once.
+    """
+
+    __tablename__ = "other_cost"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "network_id", "spent_on"),
+        sa.Index(None, "network_id", "spent_on"),
+        sa.CheckConstraint("amount >= 0", name="amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    network_id: int = Field(foreign_key="network.id")
+    spent_on: date
+    amount: float = Field(sa_type=MONEY)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Meeting(SQLModel, table=True):
@@ -505,6 +534,7 @@ TABLES_IN_DEPENDENCY_ORDER: tuple[type[SQLModel], ...] = (
     Network,
     Member,
     Membership,
+    OtherCost,
     Meeting,
     Exchange,
     Followup,

@@ -37,6 +37,7 @@ from reciprocity.tui.screens.dialogs import FollowupStep
 from reciprocity.tui.screens.exchanges import ExchangesScreen
 from reciprocity.tui.screens.followups import FollowupsScreen
 from reciprocity.tui.screens.members import MembersScreen
+from reciprocity.tui.screens.my_networks import MyNetworksScreen
 from reciprocity.tui.screens.network import NetworkScreen
 from reciprocity.tui.screens.picker import MemberPicker
 from reciprocity.tui.screens.quick_log import QuickLogScreen
@@ -48,6 +49,7 @@ SCREENS_BY_KEY: tuple[tuple[str, str, str], ...] = (
     ("4", "members", "Members"),
     ("5", "board", "Asks & offers"),
     ("6", "network", "Network"),
+    ("7", "my_networks", "My networks"),
 )
 
 
@@ -70,6 +72,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         "members": MembersScreen,
         "board": BoardScreen,
         "network": NetworkScreen,
+        "my_networks": MyNetworksScreen,
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [

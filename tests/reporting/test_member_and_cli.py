@@ -31,7 +31,7 @@ def test_member_review_shows_bobs_club_months(tmp_path: Path) -> None:
     engine.dispose()
     assert [path.name for path in written] == ["review.pdf", "review.html"]
     pages = pdf_pages(tmp_path / "bob" / "review.pdf")
-    assert len(pages) == 2
+    assert len(pages) == 3  # the third is "My networks" (tests/reporting/test_worth_reports.py)
     text = "\n".join(pages)
     assert f"{BOB}: personal review" in pages[0]
     # In the club Bob gives e9, e16 (6 points) and receives e1, e13 (6) + e6a, e10 (4).
@@ -51,7 +51,7 @@ def test_member_review_shows_bobs_club_months(tmp_path: Path) -> None:
     assert "Contact the referral Carla Smit gave you on 2026-10-20" in text
     page = (tmp_path / "bob" / "review.html").read_text(encoding="utf-8")
     assert "Anna de Vries: gave you 5 points, you gave 0 (you owe 5)." in page
-    assert page.count('<img src="data:image/png;base64,') == 1
+    assert page.count('<img src="data:image/png;base64,') == 2
 
 
 Run = Callable[..., Any]

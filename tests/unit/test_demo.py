@@ -86,12 +86,12 @@ def test_the_default_demo_is_a_referral_club_and_an_open_coffee(
     seats = defaultdict(list)
     for membership in ledger["membership"]:
         seats[membership["network_id"]].append(membership)
-    assert (len(seats[club["id"]]), len(seats[coffee["id"]])) == (35, 60)
+    assert (len(seats[club["id"]]), len(seats[coffee["id"]])) == (35, 65)
     in_both = {m["member_id"] for m in seats[club["id"]]} & {
         m["member_id"] for m in seats[coffee["id"]]
     }
-    assert 5 <= len(in_both) <= 15
-    assert len(ledger["member"]) == 95 - len(in_both)
+    assert len(in_both) == 15
+    assert len(ledger["member"]) == 100 - len(in_both)
     organiser = demo_organiser(session=session)
     assert organiser is not None
     assert [m["member_id"] for m in seats[club["id"]] if m["role"] == "organiser"] == [organiser.id]
@@ -102,6 +102,37 @@ def test_the_default_demo_is_a_referral_club_and_an_open_coffee(
     kinds = Counter(e["kind"] for e in ledger["exchange"])
     assert set(kinds) == {"referral", "help", "introduction"} and min(kinds.values()) > 300
     assert 2500 <= kinds.total() <= 3000
+
+
+def test_the_club_charges_a_fee_and_the_coffee_costs_a_coffee(ledger: Rows) -> None:
+    club, coffee = ledger["network"]
+    assert 1000 <= club["fee"] <= 1500 and club["meeting_hours"] == 1.5
+    assert (coffee["fee"], coffee["currency"], club["currency"]) == (0, "EUR", "EUR")
+    seats = {(m["member_id"], m["network_id"]): m for m in ledger["membership"]}
+    own = [m for m in ledger["membership"] if m["fee"] is not None]
+    assert own and all(m["network_id"] == club["id"] and m["fee"] < club["fee"] for m in own)
+    assert any(m["meeting_hours"] is not None for m in ledger["membership"])
+    meetings = {(m["network_id"], m["held_on"]) for m in ledger["meeting"]}
+    coffees = [c for c in ledger["other_cost"] if c["network_id"] == coffee["id"]]
+    assert len(coffees) > 1000 and all(3 <= c["amount"] <= 5 for c in coffees)
+    for cost in ledger["other_cost"]:
+        seat = seats[(cost["member_id"], cost["network_id"])]
+        assert (cost["network_id"], cost["spent_on"]) in meetings
+        assert START <= cost["spent_on"] <= UNTIL
+        assert seat["joined_on"] <= cost["spent_on"]
+        assert seat["left_on"] is None or cost["spent_on"] <= seat["left_on"]
+    dinners = [c for c in ledger["other_cost"] if c["amount"] == 45]
+    assert dinners and all(c["spent_on"].month == 12 for c in dinners)
+
+
+def test_every_chapter_of_a_national_demo_charges_its_own_fee(tmp_path: Path) -> None:
+    engine = demo_in_new_file(tmp_path / "national.sqlite", members=130, exchanges=400)
+    rows = read_ledger(engine, with_created_at=False)
+    engine.dispose()
+    fees = [n["fee"] for n in rows["network"]]
+    assert len(fees) > 2 and all(1000 <= fee <= 1500 for fee in fees)
+    assert all(n["meeting_hours"] == 1.5 for n in rows["network"])
+    assert {c["amount"] for c in rows["other_cost"]} <= {45.0, 95.0}
 
 
 def test_introductions_come_in_pairs_or_name_an_outside_contact(ledger: Rows) -> None:

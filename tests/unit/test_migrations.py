@@ -123,6 +123,122 @@ def test_a_database_made_at_the_first_revision_keeps_its_rows(db_url: str) -> No
     engine.dispose()
 
 
+def _rows_of_0003() -> dict[str, list[dict[str, Any]]]:
+    """One or more rows in every table revision 0003 has, costs included."""
+    now = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
+    return {
+        "network": [
+            {
+                "id": 1,
+                "name": "Club",
+                "kind": "referral club",
+                "sla_days": 2,
+                "weights": {"referral": 3, "introduction": 2, "help": 1},
+                "active": True,
+                "created_at": now,
+                "fee": 1250.0,
+                "currency": "EUR",
+                "meeting_hours": 2.5,
+            },
+            {
+                "id": 2,
+                "name": "Coffee",
+                "kind": "open coffee",
+                "sla_days": 5,
+                "weights": {"referral": 3, "introduction": 2, "help": 1},
+                "active": True,
+                "created_at": now,
+                "fee": None,
+                "currency": "GBP",
+                "meeting_hours": None,
+            },
+        ],
+        "member": [
+            {"id": 1, "name": "Anna", "active": True, "created_at": now},
+            {"id": 2, "name": "Bob", "active": False, "created_at": now},
+        ],
+        "membership": [
+            {"id": 1, "member_id": 1, "network_id": 1, "role": "organiser"},
+            {
+                "id": 2,
+                "member_id": 2,
+                "network_id": 1,
+                "role": "member",
+                "joined_on": date(2026, 1, 5),
+                "left_on": date(2026, 2, 20),
+            },
+            {"id": 3, "member_id": 1, "network_id": 2, "role": "member"},
+        ],
+        "meeting": [{"id": 1, "network_id": 1, "held_on": date(2026, 1, 8), "title": "Week 2"}],
+        "exchange": [
+            {
+                "id": 1,
+                "external_id": "e1",
+                "kind": "referral",
+                "giver_id": 1,
+                "receiver_id": 2,
+                "network_id": 1,
+                "meeting_id": 1,
+                "occurred_on": date(2026, 1, 8),
+                "estimated_value": 400.0,
+                "created_at": now,
+            }
+        ],
+        "followup": [
+            {
+                "id": 1,
+                "exchange_id": 1,
+                "status": "won",
+                "occurred_on": date(2026, 1, 9),
+                "value": 380.5,
+                "business": "new",
+                "created_at": now,
+            }
+        ],
+        "feedback": [{"id": 1, "exchange_id": 1, "rating": 5, "created_at": now}],
+        "one_to_one": [
+            {
+                "id": 1,
+                "member_a_id": 1,
+                "member_b_id": 2,
+                "network_id": 1,
+                "held_on": date(2026, 1, 9),
+            }
+        ],
+        "ask": [
+            {"id": 1, "member_id": 2, "topic": "A printer", "status": "open", "created_at": now}
+        ],
+        "offer": [{"id": 1, "member_id": 1, "topic": "Tax", "status": "open", "created_at": now}],
+    }
+
+
+def test_a_database_at_revision_0003_keeps_every_row_and_gains_cost_figures(db_url: str) -> None:
+    engine = make_engine(db_url, migrate=False)
+    _upgrade_to(engine, "0003")
+    tables = sa.MetaData()
+    tables.reflect(bind=engine)
+    written = _rows_of_0003()
+    with engine.begin() as connection:
+        for name, values in written.items():
+            connection.execute(sa.insert(tables.tables[name]), values)
+
+    def read(name: str) -> list[dict[str, Any]]:
+        with engine.connect() as connection:
+            query = sa.text(f"SELECT * FROM {name} ORDER BY id")
+            return [dict(row) for row in connection.execute(query).mappings()]
+
+    before = {name: read(name) for name in written}
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision()
+    for name, rows in before.items():
+        after = read(name)
+        assert [{key: row[key] for key in rows[0]} for row in after] == rows, name
+    memberships = read("membership")
+    assert [(row["fee"], row["meeting_hours"]) for row in memberships] == [(None, None)] * 3
+    assert read("other_cost") == []
+    engine.dispose()
+
+
 def test_the_newest_revision_downgrades_and_upgrades_again(db_url: str) -> None:
     engine = make_engine(db_url)
     downgrade(engine, "-1")

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from reciprocity.ledger.costs import set_membership_costs
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import (
     iter_exchanges,
@@ -27,6 +28,7 @@ from reciprocity.ledger.networks import (
     add_meeting,
     add_network,
     deactivate_network,
+    edit_network,
     join_network,
     leave_network,
 )
@@ -493,6 +495,19 @@ def build_rich_ledger(session: Session) -> None:
         session=session, name="Dirk Bakker", network_ids=ids(coffee), joined_on=date(2024, 4, 1)
     )
     a, b, c, d = ids(anna, bert, carla, dirk)
+    edit_network(
+        session=session, network_id=ids(club)[0], fee=1249.99, currency="GBP", meeting_hours=2.25
+    )
+    set_membership_costs(
+        session=session, member_id=c, network_id=ids(club)[0], fee=999.5, meeting_hours=3
+    )
+    set_membership_costs(
+        session=session,
+        member_id=d,
+        network_id=ids(coffee)[0],
+        other_costs=3.8,
+        spent_on=date(2025, 3, 6),
+    )
     meeting = add_meeting(
         session=session, network_id=ids(club)[0], held_on=date(2025, 3, 4), title="Weekly"
     )
@@ -718,6 +733,7 @@ def test_import_all_reports_bad_rows_in_every_file_and_writes_nothing(
     engine: Engine, rich: Path, empty_again: Callable[[Engine], Engine]
 ) -> None:
     edit_cell(rich / "network.csv", "3", "sla_days", "400")
+    edit_cell(rich / "other_cost.csv", "1", "amount", "-2")
     edit_cell(rich / "meeting.csv", "2", "held_on", "2027-13-01")
     edit_cell(rich / "exchange.csv", "6", "receiver_id", "3")  # Carla to herself
     edit_cell(rich / "followup.csv", "2", "occurred_on", "2025-03-01")
@@ -729,6 +745,7 @@ def test_import_all_reports_bad_rows_in_every_file_and_writes_nothing(
         "network.csv line 4: The follow-up SLA must be from 0 to 365 days, not 400.",
         # Bert's membership of that network now points at a network the file lacks.
         "membership.csv line 5: There is no network #3 in network.csv.",
+        "other_cost.csv line 2: The other costs must be zero or more, not -2.",
         "meeting.csv line 3: The held_on '2027-13-01' is not a date; use YYYY-MM-DD or 'today'.",
         # Line 8, not 7: the first exchange's summary spans two lines.
         "exchange.csv line 8: Carla Smit cannot give to themselves; "
@@ -737,7 +754,7 @@ def test_import_all_reports_bad_rows_in_every_file_and_writes_nothing(
         "feedback.csv line 2: The rating must be from 1 to 5, not 9.",
     ]
     assert (
-        caught.value.summary == "dump has 6 bad rows; nothing was imported. Fix and import again."
+        caught.value.summary == "dump has 7 bad rows; nothing was imported. Fix and import again."
     )
     assert all(not rows for rows in snapshot(target).values())
     target.dispose()

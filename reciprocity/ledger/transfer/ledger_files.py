@@ -220,6 +220,7 @@ class _LedgerChecker:
             "network": self._network,
             "member": self._member,
             "membership": self._membership,
+            "other_cost": self._other_cost,
             "meeting": self._meeting,
             "exchange": self._exchange,
             "followup": self._followup,
@@ -348,7 +349,26 @@ class _LedgerChecker:
                 left=left.isoformat(),
                 joined=joined.isoformat(),
             )
+        row["fee"] = check_amount(row.get("fee"), field="fee")
+        row["meeting_hours"] = check_meeting_hours(row.get("meeting_hours"))
         self.memberships[pair] = (joined, left)
+
+    def _other_cost(self, line: int, row: dict[str, Any]) -> None:
+        self._require_membership(row["member_id"], row["network_id"], field="member_id")
+        pair = (row["member_id"], row["network_id"], row["spent_on"])
+        first = self._first_line("other_cost", pair, line)
+        if first is not None:
+            raise LedgerError(
+                "import.duplicate_other_cost",
+                "{member} has other costs in {network} on {day} twice (also on line {first}).",
+                field="spent_on",
+                member=self.member_names[row["member_id"]],
+                network=self.network_names[row["network_id"]],
+                day=row["spent_on"].isoformat(),
+                first=first,
+            )
+        row["amount"] = check_amount(row["amount"], field="other costs")
+        check_not_future(row["spent_on"], what="cost date", today=self.today)
 
     def _meeting(self, line: int, row: dict[str, Any]) -> None:
         self._network_name(row["network_id"], field="network_id")

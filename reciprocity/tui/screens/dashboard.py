@@ -1,7 +1,9 @@
 """Home: my balance cards, a 12-month trend, what to do next, and my referrals' fate.
 
-Each part loads in its own thread worker, cards first, so the screen paints at once and
-fills in; once the cards hold values the app's readiness signal is set. Enter on a nudge
+``n`` cycles the network filter through all networks and each of mine; the cards, the
+trend and the nudges follow it (the referrals I gave stay across networks). Each part
+loads in its own thread worker, cards first, so the screen paints at once and fills in;
+once the cards hold values the app's readiness signal is set. Enter on a nudge
 acts on it: a due follow-up opens the follow-up dialog, a cold pair a one-to-one form,
 "give back" the quick log, a matching ask the board, news of a referral the feedback form.
 """
@@ -18,6 +20,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, Sparkline
 from textual.widgets.option_list import Option
 
+from reciprocity.i18n import _
 from reciprocity.tui.periods import next_period, period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import (
@@ -55,6 +58,13 @@ class DashboardScreen(LedgerScreen):
             tooltip="Switch the cards between month, quarter and year.",
         ),
         Binding(
+            "n",
+            "next_network",
+            "Network",
+            id="dashboard.network",
+            tooltip="Show all networks or one of yours: cycles through them.",
+        ),
+        Binding(
             "r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Read everything again."
         ),
     ]
@@ -63,6 +73,10 @@ class DashboardScreen(LedgerScreen):
         super().__init__()
         self.period = "month"
         self.nudges: list[dict[str, Any]] = []
+        self.networks: list[tuple[int, str]] = []
+        """The acting member's networks; the filter shows all, or one of these."""
+        self.network_index: int | None = None
+        """The network shown: an index into :attr:`networks`, ``None`` for all."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,13 +113,24 @@ class DashboardScreen(LedgerScreen):
 
     # -- loading ---------------------------------------------------------------------------
 
+    @property
+    def network(self) -> tuple[int, str] | None:
+        """The network the filter shows, ``None`` for all networks."""
+        if self.network_index is None or self.network_index >= len(self.networks):
+            return None
+        return self.networks[self.network_index]
+
     def reload(self) -> None:
         app = self.rapp
         if not app.identified:
             return
         start, end, label = period_bounds(self.period, app.today())
-        who = app.acting_name or "the ledger's owner (press i to choose who you are)"
-        self.query_one("#dash-title", Label).update(f"{who} · {label} (p: period)")
+        who = app.acting_name or _("the ledger's owner (press i to choose who you are)")
+        shown = self.network
+        where = shown[1] if shown is not None else _("all networks")
+        self.query_one("#dash-title", Label).update(
+            _("{who} · {where} · {period}").format(who=who, where=where, period=label)
+        )
         me = app.acting_id
         if me is None:
             self.forget()
@@ -114,19 +139,31 @@ class DashboardScreen(LedgerScreen):
             app.mark_dashboard_ready()
             return
         today = app.today()
+        network_id = shown[0] if shown is not None else None
         self.ledger_call(
-            lambda session: self._cards(session, me, start, end), self._show_cards, group="cards"
+            lambda session: self._cards(session, me, start, end, network_id),
+            self._show_cards,
+            group="cards",
         )
         self.ledger_call(
-            lambda session: self._trend(session, me, today), self._show_trend, group="trend"
+            lambda session: self._trend(session, me, today, network_id),
+            self._show_trend,
+            group="trend",
         )
         self.ledger_call(
-            lambda session: self._nudges(session, me, today), self._show_nudges, group="nudges"
+            lambda session: self._nudges(session, me, today, network_id),
+            self._show_nudges,
+            group="nudges",
         )
         self.ledger_call(lambda session: self._given(session, me), self._show_given, group="given")
+        self.ledger_call(
+            lambda session: self._networks(session, me), self._networks_loaded, group="networks"
+        )
 
     def forget(self) -> None:
         """Another member acts now: clear the last one's cards, nudges and referrals."""
+        self.networks = []
+        self.network_index = None
         for card in self.query(Card):
             card.show("…")
         self.nudges = []
@@ -136,12 +173,26 @@ class DashboardScreen(LedgerScreen):
             sparkline.data = []
 
     @staticmethod
-    def _cards(session: Session, me: int, start: date, end: date) -> dict[str, Any]:
+    def _networks(session: Session, me: int) -> list[tuple[int, str]]:
+        from reciprocity.ledger.views import member_networks
+
+        return member_networks(session=session, member_id=me)
+
+    def _networks_loaded(self, networks: list[tuple[int, str]]) -> None:
+        shown = self.network
+        self.networks = networks
+        # Keep showing the same network if it is still one of theirs, else all.
+        self.network_index = networks.index(shown) if shown in networks else None
+
+    @staticmethod
+    def _cards(
+        session: Session, me: int, start: date, end: date, network_id: int | None
+    ) -> dict[str, Any]:
         from reciprocity.analytics.balances import compute_balances
         from reciprocity.analytics.quality import compute_quality
         from reciprocity.analytics.scope import Scope
 
-        scope = Scope(member_id=me, start=start, end=end)
+        scope = Scope(network_id=network_id, member_id=me, start=start, end=end)
         balances = [
             r for r in compute_balances(session=session, scope=scope) if r["member_id"] == me
         ]
@@ -171,21 +222,26 @@ class DashboardScreen(LedgerScreen):
         self.rapp.mark_dashboard_ready()
 
     @staticmethod
-    def _trend(session: Session, me: int, today: date) -> list[dict[str, Any]]:
+    def _trend(
+        session: Session, me: int, today: date, network_id: int | None
+    ) -> list[dict[str, Any]]:
         from reciprocity.analytics.scope import Scope
         from reciprocity.analytics.trend import compute_trend
 
-        return compute_trend(session=session, scope=Scope(member_id=me, end=today), months=12)
+        scope = Scope(network_id=network_id, member_id=me, end=today)
+        return compute_trend(session=session, scope=scope, months=12)
 
     def _show_trend(self, months: list[dict[str, Any]]) -> None:
         self.query_one("#trend-given", Sparkline).data = [m["given_points"] for m in months]
         self.query_one("#trend-received", Sparkline).data = [m["received_points"] for m in months]
 
     @staticmethod
-    def _nudges(session: Session, me: int, today: date) -> list[dict[str, Any]]:
+    def _nudges(
+        session: Session, me: int, today: date, network_id: int | None
+    ) -> list[dict[str, Any]]:
         from reciprocity.analytics.nudges import compute_nudges
 
-        return compute_nudges(session=session, member_id=me, as_of=today)
+        return compute_nudges(session=session, member_id=me, network_id=network_id, as_of=today)
 
     def _show_nudges(self, nudges: list[dict[str, Any]]) -> None:
         self.nudges = nudges
@@ -224,6 +280,19 @@ class DashboardScreen(LedgerScreen):
     def action_period(self) -> None:
         """Cycle month → quarter → year."""
         self.period = next_period(self.period)
+        self.reload()
+
+    def action_next_network(self) -> None:
+        """All networks, then each of mine in turn, then all again."""
+        if not self.networks:
+            self.notify(_("You belong to no network; Home shows all you did."), severity="warning")
+            return
+        if self.network_index is None:
+            self.network_index = 0
+        elif self.network_index + 1 < len(self.networks):
+            self.network_index += 1
+        else:
+            self.network_index = None
         self.reload()
 
     def action_refresh(self) -> None:
