@@ -1,15 +1,17 @@
 """Meetings attended: how many of a network's meetings a member was at, and whether we know.
 
 DESIGN.md: "``meetings_attended``: from attendance where recorded; otherwise every
-meeting held while a member (and the output says so)". The ledger has no attendance
-records yet, so today every meeting of the network held while the member belonged to it,
-within the period and up to ``as_of``, counts, and :attr:`Attendance.assumed` is true.
+meeting held while a member (and the output says so)". For each meeting of the network
+held while the member belonged to it (within the period, up to ``as_of``): a recorded
+``present`` or ``late`` counts (the member spent the evening), a recorded ``absent``,
+``medical`` or ``substitute`` does not, and a meeting without a record counts; only that
+last case makes :attr:`Attendance.assumed` true.
 
 :func:`meetings_attended` is the one place attendance is decided; ``worth``, ``compare``
-and the reports only read its answer. The place where recorded attendance plugs in is
-marked below.
+and the reports only read its answer.
 """
 
+import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -19,6 +21,10 @@ from datetime import date
 from sqlmodel import Session
 
 from reciprocity.store import aggregates
+from reciprocity.store.models import AttendanceStatus
+
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+"""Recorded statuses in which the member spent the meeting's evening."""
 
 
 @dataclass(frozen=True)
@@ -42,31 +48,32 @@ class Attendance:
 def meetings_attended(
     session: Session, stints: Iterable[Stint], *, network_ids: Collection[int]
 ) -> dict[tuple[int, int], Attendance]:
-    """Per ``(member_id, network_id)``, the meetings attended during the stint.
-
-    Today: every meeting of the network held from the stint's first to its last day,
-    counted from the meetings held, so ``assumed`` is always true.
-    """
+    """Per ``(member_id, network_id)``, the meetings attended during the stint: recorded
+    where attendance was recorded, every meeting held otherwise (``assumed``)."""
     stints = list(stints)
     if not stints:
         return {}
     start = min(stint.first for stint in stints)
     end = max(stint.last for stint in stints)
-    held: dict[int, list[date]] = defaultdict(list)
+    held: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for row in aggregates.meetings_held(session, network_ids=network_ids, start=start, end=end):
-        held[int(row.network_id)].append(row.held_on)
-    for days in held.values():
-        days.sort()
-    # ---- Recorded attendance plugs in here -------------------------------------------
-    # When the ``attendance`` table (meeting_id, member_id, status) exists, read the
-    # stints' records in one query grouped by (member_id, network_id): for a meeting with
-    # a record, count it when the status is present or late (the member spent the
-    # evening) and not when absent, medical or a substitute went; a meeting without a
-    # record keeps being counted as below, and only then is ``assumed`` true.
-    # ------------------------------------------------------------------------------------
+        held[int(row.network_id)].append((row.held_on, int(row.id)))
+    for meetings in held.values():
+        meetings.sort()
+    recorded: dict[tuple[int, int], dict[int, bool]] = defaultdict(dict)
+    for row in aggregates.attendance_recorded(
+        session, network_ids=network_ids, start=start, end=end
+    ):
+        attended = row.status in ATTENDED
+        recorded[(int(row.member_id), int(row.network_id))][int(row.meeting_id)] = attended
     result: dict[tuple[int, int], Attendance] = {}
     for stint in stints:
-        days = held.get(stint.network_id, [])
-        count = bisect_right(days, stint.last) - bisect_left(days, stint.first)
-        result[(stint.member_id, stint.network_id)] = Attendance(count, assumed=True)
+        meetings = held.get(stint.network_id, [])
+        first = bisect_left(meetings, (stint.first, 0))
+        last = bisect_right(meetings, (stint.last, sys.maxsize))
+        during = [meeting_id for _day, meeting_id in meetings[first:last]]
+        theirs = recorded.get((stint.member_id, stint.network_id), {})
+        count = sum(theirs.get(meeting_id, True) for meeting_id in during)
+        assumed = any(meeting_id not in theirs for meeting_id in during)
+        result[(stint.member_id, stint.network_id)] = Attendance(count, assumed=assumed)
     return result

@@ -22,6 +22,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from reciprocity.store.models import (
+    Attendance,
     Exchange,
     ExchangeKind,
     Feedback,
@@ -44,6 +45,7 @@ MEMBERSHIP = table_of(Membership)
 NETWORK = table_of(Network)
 ONE_TO_ONE = table_of(OneToOne)
 MEETING = table_of(Meeting)
+ATTENDANCE = table_of(Attendance)
 OTHER_COST = table_of(OtherCost)
 
 Rows = Sequence[sa.Row[*tuple[Any, ...]]]
@@ -832,13 +834,37 @@ def other_costs(
 def meetings_held(
     session: Session, *, network_ids: Collection[int], start: date, end: date
 ) -> Rows:
-    """``(network_id, held_on)`` of every meeting of the networks in the period."""
+    """``(network_id, held_on, id)`` of every meeting of the networks in the period."""
     if not network_ids:
         return []
-    query = sa.select(MEETING.c.network_id, MEETING.c.held_on).where(
+    query = sa.select(MEETING.c.network_id, MEETING.c.held_on, MEETING.c.id).where(
         MEETING.c.network_id.in_(list(network_ids)),
         MEETING.c.held_on >= start,
         MEETING.c.held_on <= end,
+    )
+    return session.execute(query).all()
+
+
+def attendance_recorded(
+    session: Session, *, network_ids: Collection[int], start: date, end: date
+) -> Rows:
+    """``(network_id, meeting_id, member_id, status)`` of every attendance record at the
+    networks' meetings in the period."""
+    if not network_ids:
+        return []
+    query = (
+        sa.select(
+            MEETING.c.network_id,
+            ATTENDANCE.c.meeting_id,
+            ATTENDANCE.c.member_id,
+            ATTENDANCE.c.status,
+        )
+        .select_from(ATTENDANCE.join(MEETING, MEETING.c.id == ATTENDANCE.c.meeting_id))
+        .where(
+            MEETING.c.network_id.in_(list(network_ids)),
+            MEETING.c.held_on >= start,
+            MEETING.c.held_on <= end,
+        )
     )
     return session.execute(query).all()
 

@@ -55,10 +55,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from reciprocity.analytics.keys import WORTH_KEYS, WORTH_TREND_KEYS
 from reciprocity.analytics.worth import compute_worth, compute_worth_trend, worth_period
+from reciprocity.ledger.attendance import record_attendance
 from reciprocity.ledger.costs import set_membership_costs
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import log_help, log_referral
@@ -66,6 +67,7 @@ from reciprocity.ledger.followups import record_followup
 from reciprocity.ledger.members import add_member
 from reciprocity.ledger.networks import add_meeting, add_network, join_network
 from reciprocity.ledger.one_to_ones import log_one_to_one
+from reciprocity.store.models import Meeting
 
 START, END, AS_OF = date(2026, 1, 1), date(2026, 3, 31), date(2026, 6, 30)
 
@@ -435,3 +437,34 @@ def test_only_the_member_or_their_organiser_sees_their_worth(session: Session, c
         compute_worth(session=session, member_id=case.anna, acting_id=case.bob)
     assert refused.value.key == "role.self_or_organiser"
     assert compute_worth(session=session, member_id=case.anna, acting_id=case.anna, as_of=AS_OF)
+
+
+def test_recorded_attendance_counts_where_it_exists(session: Session, case: Case) -> None:
+    # Bob's club meetings in Q1 2026: 01-08, 01-22, 02-05, 02-19, 03-05, 03-19 (six).
+    meetings = {
+        row.held_on.isoformat(): row.id or 0
+        for row in session.exec(select(Meeting).where(Meeting.network_id == case.club))
+    }
+    for day, status in (
+        ("2026-01-08", "present"),
+        ("2026-01-22", "late"),
+        ("2026-02-05", "absent"),
+        ("2026-02-19", "medical"),
+        ("2026-03-05", "substitute"),
+    ):
+        record_attendance(
+            session=session, meeting_id=meetings[day], member_id=case.bob, status=status
+        )
+    start, end = d("2026-01-01"), d("2026-03-31")
+    club = compute_worth(session=session, member_id=case.bob, start=start, end=end)[0]
+    # Present and late count, the other three do not, 03-19 has no record and counts.
+    assert (club["meetings_attended"], club["attendance_assumed"], club["hours"]) == (
+        3,
+        True,
+        6.0,
+    )
+    record_attendance(
+        session=session, meeting_id=meetings["2026-03-19"], member_id=case.bob, status="absent"
+    )
+    club = compute_worth(session=session, member_id=case.bob, start=start, end=end)[0]
+    assert (club["meetings_attended"], club["attendance_assumed"]) == (2, False)
