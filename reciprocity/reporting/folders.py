@@ -107,7 +107,19 @@ def _remove_stale(target: Path) -> None:
 
 
 def _temporary(target: Path) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}{PART}{os.getpid()}-", dir=target.parent))
+    prefix = f".{target.name}{PART}{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -124,6 +136,8 @@ def building(target: Path, *, force: bool, names: Collection[str]) -> Iterator[P
     try:
         yield scratch
         check_out_dir(target, force=force, names=names)
+        # Private while it is built; a folder like any other once it is the report.
+        scratch.chmod(0o777 & ~_umask())
         _swap_in(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -53,6 +53,8 @@ class Inbox:
         return self._connection.recv()
 
 
+STOPPING = {signal.SIGINT, signal.SIGTERM}
+"""Held back while a child is forked, so a handler never runs half-way through a fork."""
 PR_SET_PDEATHSIG = 1
 """``prctl`` option: the signal a process gets when its parent dies (linux/prctl.h)."""
 
@@ -74,7 +76,10 @@ def _run(
     parents_ends: tuple[Connection, ...],
 ) -> None:
     _die_with_parent(parent)
+    # The parent answers ctrl+c and ends its children itself; SIGTERM ends a child at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
     for connection in parents_ends:
         connection.close()
     try:
@@ -110,7 +115,11 @@ class Job(Generic[T]):
                 name="reciprocity-report",
                 daemon=True,
             )
-            self._process.start()
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+            try:
+                self._process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             answering.close()
             feed.close()
 
