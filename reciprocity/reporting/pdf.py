@@ -85,7 +85,10 @@ def chart_page(title: str, draws: Sequence[ChartDraw]) -> Page:
         parts: list[FigureBase] = [grid[index, 0] for index in range(len(draws))]
         for part, chart in zip(parts, draws, strict=True):
             chart(part)
-        page.suptitle(drawable(title), x=LEFT, ha="left", fontsize=9, color="#444444")
+        # Below the leadership line, which runs along the very top of every page.
+        page.suptitle(
+            shorten(title, 60), x=LEFT, y=0.972, ha="left", va="top", fontsize=9, color="#444444"
+        )
         return page
 
     return draw
@@ -417,7 +420,7 @@ def write_pdf(
                     text(
                         page,
                         0.5,
-                        0.987,
+                        0.993,
                         banner,
                         fontsize=9,
                         fontweight="bold",
