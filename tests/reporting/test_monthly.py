@@ -157,7 +157,9 @@ def test_the_leadership_line_is_on_every_page_and_in_every_sheet(
     assert all(line in page for page in pages), [i for i, p in enumerate(pages) if line not in p]
     assert line in (folder / "leadership" / "report-leadership.html").read_text(encoding="utf-8")
     workbook = load_workbook(folder / "leadership" / "report-leadership.xlsx")
-    assert all(sheet.oddHeader.center.text == line for sheet in workbook.worksheets)
+    headers = [sheet.oddHeader for sheet in workbook.worksheets]
+    assert len(headers) == 5
+    assert all(header is not None and header.center.text == line for header in headers)
     chapter = "\n".join(pdf_pages(folder / "report" / "report.pdf"))
     assert "forwarding" not in chapter and "Leadership team only" not in chapter
 

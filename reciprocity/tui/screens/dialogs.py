@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from reciprocity.i18n import _
 from reciprocity.reporting.audience import Audience, audience_words
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, shown_in
 
@@ -397,17 +398,22 @@ class AudienceDialog(LedgerModal[Audience | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Who is the report of {self.network} for?", markup=False)
+            yield Label(
+                _("Who is the report of {network} for?").format(network=self.network),
+                markup=False,
+            )
+            chapter = _("{who}: safe to forward").format(who=audience_words(Audience.CHAPTER))
+            leadership = _("{who}: adds the private notes").format(
+                who=audience_words(Audience.LEADERSHIP)
+            )
             yield OptionList(
-                Option(f"c  {audience_words(Audience.CHAPTER)}: safe to forward", id="chapter"),
-                Option(
-                    f"l  {audience_words(Audience.LEADERSHIP)}: adds the private notes",
-                    id="leadership",
-                ),
+                Option(f"c  {chapter}", id="chapter"),
+                Option(f"l  {leadership}", id="leadership"),
                 id="audiences",
             )
             yield Label(
-                "c or l chooses · Enter takes the highlighted one · escape cancels", classes="hint"
+                _("c or l chooses · Enter takes the highlighted one · escape cancels"),
+                classes="hint",
             )
 
     @on(OptionList.OptionSelected, "#audiences")

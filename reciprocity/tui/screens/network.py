@@ -27,6 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar
 
+from reciprocity.i18n import _
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.reporting.audience import Audience
 from reciprocity.reporting.monthly import write_monthly_report
@@ -506,7 +507,9 @@ class NetworkScreen(LedgerScreen):
             progress.display = False
             status.update("")
             if error.key == "report.folder_not_empty" and not force:
-                question = f"Replace the report already in\n{fold_path(out_dir, 60)}?"
+                question = _("Replace the report already in\n{folder}?").format(
+                    folder=fold_path(out_dir, 60)
+                )
                 app.push_screen(ConfirmDialog(question), replace)
                 return
             app.notify_refused(error)
