@@ -141,7 +141,7 @@ def balance_chart(
     ax.set_xlabel(_("Balance (points given − points received)"))
     if hidden:
         title = _(
-            "Balance, {period}: the {count} biggest givers and receivers of {total} members"
+            "Balance per member, {period}\nthe {count} biggest givers and receivers of {total}"
         ).format(period=period, count=EXTREMES, total=format_number(len(balances)))
     ax.set_title(title)
     ax.legend(
@@ -410,7 +410,7 @@ def heatmap_chart(
         return figure
     grouped = bool(matrix.attrs.get("grouped", False))
     if grouped:
-        title = _("Who gives to whom, {period}: members grouped by rank (points)").format(
+        title = _("Who gives to whom, {period}\nmembers grouped by rank (points)").format(
             period=period
         )
     values = matrix.to_numpy(dtype=float)

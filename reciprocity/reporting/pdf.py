@@ -79,7 +79,7 @@ def chart_page(title: str, draws: Sequence[ChartDraw]) -> Page:
         page.set_layout_engine("constrained")
         # Leave the bottom strip to the footer.
         page.get_layout_engine().set(  # type: ignore[union-attr, call-arg]
-            h_pad=0.2, w_pad=0.2, rect=(0.01, 0.035, 0.98, 0.95)
+            h_pad=0.2, w_pad=0.2, rect=(0.01, 0.035, 0.98, 0.925)
         )
         grid: Any = page.subfigures(len(draws), 1, squeeze=False)
         parts: list[FigureBase] = [grid[index, 0] for index in range(len(draws))]
@@ -87,7 +87,7 @@ def chart_page(title: str, draws: Sequence[ChartDraw]) -> Page:
             chart(part)
         # Below the leadership line, which runs along the very top of every page.
         page.suptitle(
-            shorten(title, 60), x=LEFT, y=0.972, ha="left", va="top", fontsize=9, color="#444444"
+            shorten(title, 60), x=LEFT, y=0.976, ha="left", va="top", fontsize=9, color="#444444"
         )
         return page
 

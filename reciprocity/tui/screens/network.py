@@ -368,7 +368,7 @@ class NetworkScreen(LedgerScreen):
         table = self.query_one("#network-table", DataTable)
         chunk = self.rows[self.shown : self.shown + CHUNK]
         for row in chunk:
-            table.add_row(*(_cell(row.get(key), key) for key, _ in COLUMNS))
+            table.add_row(*(_cell(row.get(key), key) for key, _heading in COLUMNS))
         self.shown += len(chunk)
 
     @on(DataTable.RowHighlighted, "#network-table")
