@@ -14,7 +14,7 @@ from typing import Any
 
 from reciprocity.i18n import _, format_number, ngettext
 from reciprocity.reporting.data import MonthlyData
-from reciprocity.reporting.layout import month_words, sla_words
+from reciprocity.reporting.layout import sla_words
 from reciprocity.reporting.tables import days, money, points
 
 NOTE_LIMIT = 15
@@ -64,7 +64,7 @@ def group_sentences(data: MonthlyData) -> list[str]:
             "In {month} the group logged {count} exchange.",
             "In {month} the group logged {count} exchanges.",
             exchanges,
-        ).format(month=month_words(data), count=format_number(exchanges)),
+        ).format(month=data.month_words, count=format_number(exchanges)),
         ngettext(
             "{count} was a referral; business won from the month's referrals so far: {value}.",
             "{count} were referrals; business won from the month's referrals so far: {value}.",

@@ -27,7 +27,7 @@ from reciprocity.analytics.pairs import compute_pairs
 from reciprocity.analytics.quality import compute_quality, network_quality
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.analytics.trend import compute_trend
-from reciprocity.i18n import _
+from reciprocity.i18n import _, format_month
 from reciprocity.ledger.networks import get_network
 from reciprocity.reporting.jobs import Job, can_fork
 from reciprocity.store import aggregates
@@ -103,6 +103,11 @@ class MonthlyData:
     def empty(self) -> bool:
         """No counted exchange in the month."""
         return int(self.stats["exchanges"]) == 0
+
+    @property
+    def month_words(self) -> str:
+        """The month in words, in the active language: "November 2026"."""
+        return format_month(self.start)
 
     @property
     def open_referrals(self) -> int:

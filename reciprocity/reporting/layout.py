@@ -17,11 +17,6 @@ from reciprocity.reporting.data import FIGURE_KEYS, MonthlyData
 from reciprocity.reporting.tables import days, money, show, show_change, tone
 
 
-def month_words(data: MonthlyData) -> str:
-    """The month in words: "November 2026"."""
-    return format_month(data.start)
-
-
 def previous_words(data: MonthlyData) -> str:
     """The month before in words: "October 2026"."""
     from datetime import timedelta
@@ -126,7 +121,7 @@ def maturity_note(data: MonthlyData) -> str:
         "({conversion} won, {value})."
     ).format(
         close=days(maturity.median_days_to_close),
-        month=month_words(data),
+        month=data.month_words,
         since=f"{maturity.days_since_end:,}",
         previous=previous_words(data),
         day=format_day(maturity.previous_as_of),
@@ -231,7 +226,7 @@ FOLLOW_UP_COLUMNS = (0, 6, 7, 8, 9, 10, 11, 12)
 
 def table_parts(data: MonthlyData) -> list[tuple[str, tuple[int, ...]]]:
     """The member table on paper: giving, then follow-up, each with the member's name."""
-    month = month_words(data)
+    month = data.month_words
     return [
         (_("Giving, {month}").format(month=month), GIVING_COLUMNS),
         (_("Follow-up of the referrals received, {month}").format(month=month), FOLLOW_UP_COLUMNS),

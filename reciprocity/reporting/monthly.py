@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from reciprocity.analytics.scope import parse_month
-from reciprocity.i18n import _, format_day, format_month, language
+from reciprocity.i18n import _, format_day, language
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.networks import get_network
 from reciprocity.ledger.roles import require_organiser
@@ -105,7 +105,7 @@ def charts(data: "MonthlyData") -> list[Chart]:
     """The report's six charts, in the order of the report."""
     from reciprocity.reporting import charts as draw
 
-    period = month_words_of(data)
+    period = data.month_words
     balances = data.frame("balances")
     return [
         Chart(
@@ -147,19 +147,14 @@ def _empty_message(data: "MonthlyData") -> str | None:
     if not data.empty:
         return None
     return _("No activity this month: no exchanges were logged in {month}.").format(
-        month=month_words_of(data)
+        month=data.month_words
     )
 
 
 def _period(data: "MonthlyData") -> str:
     return _("{month}: {first} to {last}").format(
-        month=month_words_of(data), first=format_day(data.start), last=format_day(data.end)
+        month=data.month_words, first=format_day(data.start), last=format_day(data.end)
     )
-
-
-def month_words_of(data: "MonthlyData") -> str:
-    """The report's month in words ("November 2026")."""
-    return format_month(data.start)
 
 
 def _closing(data: "MonthlyData", audience: Audience) -> tuple[str, list[Any], str]:
@@ -212,7 +207,7 @@ def _write_pdf(path: Path, data: "MonthlyData", drawn: list[Chart], audience: Au
                 subtitle=_period(data),
                 warning=_empty_message(data),
                 figures=figure_rows(data),
-                this_month=month_words_of(data),
+                this_month=data.month_words,
                 compared_with=previous_words(data),
                 notes=[note for note in (maturity_note(data), currency_note(data)) if note],
                 how_to_read=how_to_read(data),
@@ -236,9 +231,9 @@ def _write_pdf(path: Path, data: "MonthlyData", drawn: list[Chart], audience: Au
         path,
         pages,
         title=_("Monthly report: {network}, {month}").format(
-            network=data.network, month=month_words_of(data)
+            network=data.network, month=data.month_words
         ),
-        footer=f"{data.network} · {month_words_of(data)} · {pdf.generated_on(data.as_of)}",
+        footer=f"{data.network} · {data.month_words} · {pdf.generated_on(data.as_of)}",
         banner=leadership_line() if audience is Audience.LEADERSHIP else None,
     )
 
@@ -265,7 +260,7 @@ def _write_html(
     context: dict[str, Any] = {
         "words": _html_words(),
         "network": data.network,
-        "month": month_words_of(data),
+        "month": data.month_words,
         "period": _period(data),
         "previous_month": previous_words(data),
         "banner": leadership_line() if leadership else "",
@@ -282,7 +277,7 @@ def _write_html(
         "together": [] if leadership else group_sentences(data),
         "sections": sections,
         "closing_empty": nothing,
-        "footer": f"{data.network} · {month_words_of(data)} · {generated_on(data.as_of)}",
+        "footer": f"{data.network} · {data.month_words} · {generated_on(data.as_of)}",
     }
     return write_html(path, "monthly.html.j2", context)
 
