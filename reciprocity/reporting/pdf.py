@@ -42,8 +42,8 @@ figure still maturing is never coloured as a drop."""
 MATURING = OKABE_ITO["orange"]
 ChartDraw = Callable[["FigureBase"], object]
 
-TABLE_ROWS = 44
-"""Member rows on one table page."""
+TABLE_ROWS = 50
+"""Member rows on one table page: a chapter of up to 50 members fits on one."""
 TEXT_LINES = 52
 """Lines of coaching text on one page."""
 LEFT = 0.07
@@ -338,7 +338,7 @@ def _table_page(
                         ha="left" if index == 0 else "right",
                         va="top",
                     )
-            y -= 0.0172
+            y -= 0.0152
         return page
 
     return draw
