@@ -44,6 +44,8 @@ SCATTER_NAMED = 40
 """Up to this many members every point of the given-versus-received scatter is named."""
 OUTLIER_LABELS = 12
 """Above :data:`SCATTER_NAMED`, the members named on the scatter: the largest imbalances."""
+DENSE_LABELS = 6
+"""Above :data:`NAMED_LIMIT` (a density, not points), the members named in a column."""
 DAYS_CAP = 30
 """Days to first contact beyond this fall into one last bar."""
 FUNNEL_STAGES = ("received", "contacted", "meeting", "proposal", "won")
@@ -200,7 +202,7 @@ def given_received_chart(
     ax.set_ylabel(_("Received (points)"))
     ax.set_title(title)
     if len(balances) > NAMED_LIMIT:
-        outliers = balances.assign(gap=balances["balance"].abs()).nlargest(OUTLIER_LABELS, "gap")
+        outliers = balances.assign(gap=balances["balance"].abs()).nlargest(DENSE_LABELS, "gap")
         # Dense: the names stand in a column at the top left, each with a leader line.
         for index, (_index, row) in enumerate(outliers[outliers["gap"] > 0].iterrows()):
             ax.annotate(
@@ -210,6 +212,7 @@ def given_received_chart(
                 textcoords="axes fraction",
                 va="top",
                 fontsize=8,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
                 arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6},
             )
         return figure
