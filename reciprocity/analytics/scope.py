@@ -33,7 +33,7 @@ class Scope:
             and self.start.day == 1
             and self.end == month_end(self.start)
         ):
-            return f"{self.start:%Y-%m}"
+            return f"{self.start.year:04d}-{self.start.month:02d}"
         if self.end is None:
             return f"from {self.start}"
         if self.start is None:

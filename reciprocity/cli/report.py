@@ -1,14 +1,20 @@
 """``report monthly``, ``report member`` and ``report region``: the organiser's month, a
 member's review and an organiser's networks side by side.
 
-A thin face over :mod:`reciprocity.reporting`: it resolves names, checks the acting
-member's role (with ``--as``: an organiser of the network, or the member themself for a
-review), parses the options and prints the files written. matplotlib, openpyxl, Jinja2
-and pandas load inside the commands, so ``reciprocity --help`` stays fast.
+A thin face over :mod:`reciprocity.reporting`: it resolves names, parses the options,
+hands the acting member to the report (which checks the role itself: an organiser of the
+network, or the member themself for a review) and prints the files written. matplotlib,
+openpyxl, Jinja2 and pandas load inside the commands, so ``reciprocity --help`` stays
+fast. While a report is written, ``SIGTERM`` ends it as an interruption does: the
+temporary folder and the workers go, and the folder named by ``--out`` is as it was.
 """
 
-from collections.abc import Callable
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 import typer
 
@@ -16,7 +22,6 @@ from reciprocity.cli.app import app, print_json, state
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
-from reciprocity.ledger.roles import require_organiser, require_self_or_organiser
 from reciprocity.ledger.rules import parse_date
 
 report_app = typer.Typer(
@@ -25,7 +30,15 @@ report_app = typer.Typer(
 )
 app.add_typer(report_app, name="report")
 
-OUT_OPTION = typer.Option(..., "--out", metavar="DIR", help="The folder to write into.")
+OUT_OPTION = typer.Option(
+    ...,
+    "--out",
+    metavar="DIR",
+    help="The folder to write into: new or empty (with --force, one holding a report).",
+)
+FORCE_OPTION = typer.Option(
+    False, "--force", help="Replace the report already in the --out folder."
+)
 JSON_OPTION = typer.Option(False, "--json", help="Print the files written as JSON.")
 QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Do not print each step.")
 
@@ -44,6 +57,23 @@ def _progress(quiet: bool, as_json: bool) -> Callable[[str], None] | None:
     return lambda step: typer.echo(f"… {step}", err=True)
 
 
+@contextlib.contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    """``SIGTERM`` raises ``KeyboardInterrupt`` here, so the report cleans up as for ctrl+c."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signal: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @report_app.command("monthly")
 def monthly(
     ctx: typer.Context,
@@ -51,7 +81,15 @@ def monthly(
         None, "--network", help="The network (default: every network, the national view)."
     ),
     month: str = typer.Option(..., "--month", metavar="YYYY-MM", help="The calendar month."),
-    out: Path = OUT_OPTION,
+    audience: str = typer.Option(
+        "chapter",
+        "--audience",
+        metavar="WHO",
+        help="chapter (the whole group, safe to forward) or leadership (adds the notes for "
+        "a private word; every page says so).",
+    ),
+    out: str = OUT_OPTION,
+    force: bool = FORCE_OPTION,
     formats: str = typer.Option(
         "pdf,html,xlsx,csv,png",
         "--format",
@@ -65,17 +103,17 @@ def monthly(
     from reciprocity.reporting.monthly import write_monthly_report
 
     run = state(ctx)
-    with run.session() as session:
+    with run.session() as session, _terminated_as_interrupt():
         network_id = resolve_network(session=session, name=network).id if network else None
-        require_organiser(
-            session=session, acting_id=run.acting_member_id(session), network_id=network_id
-        )
         paths = write_monthly_report(
             session=session,
             network_id=network_id,
             month=month,
             out_dir=out,
+            acting_id=run.acting_member_id(session),
+            audience=audience,
             formats=[formats],
+            force=force,
             progress=_progress(quiet, as_json),
         )
     _done(paths, as_json=as_json)
@@ -95,7 +133,8 @@ def member(
     date_to: str | None = typer.Option(
         None, "--to", metavar="DATE", help="Last day (default: today)."
     ),
-    out: Path = OUT_OPTION,
+    out: str = OUT_OPTION,
+    force: bool = FORCE_OPTION,
     as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -103,15 +142,12 @@ def member(
     from reciprocity.reporting.member import write_member_review
 
     run = state(ctx)
-    with run.session() as session:
+    with run.session() as session, _terminated_as_interrupt():
         member_id = resolve_member(session=session, name=name).id
         if member_id is None:
             raise LedgerError(
                 "member.not_found_name", "There is no member '{name}'.", field="member", name=name
             )
-        require_self_or_organiser(
-            session=session, acting_id=run.acting_member_id(session), member_id=member_id
-        )
         network_id = resolve_network(session=session, name=network).id if network else None
         paths = write_member_review(
             session=session,
@@ -120,6 +156,8 @@ def member(
             start=parse_date(date_from, field="--from date") if date_from else None,
             end=parse_date(date_to, field="--to date") if date_to else None,
             out_dir=out,
+            acting_id=run.acting_member_id(session),
+            force=force,
             progress=_progress(quiet, as_json),
         )
     _done(paths, as_json=as_json)

@@ -4,7 +4,9 @@ No pyplot: each function builds its own ``Figure`` on the Agg canvas (or draws i
 sub-figure it is given, so the PDF can put two charts on one A4 page) and touches no
 global state. Titles say what to see; axes carry units. At national size a chart shows
 a distribution or the top and bottom :data:`EXTREMES` members instead of every member,
-so a figure's size does not grow with the network.
+so a figure's size does not grow with the network. A chart with nothing to show says so
+in words and draws no axis at all (never an empty one running below zero). Every word
+goes through :mod:`reciprocity.i18n`; ``period`` arrives in words ("November 2026").
 """
 
 from collections.abc import Sequence
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
+from reciprocity.i18n import N_, _, format_day, format_number, format_percent, ngettext
 from reciprocity.reporting.style import (
     CHART_SIZE,
     GIVER,
@@ -37,11 +40,30 @@ HEATMAP_NAMED = NAMED_LIMIT
 """Up to this many active members the heatmap names every giver and receiver."""
 HEATMAP_GROUPS = 10
 """Beyond :data:`HEATMAP_NAMED`, givers and receivers are grouped into this many ranks."""
-OUTLIER_LABELS = 6
-"""Members named on the given-versus-received scatter: the largest imbalances."""
+SCATTER_NAMED = 40
+"""Up to this many members every point of the given-versus-received scatter is named."""
+OUTLIER_LABELS = 12
+"""Above :data:`SCATTER_NAMED`, the members named on the scatter: the largest imbalances."""
+DENSE_LABELS = 6
+"""Above :data:`NAMED_LIMIT` (a density, not points), the members named in a column."""
 DAYS_CAP = 30
 """Days to first contact beyond this fall into one last bar."""
 FUNNEL_STAGES = ("received", "contacted", "meeting", "proposal", "won")
+STAGE_WORDS = {
+    "received": N_("received"),
+    "contacted": N_("followed up"),
+    "meeting": N_("meeting"),
+    "proposal": N_("proposal"),
+    "won": N_("won"),
+}
+KIND_WORDS = {"referral": N_("referrals"), "help": N_("help"), "introduction": N_("introductions")}
+
+
+def short_month(key: str) -> str:
+    """``2026-11`` as a tick label: "Nov 26"."""
+    from datetime import date
+
+    return format_day(date(int(key[:4]), int(key[5:7]), 1), "LLL yy")
 
 
 def _canvas(into: "FigureBase | None", size: tuple[float, float]) -> "tuple[FigureBase, Figure]":
@@ -57,6 +79,7 @@ def _canvas(into: "FigureBase | None", size: tuple[float, float]) -> "tuple[Figu
 
 
 def _no_data(ax: "Axes", title: str, message: str) -> None:
+    """A chart with nothing to draw: its title and a sentence saying why, no axis."""
     ax.set_title(title)
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555")
     ax.set_axis_off()
@@ -86,9 +109,14 @@ def balance_chart(
     rows = len(shown) + (1 if hidden else 0)
     target, figure = _canvas(into, (CHART_SIZE[0], min(11.0, max(3.5, 1.6 + 0.17 * rows))))
     ax = target.add_subplot()
-    title = f"Balance per member, {period}: who gave more than they took"
+    title = _("Balance per member, {period}").format(period=period)
     if shown.empty:
-        _no_data(ax, title, "No members are listed for this period.")
+        _no_data(ax, title, _("No members are listed for this period."))
+        return figure
+    if not (shown["given_points"].astype(float) + shown["received_points"].astype(float)).any():
+        _no_data(
+            ax, title, _("Nobody gave or received anything in {period}.").format(period=period)
+        )
         return figure
     values = shown["balance"].astype(float).tolist()
     names = [shorten(str(name), 32) for name in shown["member"]]
@@ -101,20 +129,27 @@ def balance_chart(
     ticks = list(positions)
     if hidden:
         ticks.insert(EXTREMES, EXTREMES)
-        labels.insert(EXTREMES, f"… {hidden:,} members in between …")
+        labels.insert(
+            EXTREMES,
+            ngettext(
+                "… {count} member in between …", "… {count} members in between …", hidden
+            ).format(count=format_number(hidden)),
+        )
     ax.set_yticks(ticks, labels=labels, fontsize=9 if rows <= 40 else 7 if rows <= 70 else 5.5)
     ax.invert_yaxis()
     ax.set_ylim(max(ticks) + 0.7, -0.7)
     ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.8)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Balance (points given − points received)")
+    ax.set_xlabel(_("Balance (points given − points received)"))
     if hidden:
-        title = f"Balance, {period}: the {EXTREMES} biggest givers and takers of {len(balances):,}"
+        title = _(
+            "Balance per member, {period}\nthe {count} biggest givers and receivers of {total}"
+        ).format(period=period, count=EXTREMES, total=format_number(len(balances)))
     ax.set_title(title)
     ax.legend(
         handles=[
-            Patch(color=GIVER, label="Gave more than received"),
-            Patch(color=TAKER, label="Received more than gave"),
+            Patch(color=GIVER, label=_("Gave more than received")),
+            Patch(color=TAKER, label=_("Received more than gave")),
         ],
         loc="lower right",
     )
@@ -132,14 +167,16 @@ def given_received_chart(
     """
     target, figure = _canvas(into, CHART_SIZE)
     ax = target.add_subplot()
-    title = f"Given vs received points, {period}: above the line took more than gave"
+    title = _("Points given and received, {period}").format(period=period)
     given = balances["given_points"].astype(float) if len(balances) else pd.Series(dtype=float)
     received = (
         balances["received_points"].astype(float) if len(balances) else pd.Series(dtype=float)
     )
     top = float(max(given.max(), received.max())) if len(balances) else 0.0
     if top <= 0:
-        _no_data(ax, title, "Nobody gave or received anything in this period.")
+        _no_data(
+            ax, title, _("Nobody gave or received anything in {period}.").format(period=period)
+        )
         return figure
     if len(balances) <= NAMED_LIMIT:
         ax.scatter(given, received, s=36, color=GIVER, alpha=0.75, edgecolor="white", zorder=3)
@@ -148,16 +185,26 @@ def given_received_chart(
         bar = figure.colorbar(cells, ax=ax)
         # Plain numbers: the style turns mathtext off, so the default 10^n labels would
         # show their markup.
-        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
-        bar.set_label("Members per hexagon (log scale)")
-    ax.plot([0, top], [0, top], color=OKABE_ITO["black"], linestyle="--", linewidth=1)
-    ax.text(top, top, " perfect balance", va="bottom", ha="right", fontsize=8, rotation=0)
-    outliers = balances.assign(gap=balances["balance"].abs()).nlargest(OUTLIER_LABELS, "gap")
-    named = outliers[outliers["gap"] > 0]
+        bar.set_label(_("Members per hexagon (log scale)"))
+    # Each axis to its own largest value, so a group where nobody received much still
+    # spreads out; the dashed line is "gave as much as received".
+    most_given, most_received = max(float(given.max()), 1.0), max(float(received.max()), 1.0)
+    corner = min(most_given, most_received)
+    ax.plot([0, corner], [0, corner], color=OKABE_ITO["black"], linestyle="--", linewidth=1)
+    ax.text(
+        corner, corner, _("gave as much as received") + " ", va="bottom", ha="right", fontsize=8
+    )
+    ax.set_xlim(-0.04 * most_given, most_given * 1.1)
+    ax.set_ylim(-0.05 * most_received, most_received * 1.12)
+    ax.set_xlabel(_("Given (points); below the dashed line: gave more than received"))
+    ax.set_ylabel(_("Received (points)"))
+    ax.set_title(title)
     if len(balances) > NAMED_LIMIT:
+        outliers = balances.assign(gap=balances["balance"].abs()).nlargest(DENSE_LABELS, "gap")
         # Dense: the names stand in a column at the top left, each with a leader line.
-        for index, (_, row) in enumerate(named.iterrows()):
+        for index, (_index, row) in enumerate(outliers[outliers["gap"] > 0].iterrows()):
             ax.annotate(
                 shorten(str(row["member"]), 24),
                 (float(row["given_points"]), float(row["received_points"])),
@@ -165,29 +212,23 @@ def given_received_chart(
                 textcoords="axes fraction",
                 va="top",
                 fontsize=8,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
                 arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6},
             )
-    else:
-        placed: list[tuple[float, float]] = []
-        for _, row in named.iterrows():
-            x, y = float(row["given_points"]), float(row["received_points"])
-            right = x > 0.75 * top
-            # Labels near one already placed step down so they do not overlap.
-            near = sum(abs(x - px) < 0.2 * top and abs(y - py) < 0.06 * top for px, py in placed)
-            placed.append((x, y))
-            ax.annotate(
-                shorten(str(row["member"]), 24),
-                (x, y),
-                xytext=(-4 if right else 4, 4 - 13 * near),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                fontsize=8,
-            )
-    ax.set_xlim(-0.03 * top, top * 1.08)
-    ax.set_ylim(-0.03 * top, top * 1.08)
-    ax.set_xlabel("Given (points)")
-    ax.set_ylabel("Received (points)")
-    ax.set_title(title)
+        return figure
+    named = balances
+    if len(balances) > SCATTER_NAMED:
+        named = balances.assign(gap=balances["balance"].abs()).nlargest(OUTLIER_LABELS, "gap")
+    from reciprocity.reporting.labels import place_labels
+
+    place_labels(
+        ax,
+        [
+            (float(row["given_points"]), float(row["received_points"]), str(row["member"]))
+            for _index, row in named.iterrows()
+        ],
+        avoid=list(zip(given.tolist(), received.tolist(), strict=True)),
+    )
     return figure
 
 
@@ -197,27 +238,31 @@ def trend_chart(trend: pd.DataFrame, *, into: "FigureBase | None" = None) -> "Fi
     target, figure = _canvas(into, CHART_SIZE)
     ax = target.add_subplot()
     months = trend["month"].tolist()
-    title = "Exchanges per month by kind, last 12 months"
+    title = _("Exchanges per month, by kind")
     if not months:
-        _no_data(ax, title, "No months to show.")
+        _no_data(ax, title, _("No months to show."))
         return figure
-    title = f"Exchanges per month by kind, {months[0]} to {months[-1]}"
+    title = _("Exchanges per month, by kind: {first} to {last}").format(
+        first=short_month(months[0]), last=short_month(months[-1])
+    )
+    totals = trend[[f"given_{kind}" for kind in KIND_COLOURS]].astype(float).sum(axis=1)
+    if float(totals.max()) == 0:
+        _no_data(ax, title, _("No exchanges were logged in these months."))
+        return figure
     bottom = pd.Series(0.0, index=trend.index)
     positions = list(range(len(months)))
     for kind, colour in KIND_COLOURS.items():
         counts = trend[f"given_{kind}"].astype(float)
-        ax.bar(positions, counts, bottom=bottom, color=colour, label=kind, width=0.75)
+        ax.bar(
+            positions, counts, bottom=bottom, color=colour, label=_(KIND_WORDS[kind]), width=0.75
+        )
         bottom = bottom + counts
-    ax.set_xticks(positions, labels=[m[2:] for m in months], rotation=45, ha="right")
+    ax.set_xticks(positions, labels=[short_month(m) for m in months], rotation=45, ha="right")
     ax.grid(axis="x", visible=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Month (YY-MM)")
-    ax.set_ylabel("Exchanges (count)")
+    ax.set_ylabel(_("Exchanges (count)"))
     ax.legend(loc="upper left", ncols=3)
-    if float(bottom.max()) == 0:
-        ax.text(0.5, 0.5, "No exchanges in these months.", transform=ax.transAxes, ha="center")
-    else:
-        ax.set_ylim(0, float(bottom.max()) * 1.15)  # room for the legend above the bars
+    ax.set_ylim(0, float(bottom.max()) * 1.25)  # room for the legend above the bars
     ax.set_title(title)
     return figure
 
@@ -229,22 +274,23 @@ def funnel_chart(
     """Referrals received in the period and how far they got: one bar per stage."""
     target, figure = _canvas(into, CHART_SIZE)
     ax = target.add_subplot()
-    title = f"Referral funnel, {period}: how far received referrals got"
+    title = _("How far the referrals of {period} got").format(period=period)
     received = funnel.get("received", 0)
     if received == 0:
-        _no_data(ax, title, "No referrals were received in this period.")
+        _no_data(ax, title, _("No referrals in {period}.").format(period=period))
         return figure
     counts = [funnel.get(stage, 0) for stage in FUNNEL_STAGES]
     positions = list(range(len(counts)))
     ax.barh(positions, counts, color=GIVER, height=0.7)
     for position, count in zip(positions, counts, strict=True):
-        ax.text(count, position, f"  {count:,} ({count / received:.0%})", va="center", fontsize=9)
-    ax.set_yticks(positions, labels=list(FUNNEL_STAGES))
+        share = format_percent(count / received)
+        ax.text(count, position, f"  {format_number(count)} ({share})", va="center", fontsize=9)
+    ax.set_yticks(positions, labels=[_(STAGE_WORDS[stage]) for stage in FUNNEL_STAGES])
     ax.invert_yaxis()
     ax.set_xlim(0, received * 1.25)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Referrals (count; each stage counts those that reached it or later)")
+    ax.set_xlabel(_("Referrals (each step counts those that reached it or a later one)"))
     ax.set_title(title)
     return figure
 
@@ -253,12 +299,12 @@ def funnel_chart(
 def contact_days_chart(
     days: Sequence[float], *, sla_days: Sequence[int], period: str, into: "FigureBase | None" = None
 ) -> "Figure":
-    """How many days referrals waited for their first follow-up, with the SLA marked."""
+    """How many days referrals waited for their first follow-up, with the agreed days marked."""
     target, figure = _canvas(into, CHART_SIZE)
     ax = target.add_subplot()
-    title = f"Days to first contact, {period}: bars right of the line missed the SLA"
+    title = _("Days to first contact, {period}").format(period=period)
     if not len(days):
-        _no_data(ax, title, "No received referral was followed up in this period.")
+        _no_data(ax, title, _("No referral of {period} was followed up yet.").format(period=period))
         return figure
     capped = pd.Series(days, dtype=float).clip(lower=0, upper=DAYS_CAP)
     counts = capped.round().astype(int).value_counts().reindex(range(DAYS_CAP + 1), fill_value=0)
@@ -274,7 +320,7 @@ def contact_days_chart(
         ax.text(
             sla + 0.6,
             0.97 - 0.07 * step,
-            f"SLA {sla} day{'s' if sla != 1 else ''}",
+            ngettext("agreed: {count} day", "agreed: {count} days", sla).format(count=sla),
             transform=ax.get_xaxis_transform(),
             color=TAKER,
             fontsize=9,
@@ -285,23 +331,31 @@ def contact_days_chart(
     ax.set_xticks(ticks, labels=labels)
     ax.grid(axis="x", visible=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Days from referral to first follow-up")
-    ax.set_ylabel("Referrals (count)")
+    ax.set_xlabel(
+        _("Days from referral to first follow-up; right of the dashed line: longer than agreed")
+    )
+    ax.set_ylabel(_("Referrals (count)"))
     ax.set_title(title)
     return figure
 
 
-def _tenths(totals: pd.Series, verb: str) -> pd.Series:
+def _tenths(totals: pd.Series, *, givers: bool) -> pd.Series:
     """Each member's group by rank: "Top 10% by points given", … "Bottom 10% …"."""
     ranks = totals.rank(method="first", ascending=False)
     groups = pd.qcut(ranks, HEATMAP_GROUPS, labels=False)
     step = 100 // HEATMAP_GROUPS
     names = {
-        group: f"Top {step}% {verb}"
+        group: (_("Top {share}% of givers") if givers else _("Top {share}% of receivers")).format(
+            share=step
+        )
         if group == 0
-        else f"Bottom {step}% {verb}"
+        else (
+            _("Bottom {share}% of givers") if givers else _("Bottom {share}% of receivers")
+        ).format(share=step)
         if group == HEATMAP_GROUPS - 1
-        else f"{group * step}–{(group + 1) * step}% {verb}"
+        else (_("{low}–{high}% of givers") if givers else _("{low}–{high}% of receivers")).format(
+            low=group * step, high=(group + 1) * step
+        )
         for group in range(HEATMAP_GROUPS)
     }
     return groups.map(names)
@@ -326,19 +380,21 @@ def heatmap_matrix(pairs: pd.DataFrame) -> pd.DataFrame:
             index="member", columns="other", values="given_points", aggfunc="sum", fill_value=0
         )
         return matrix.reindex(index=order, columns=order, fill_value=0)
-    giver_group = _tenths(givers, "of givers")
-    receiver_group = _tenths(receivers, "of receivers")
+    giver_group = _tenths(givers, givers=True)
+    receiver_group = _tenths(receivers, givers=False)
     flows = flows.assign(
         member=flows["member"].map(giver_group), other=flows["other"].map(receiver_group)
     )
     matrix = flows.pivot_table(
         index="member", columns="other", values="given_points", aggfunc="sum", fill_value=0
     )
-    rows = list(dict.fromkeys(_tenths(pd.Series(range(HEATMAP_GROUPS * 2, 0, -1)), "of givers")))
+    rows = list(dict.fromkeys(_tenths(pd.Series(range(HEATMAP_GROUPS * 2, 0, -1)), givers=True)))
     columns = list(
-        dict.fromkeys(_tenths(pd.Series(range(HEATMAP_GROUPS * 2, 0, -1)), "of receivers"))
+        dict.fromkeys(_tenths(pd.Series(range(HEATMAP_GROUPS * 2, 0, -1)), givers=False))
     )
-    return matrix.reindex(index=rows, columns=columns, fill_value=0)
+    grouped = matrix.reindex(index=rows, columns=columns, fill_value=0)
+    grouped.attrs["grouped"] = True
+    return grouped
 
 
 @with_style
@@ -351,18 +407,20 @@ def heatmap_chart(
     matrix = heatmap_matrix(pairs)
     target, figure = _canvas(into, (CHART_SIZE[0], CHART_SIZE[0]))
     ax = target.add_subplot()
-    title = f"Who gives to whom, {period} (points)"
+    title = _("Who gives to whom, {period} (points)").format(period=period)
     if matrix.empty:
-        _no_data(ax, title, "No exchanges between members in this period.")
+        _no_data(ax, title, _("No exchanges between members in {period}.").format(period=period))
         return figure
-    grouped = len(matrix) == HEATMAP_GROUPS and str(matrix.index[0]).startswith("Top ")
+    grouped = bool(matrix.attrs.get("grouped", False))
     if grouped:
-        title = f"Who gives to whom, {period}: members grouped by rank (points)"
+        title = _("Who gives to whom, {period}\nmembers grouped by rank (points)").format(
+            period=period
+        )
     values = matrix.to_numpy(dtype=float)
     masked = np.ma.masked_equal(values, 0)
     image = ax.imshow(masked, cmap=HEATMAP_CMAP, aspect="auto", interpolation="nearest", vmin=0)
     bar = figure.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label("Points given")
+    bar.set_label(_("Points given"))
     size = 8 if len(matrix) <= 15 else 6.5 if len(matrix) <= 25 else 5 if len(matrix) <= 60 else 4
     ax.set_xticks(
         range(len(matrix.columns)),
@@ -383,14 +441,14 @@ def heatmap_chart(
                 ax.text(
                     column,
                     row,
-                    f"{value:,.0f}",
+                    format_number(value),
                     ha="center",
                     va="center",
                     fontsize=7,
                     color="white" if dark else "black",
                 )
-    ax.set_xlabel("Receivers, ranked by points received" if grouped else "Receiver")
-    ax.set_ylabel("Givers, ranked by points given" if grouped else "Giver")
+    ax.set_xlabel(_("Receivers, ranked by points received") if grouped else _("Receiver"))
+    ax.set_ylabel(_("Givers, ranked by points given") if grouped else _("Giver"))
     ax.set_title(title)
     return figure
 
@@ -403,9 +461,13 @@ def member_trend_chart(
     target, figure = _canvas(into, (CHART_SIZE[0], 3.6))
     ax = target.add_subplot()
     months = trend["month"].tolist()
-    title = f"{shorten(member, 40)}: points given and received per month"
+    title = _("{member}: points given and received per month").format(member=shorten(member, 40))
     if not months:
-        _no_data(ax, title, "No months to show.")
+        _no_data(ax, title, _("No months to show."))
+        return figure
+    peak = float(max(trend["given_points"].max(), trend["received_points"].max()))
+    if peak == 0:
+        _no_data(ax, title, _("Nothing given or received in these months."))
         return figure
     positions = list(range(len(months)))
     width = 0.4
@@ -414,21 +476,22 @@ def member_trend_chart(
         trend["given_points"].astype(float),
         width=width,
         color=GIVER,
-        label="Given",
+        label=_("Given"),
     )
     ax.bar(
         [p + width / 2 for p in positions],
         trend["received_points"].astype(float),
         width=width,
         color=TAKER,
-        label="Received",
+        label=_("Received"),
     )
-    ax.set_xticks(positions, labels=[m[2:] for m in months], rotation=45, ha="right")
+    ax.set_xticks(positions, labels=[short_month(m) for m in months], rotation=45, ha="right")
     ax.grid(axis="x", visible=False)
-    ax.set_xlabel("Month (YY-MM)")
-    ax.set_ylabel("Points")
-    ax.legend(loc="upper left", ncols=2)
-    ax.set_title(title)
+    ax.set_ylabel(_("Points"))
+    # The legend stands above the plot, so it can never cover a bar.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.2)
+    ax.set_ylim(0, peak * 1.1)
+    ax.set_title(title, pad=24)
     return figure
 
 

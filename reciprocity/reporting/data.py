@@ -4,7 +4,9 @@ Every writer (PDF, HTML, XLSX, CSV, PNG) lays out the same :class:`MonthlyData`,
 formats cannot disagree. The member tables are exactly ``compute_balances``,
 ``compute_quality`` and ``compute_pairs`` (the rows ``reciprocity balance --json``
 prints); the network's key figures are those of ``compute_stats`` plus
-``network_quality``, for the month and the month before.
+``network_quality``, for the month and the month before. How far the month's referrals
+have had time to close comes from :mod:`reciprocity.analytics.maturity`, seen on the day
+the report is made.
 """
 
 from collections.abc import Callable
@@ -19,12 +21,14 @@ from sqlmodel import Session
 from reciprocity.analytics.balances import compute_balances
 from reciprocity.analytics.frames import KINDS
 from reciprocity.analytics.keys import BALANCE_KEYS, PAIR_KEYS, QUALITY_KEYS, TREND_KEYS
+from reciprocity.analytics.maturity import Maturity, month_maturity
 from reciprocity.analytics.network import compute_stats
 from reciprocity.analytics.pairs import compute_pairs
 from reciprocity.analytics.quality import compute_quality, network_quality
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.analytics.traffic_lights import lights_by_member
 from reciprocity.analytics.trend import compute_trend
+from reciprocity.i18n import _, format_month
 from reciprocity.ledger.networks import get_network
 from reciprocity.reporting.jobs import Job, can_fork
 from reciprocity.store import aggregates
@@ -48,24 +52,6 @@ FIGURE_KEYS: tuple[str, ...] = (
 )
 """The cover page's key figures, in order; each also for the month before."""
 
-FIGURE_LABELS: dict[str, str] = {
-    "members": "Members",
-    "active_members": "Active members",
-    "exchanges": "Exchanges",
-    "exchanges_referral": "Referrals",
-    "exchanges_help": "Helps",
-    "exchanges_introduction": "Introductions",
-    "given_points": "Points given",
-    "reciprocity": "Reciprocity",
-    "gini": "Gini of giving",
-    "share_nonnegative": "Members giving ≥ taking",
-    "referrals_received": "Referrals received",
-    "contact_rate": "Contact rate",
-    "median_days_to_contact": "Median days to contact",
-    "conversion_rate": "Conversion",
-    "value_won": "Value won",
-}
-
 
 def _figures(
     stats: dict[str, Any], month: dict[str, Any], quality: dict[str, Any]
@@ -76,9 +62,14 @@ def _figures(
     return {key: values[key] for key in FIGURE_KEYS}
 
 
+def month_key(day: date) -> str:
+    """``YYYY-MM`` of ``day``'s month, the year always in four digits (``0002-01``)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def previous_month(start: date) -> str:
     """``YYYY-MM`` of the month before the one starting on ``start``."""
-    return f"{start - timedelta(days=1):%Y-%m}"
+    return month_key(start - timedelta(days=1))
 
 
 @dataclass
@@ -90,7 +81,13 @@ class MonthlyData:
     month: str
     start: date
     end: date
+    as_of: date
+    """The day the report is made: what "still maturing" is judged on."""
     sla_days: list[int]
+    currency: str | None
+    """The networks' one currency; ``None`` when networks of several are added up."""
+    weights: dict[str, int] | None
+    """The network's points per kind; ``None`` for all networks (each its own)."""
     balances: list[dict[str, Any]]
     quality: list[dict[str, Any]]
     pairs: list[dict[str, Any]]
@@ -100,6 +97,7 @@ class MonthlyData:
     trend: list[dict[str, Any]]
     funnel: dict[str, int]
     contact_days: list[float]
+    maturity: Maturity
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     lights: dict[int, str] = field(default_factory=dict)
     """Each member's Traffic Light at the month's end (one network only)."""
@@ -108,6 +106,16 @@ class MonthlyData:
     def empty(self) -> bool:
         """No counted exchange in the month."""
         return int(self.stats["exchanges"]) == 0
+
+    @property
+    def month_words(self) -> str:
+        """The month in words, in the active language: "November 2026"."""
+        return format_month(self.start)
+
+    @property
+    def open_referrals(self) -> int:
+        """The month's referrals with no final step (won, lost, no response) yet."""
+        return sum(int(row["open"]) for row in self.quality)
 
     def frame(self, name: str) -> pd.DataFrame:
         """``balances``, ``quality``, ``pairs`` or ``trend`` as a frame with its keys."""
@@ -131,33 +139,42 @@ class _Context:
     quality: dict[str, Any]
     trend: list[dict[str, Any]]
     funnel: dict[str, int]
+    maturity: Maturity
 
 
-def _context_on(session: Session, scope: Scope, before: Scope) -> _Context:
-    """The previous month's figures, the trend and the funnel."""
+def _context_on(session: Session, scope: Scope, before: Scope, as_of: date) -> _Context:
+    """The previous month's figures, the trend, the funnel and the month's maturity."""
+    quality = network_quality(
+        session=session, scope=before, rows=compute_quality(session=session, scope=before)
+    )
     return _Context(
         stats=compute_stats(session=session, scope=before),
-        quality=network_quality(
-            session=session, scope=before, rows=compute_quality(session=session, scope=before)
-        ),
+        quality=quality,
         trend=compute_trend(session=session, scope=scope, months=12),
         funnel=aggregates.funnel_counts(
             session, network_id=scope.network_id, start=scope.start, end=scope.end
         ),
+        maturity=month_maturity(
+            session=session,
+            scope=scope,
+            previous=before,
+            previous_received=int(quality["referrals_received"]),
+            as_of=as_of,
+        ),
     )
 
 
-def _context(engine: Any, scope: Scope, before: Scope) -> _Context:
+def _context(engine: Any, scope: Scope, before: Scope, as_of: date) -> _Context:
     """:func:`_context_on` on a session of its own, for a worker thread."""
     with Session(engine) as session:
-        return _context_on(session, scope, before)
+        return _context_on(session, scope, before, as_of)
 
 
-def _forked_context(engine: Any, scope: Scope, before: Scope) -> _Context:
+def _forked_context(engine: Any, scope: Scope, before: Scope, as_of: date) -> _Context:
     """:func:`_context` in a forked child: on connections of its own. The parent's pooled
     connections are let go of without being touched (SQLAlchemy's advice for ``fork``)."""
     engine.dispose(close=False)
-    return _context(engine, scope, before)
+    return _context(engine, scope, before, as_of)
 
 
 def _in_memory(engine: Any) -> bool:
@@ -175,6 +192,7 @@ def gather_monthly(
     session: Session,
     network_id: int | None,
     month: str,
+    as_of: date,
     progress: Progress,
 ) -> MonthlyData:
     """Compute every number of the report for the network (``None``: all) and month.
@@ -185,12 +203,16 @@ def gather_monthly(
     the second runs in a forked process (:mod:`reciprocity.reporting.jobs`) and uses the
     other core; in the TUI's worker thread it runs in a thread, as before.
     """
+    weights: dict[str, int] | None = None
     if network_id is not None:
         network = get_network(session=session, network_id=network_id)
-        name, sla = network.name, [network.sla_days]
+        name, sla, currencies = network.name, [network.sla_days], {network.currency}
+        weights = dict(network.weights)
     else:
-        name = "All networks"
-        sla = sorted({int(row.sla_days) for row in aggregates.network_settings(session)})
+        name = _("All networks")
+        settings = aggregates.network_settings(session)
+        sla = sorted({int(row.sla_days) for row in settings})
+        currencies = set(aggregates.network_currencies(session))
     scope = make_scope(network_id=network_id, month=month)
     assert scope.start is not None and scope.end is not None
     before = make_scope(network_id=network_id, month=previous_month(scope.start))
@@ -198,7 +220,7 @@ def gather_monthly(
     # On the command line the side runs in a forked process (reporting.jobs), which
     # uses the second core; where forking is not safe, in a thread.
     forked = (
-        Job(lambda _inbox: _forked_context(engine, scope, before))
+        Job(lambda _inbox: _forked_context(engine, scope, before, as_of))
         if not _in_memory(engine) and can_fork()
         else None
     )
@@ -207,7 +229,7 @@ def gather_monthly(
             side = (
                 None
                 if forked or _in_memory(engine)
-                else pool.submit(_context, engine, scope, before)
+                else pool.submit(_context, engine, scope, before, as_of)
             )
             progress("computing balances")
             balances = compute_balances(session=session, scope=scope)
@@ -226,7 +248,7 @@ def gather_monthly(
             if forked:
                 context = forked.result()
             else:
-                context = side.result() if side else _context_on(session, scope, before)
+                context = side.result() if side else _context_on(session, scope, before, as_of)
     except BaseException:
         if forked:
             forked.stop()
@@ -234,10 +256,13 @@ def gather_monthly(
     return MonthlyData(
         network=name,
         network_id=network_id,
-        month=scope.label,
+        month=month_key(scope.start),
         start=scope.start,
         end=scope.end,
+        as_of=as_of,
         sla_days=sla,
+        currency=currencies.pop() if len(currencies) == 1 else None,
+        weights=weights,
         balances=balances,
         quality=quality,
         pairs=pairs,
@@ -248,4 +273,5 @@ def gather_monthly(
         funnel=context.funnel,
         contact_days=this_quality["contact_days"],
         lights=lights,
+        maturity=context.maturity,
     )

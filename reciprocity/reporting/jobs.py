@@ -8,10 +8,22 @@ re-raises its error, when asked. It forks only where forking is safe: on a platf
 has it and in a single-threaded process (the command line). Anywhere else (the TUI's
 worker threads, Windows) the part runs in place when its result is asked for, so the
 files are the same either way.
+
+A child never outlives the report that started it. On Linux it asks the kernel for
+``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``), so a report killed with
+``SIGKILL`` or ``SIGTERM`` leaves no worker writing files; it closes the ends of the pipes
+that belong to the parent, so a parent that goes away is seen as the end of its input
+rather than a wait for ever; and it takes the default ``SIGTERM`` back, so
+:meth:`Job.stop` ends it at once. Every file a child writes lies in the report's
+temporary folder, which the parent removes (see :mod:`reciprocity.reporting.folders`).
 """
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -41,7 +53,35 @@ class Inbox:
         return self._connection.recv()
 
 
-def _run(work: Callable[[Inbox], Any], inbox: Inbox, answer: Connection) -> None:
+STOPPING = {signal.SIGINT, signal.SIGTERM}
+"""Held back while a child is forked, so a handler never runs half-way through a fork."""
+PR_SET_PDEATHSIG = 1
+"""``prctl`` option: the signal a process gets when its parent dies (linux/prctl.h)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this child when its parent dies; end now if it already has."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _run(
+    work: Callable[[Inbox], Any],
+    inbox: Inbox,
+    answer: Connection,
+    parent: int,
+    parents_ends: tuple[Connection, ...],
+) -> None:
+    _die_with_parent(parent)
+    # The parent answers ctrl+c and ends its children itself; SIGTERM ends a child at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
+    for connection in parents_ends:
+        connection.close()
     try:
         result: tuple[bool, Any] = (True, work(inbox))
     except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
@@ -71,11 +111,15 @@ class Job(Generic[T]):
             feed, self._feed = context.Pipe(duplex=False)
             self._process = context.Process(
                 target=_run,
-                args=(work, Inbox(feed, []), answering),
+                args=(work, Inbox(feed, []), answering, os.getpid(), (self._answer, self._feed)),
                 name="reciprocity-report",
                 daemon=True,
             )
-            self._process.start()
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+            try:
+                self._process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             answering.close()
             feed.close()
 
@@ -83,6 +127,11 @@ class Job(Generic[T]):
     def forked(self) -> bool:
         """Whether the work runs in a child process."""
         return self._process is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (``None`` when the work runs in place)."""
+        return None if self._process is None else int(self._process.pid)
 
     def send(self, value: Any) -> None:
         """Hand the job its next input (pickled to the child, if it is in one)."""
@@ -119,5 +168,8 @@ class Job(Generic[T]):
                 connection.close()
         self._answer = self._feed = None
         self._process.terminate()
-        self._process.join()
+        self._process.join(timeout=5)
+        if self._process.is_alive():  # it blocks SIGTERM somehow: it cannot block this
+            self._process.kill()
+            self._process.join()
         self._process = None

@@ -5,7 +5,9 @@ follow-up quality against the network's median, what happened to the referrals t
 gave, their nudges, and what each of their networks gave and cost them
 (:mod:`reciprocity.reporting.my_networks`). Every number comes from
 :mod:`reciprocity.analytics`; lists are cut to the few lines that matter, so the review
-stays at three pages however busy the member is.
+stays at three pages however busy the member is. The review is personal: only the member
+or an organiser of a network they are in may have it written (``acting_id``, checked
+here), and it has one audience.
 """
 
 import statistics
@@ -24,14 +26,17 @@ from reciprocity.analytics.pairs import compute_pairs
 from reciprocity.analytics.quality import compute_quality
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.analytics.trend import compute_trend, trend_months
+from reciprocity.i18n import N_, _, format_day, format_number, language, ngettext
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import iter_exchanges
 from reciprocity.ledger.followups import last_step
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import ever_member, get_network
-from reciprocity.reporting.monthly import check_out_dir
+from reciprocity.ledger.roles import require_self_or_organiser
+from reciprocity.reporting.folders import building, check_out_dir
 from reciprocity.reporting.my_networks import MyNetworks, gather_my_networks
 from reciprocity.reporting.tables import points, show
+from reciprocity.store import aggregates
 
 if TYPE_CHECKING:
     from matplotlib.figure import FigureBase
@@ -42,21 +47,25 @@ REFERRAL_LINES = 12
 NUDGE_LINES = 8
 MAX_TREND_MONTHS = 24
 QUALITY_COMPARED: tuple[tuple[str, str], ...] = (
-    ("contact_rate", "Contact rate"),
-    ("median_days_to_contact", "Median days to first contact"),
-    ("within_sla_rate", "Within the SLA"),
-    ("conversion_rate", "Conversion (won / received)"),
-    ("avg_rating", "Average rating from givers"),
-    ("referral_yield", "Yield of referrals given"),
+    ("contact_rate", N_("Followed up")),
+    ("median_days_to_contact", N_("Typical days to first contact")),
+    ("within_sla_rate", N_("Contacted within the agreed days")),
+    ("conversion_rate", N_("Won")),
+    ("avg_rating", N_("Average rating from givers (1-5)")),
+    ("referral_yield", N_("Referrals you gave that were won")),
 )
 BALANCE_SHOWN: tuple[tuple[str, str], ...] = (
-    ("given_points", "Points given"),
-    ("received_points", "Points received"),
-    ("balance", "Balance"),
-    ("ratio", "Ratio given / received"),
-    ("value_given", "Business won by others from your referrals"),
-    ("value_received", "Business you won from referrals"),
+    ("given_points", N_("Points given")),
+    ("received_points", N_("Points received")),
+    ("balance", N_("Balance")),
+    ("ratio", N_("Ratio given to received")),
+    ("value_given", N_("Business won by others from your referrals")),
+    ("value_received", N_("Business you won from referrals")),
 )
+REVIEW_FILES = frozenset({"review.pdf", "review.html"})
+"""Every file a review writes: a folder holding only these may be replaced."""
+EARLIEST_END = date(2, 1, 1)
+"""A review looks back up to a year from its last day, which must stay in the calendar."""
 
 
 @dataclass
@@ -65,6 +74,7 @@ class MemberReview:
 
     member: str
     network: str
+    currency: str | None
     scope: Scope
     balance: dict[str, Any]
     trend: list[dict[str, Any]]
@@ -76,6 +86,18 @@ class MemberReview:
     nudges: list[dict[str, Any]]
 
 
+STATUS_WORDS = {
+    "given": N_("given"),
+    "acknowledged": N_("acknowledged"),
+    "contacted": N_("contacted"),
+    "meeting": N_("meeting"),
+    "proposal": N_("proposal"),
+    "won": N_("won"),
+    "lost": N_("lost"),
+    "no_response": N_("no response"),
+}
+
+
 def _months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
@@ -83,7 +105,7 @@ def _months_between(start: date, end: date) -> int:
 def network_medians(rows: list[dict[str, Any]]) -> dict[str, float | None]:
     """Per compared quality column, the median over the members who have a value."""
     medians: dict[str, float | None] = {}
-    for key, _ in QUALITY_COMPARED:
+    for key, _label in QUALITY_COMPARED:
         values = [row[key] for row in rows if row[key] is not None]
         medians[key] = round(statistics.median(values), RATE_DIGITS) if values else None
     return medians
@@ -101,7 +123,7 @@ def _referral_status(session: Session, exchange: dict[str, Any]) -> dict[str, An
         "occurred_on": exchange["occurred_on"],
         "receiver": exchange["receiver"],
         "summary": exchange["summary"] or "",
-        "status": str(status).replace("_", " "),
+        "status": _(STATUS_WORDS[str(status)]),
         "status_on": on,
         "value": value,
     }
@@ -120,6 +142,7 @@ def gather_review(
     network = get_network(session=session, network_id=network_id) if network_id else None
     end = end or date.today()
     start = start or trend_months(end, 12)[0]
+    currencies = {network.currency} if network else set(aggregates.network_currencies(session))
     scope = make_scope(network_id=network_id, member_id=member_id, date_from=start, date_to=end)
     network_scope = make_scope(network_id=network_id, date_from=start, date_to=end)
     (balance,) = compute_balances(session=session, scope=scope)
@@ -140,7 +163,8 @@ def gather_review(
     ]
     return MemberReview(
         member=member.name,
-        network=network.name if network else "all networks",
+        network=network.name if network else _("all networks"),
+        currency=currencies.pop() if len(currencies) == 1 else None,
         scope=scope,
         balance=balance,
         trend=compute_trend(
@@ -163,14 +187,26 @@ def gather_review(
 
 
 def _more(total: int, shown: int) -> list[str]:
-    return [f"… and {total - shown:,} more."] if total > shown else []
+    if total <= shown:
+        return []
+    more = total - shown
+    return [
+        ngettext("… and {count} more.", "… and {count} more.", more).format(
+            count=format_number(more)
+        )
+    ]
 
 
 def _pair_lines(rows: list[dict[str, Any]], *, owes: bool) -> list[str]:
+    you_owe = _("{other}: gave you {received}, you gave {given} (you owe {gap}).")
+    they_owe = _("{other}: gave you {received}, you gave {given} (they owe {gap}).")
     lines = [
-        f"{row['other']}: gave you {points(row['received_points'])}, you gave "
-        f"{row['given_points']:,} ({'you owe' if owes else 'they owe'} "
-        f"{abs(int(row['balance'])):,})."
+        (you_owe if owes else they_owe).format(
+            other=row["other"],
+            received=points(row["received_points"]),
+            given=format_number(int(row["given_points"])),
+            gap=format_number(abs(int(row["balance"]))),
+        )
         for row in rows[:PAIR_LINES]
     ]
     return lines + _more(len(rows), PAIR_LINES)
@@ -181,9 +217,15 @@ def _status_counts(referrals: list[dict[str, Any]]) -> str:
     for referral in referrals:
         counts[referral["status"]] = counts.get(referral["status"], 0) + 1
     if not counts:
-        return "You gave no referrals in this period."
-    parts = ", ".join(f"{status} {count}" for status, count in sorted(counts.items()))
-    return f"You gave {len(referrals):,} referrals; where they stand now: {parts}."
+        return _("You gave no referrals in this period.")
+    parts = ", ".join(
+        f"{status} {format_number(count)}" for status, count in sorted(counts.items())
+    )
+    return ngettext(
+        "You gave {count} referral; where it stands now: {statuses}.",
+        "You gave {count} referrals; where they stand now: {statuses}.",
+        len(referrals),
+    ).format(count=format_number(len(referrals)), statuses=parts)
 
 
 @dataclass(frozen=True)
@@ -203,21 +245,25 @@ class ReviewText:
 def review_text(review: MemberReview) -> ReviewText:
     """What the review says, cut to fit two pages."""
     recent = sorted(review.referrals, key=lambda r: (r["occurred_on"], r["id"]), reverse=True)
+    money = review.currency
     return ReviewText(
-        figures=[(label, show(key, review.balance[key])) for key, label in BALANCE_SHOWN],
+        figures=[
+            (_(label), show(key, review.balance[key], currency=money))
+            for key, label in BALANCE_SHOWN
+        ],
         owes=_pair_lines(review.owes, owes=True),
         owed=_pair_lines(review.owed, owes=False),
         quality=[
-            (label, show(key, review.quality[key]), show(key, review.medians[key]))
+            (_(label), show(key, review.quality[key]), show(key, review.medians[key]))
             for key, label in QUALITY_COMPARED
         ],
         referrals_summary=_status_counts(review.referrals),
         referrals=[
             (
-                referral["occurred_on"].isoformat(),
+                format_day(referral["occurred_on"], "medium"),
                 referral["receiver"],
                 referral["status"],
-                referral["status_on"].isoformat() if referral["status_on"] else "",
+                format_day(referral["status_on"], "medium") if referral["status_on"] else "",
             )
             for referral in recent[:REFERRAL_LINES]
         ],
@@ -231,6 +277,8 @@ def _lines_into(lines: list[tuple[str, str]]) -> Callable[["FigureBase"], None]:
     """Draw headed text lines into a sub-figure (its own 0-1 coordinates)."""
     import textwrap
 
+    from reciprocity.reporting.style import drawable
+
     def draw(into: "FigureBase") -> None:
         y = 0.97
         for kind, text in lines:
@@ -241,7 +289,7 @@ def _lines_into(lines: list[tuple[str, str]]) -> Callable[["FigureBase"], None]:
                 into.text(
                     0.07 if kind == "heading" else 0.08,
                     y,
-                    prefix + part,
+                    drawable(prefix + part),
                     fontsize=11.5 if kind == "heading" else 9,
                     fontweight="bold" if kind == "heading" else "normal",
                     va="top",
@@ -259,28 +307,29 @@ def _write_pdf(path: Path, review: MemberReview, text: ReviewText, networks: MyN
     from reciprocity.reporting import my_networks, pdf
     from reciprocity.reporting.charts import member_trend_chart
 
-    title = f"{review.member}: personal review"
-    subtitle = f"{review.scope.label}, {review.network}"
+    words = review_words()
+    title = words["title"].format(member=review.member)
+    subtitle = _period(review)
     first: list[pdf.Block] = [
-        ("heading", "Your balance"),
+        ("heading", words["balance"]),
         (
             "table",
             pdf.Table(
-                ["", "Points / value"], [list(row) for row in text.figures], [False, True], [5, 1.4]
+                ["", words["points_value"]],
+                [list(row) for row in text.figures],
+                [False, True],
+                [5, 1.4],
             ),
         ),
-        ("heading", "Whom you owe"),
-        *(
-            ("bullet", line)
-            for line in text.owes or ["Nobody: you gave at least as much as you got from everyone."]
-        ),
-        ("heading", "Who owes you"),
-        *(("bullet", line) for line in text.owed or ["Nobody owes you points in this period."]),
-        ("heading", "Your follow-up against the network median"),
+        ("heading", words["owes"]),
+        *(("bullet", line) for line in text.owes or [words["owes_nobody"]]),
+        ("heading", words["owed"]),
+        *(("bullet", line) for line in text.owed or [words["owed_nobody"]]),
+        ("heading", words["quality"]),
         (
             "table",
             pdf.Table(
-                ["Referrals you received", "You", "Network median"],
+                [words["received"], words["you"], words["median"]],
                 [list(row) for row in text.quality],
                 [False, True, True],
                 [4, 1.2, 1.6],
@@ -288,15 +337,22 @@ def _write_pdf(path: Path, review: MemberReview, text: ReviewText, networks: MyN
         ),
     ]
     second: list[tuple[str, str]] = [
-        ("heading", "The referrals you gave"),
+        ("heading", words["given"]),
         ("para", text.referrals_summary),
         *(
-            ("bullet", f"{day}: to {who}, {status}{f' on {on}' if on else ''}.")
+            (
+                "bullet",
+                (
+                    _("{day}: to {who}, {status} on {on}.")
+                    if on
+                    else _("{day}: to {who}, {status}.")
+                ).format(day=day, who=who, status=status, on=on),
+            )
             for day, who, status, on in text.referrals
         ),
         *(("para", line) for line in text.referrals_more),
-        ("heading", "Your next steps"),
-        *(("bullet", line) for line in text.nudges or ["Nothing to do: you are up to date."]),
+        ("heading", words["next"]),
+        *(("bullet", line) for line in text.nudges or [words["nothing"]]),
     ]
     trend = pd.DataFrame.from_records(review.trend)
     pages = [
@@ -315,6 +371,42 @@ def _write_pdf(path: Path, review: MemberReview, text: ReviewText, networks: MyN
     )
 
 
+def _period(review: MemberReview) -> str:
+    """The review's period and network in words."""
+    scope = review.scope
+    assert scope.start is not None and scope.end is not None
+    return _("{first} to {last}, {network}").format(
+        first=format_day(scope.start), last=format_day(scope.end), network=review.network
+    )
+
+
+def review_words() -> dict[str, str]:
+    """The review's headings and fixed sentences, in the active language."""
+    return {
+        "lang": language(),
+        "kicker": _("Reciprocity · personal review"),
+        "title": _("{member}: personal review"),
+        "balance": _("Your balance"),
+        "points_value": _("Points / value"),
+        "owes": _("Whom you owe"),
+        "owes_nobody": _("Nobody: you gave at least as much as you got from everyone."),
+        "owed": _("Who owes you"),
+        "owed_nobody": _("Nobody owes you points in this period."),
+        "quality": _("Your follow-up against the network median"),
+        "received": _("Referrals you received"),
+        "you": _("You"),
+        "median": _("Network median"),
+        "given": _("The referrals you gave"),
+        "date": _("Date"),
+        "to": _("To"),
+        "now": _("Now"),
+        "since": _("Since"),
+        "next": _("Your next steps"),
+        "nothing": _("Nothing to do: you are up to date."),
+        "chart": _("Points given and received per month"),
+    }
+
+
 def _write_html(path: Path, review: MemberReview, text: ReviewText, networks: MyNetworks) -> Path:
     import pandas as pd
 
@@ -325,21 +417,22 @@ def _write_html(path: Path, review: MemberReview, text: ReviewText, networks: My
     from reciprocity.reporting.style import PNG_DPI
 
     trend = pd.DataFrame.from_records(review.trend)
+    words = review_words()
     chart = embed(
-        png_bytes(member_trend_chart(trend, member=review.member), dpi=PNG_DPI),
-        "Points given and received per month",
+        png_bytes(member_trend_chart(trend, member=review.member), dpi=PNG_DPI), words["chart"]
     )
     return write_html(
         path,
         "member.html.j2",
         {
+            "words": words,
+            "title": words["title"].format(member=review.member),
             "member": review.member,
-            "period": review.scope.label,
-            "network": review.network,
+            "period": _period(review),
             "text": text,
             "chart": chart,
             "my_networks": html_context(networks),
-            "footer": f"{review.member} · {review.scope.label} · {generated_on()}",
+            "footer": f"{review.member} · {_period(review)} · {generated_on()}",
         },
     )
 
@@ -351,17 +444,22 @@ def write_member_review(
     network_id: int | None,
     start: date | None,
     end: date | None,
-    out_dir: Path,
+    out_dir: str | Path,
+    acting_id: int | None,
+    force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write ``review.pdf`` and ``review.html`` for one member into ``out_dir``.
+    """Write ``review.pdf`` and ``review.html`` for one member into ``out_dir``, as
+    ``acting_id`` (``None``: the ledger's owner), who must be the member or an organiser
+    of a network they are in now.
 
-    Raises :class:`LedgerError` (one sentence, nothing written) for an unknown member or
-    network, a network the member never belonged to, a period that ends before it starts,
-    or an ``out_dir`` that is a file.
+    Raises :class:`LedgerError` (one sentence, nothing written) for a refused role, an
+    unknown member or network, a network the member never belonged to, a period that ends
+    before it starts or before 0002-01-01, or an ``out_dir`` that cannot take the review
+    (a file, a link, a folder that is not empty without ``force``).
     """
     say = progress or (lambda _step: None)
-    out_dir = check_out_dir(out_dir)
+    target = check_out_dir(out_dir, force=force, names=REVIEW_FILES)
     if start is not None and end is not None and end < start:
         raise LedgerError(
             "period.ends_before_start",
@@ -370,6 +468,15 @@ def write_member_review(
             end=end.isoformat(),
             start=start.isoformat(),
         )
+    if end is not None and end < EARLIEST_END:
+        raise LedgerError(
+            "review.ends_too_early",
+            "A review must end on 0002-01-01 or later, because it looks back a year from its "
+            "last day; {end} is too early.",
+            field="period",
+            end=end.isoformat(),
+        )
+    require_self_or_organiser(session=session, acting_id=acting_id, member_id=member_id)
     if network_id is not None and not ever_member(
         session=session, member_id=member_id, network_id=network_id
     ):
@@ -383,7 +490,7 @@ def write_member_review(
             name=member.name,
             network=network.name,
         )
-    say("computing the review")
+    say(_("computing the review"))
     review = gather_review(
         session=session, member_id=member_id, network_id=network_id, start=start, end=end
     )
@@ -391,9 +498,9 @@ def write_member_review(
     networks = gather_my_networks(
         session=session, member_id=member_id, start=review.scope.start, end=review.scope.end
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    say("writing review.pdf")
-    written = [_write_pdf(out_dir / "review.pdf", review, text, networks)]
-    say("writing review.html")
-    written.append(_write_html(out_dir / "review.html", review, text, networks))
-    return written
+    with building(target, force=force, names=REVIEW_FILES) as folder:
+        say(_("writing {name}").format(name="review.pdf"))
+        _write_pdf(folder / "review.pdf", review, text, networks)
+        say(_("writing {name}").format(name="review.html"))
+        _write_html(folder / "review.html", review, text, networks)
+    return [target / "review.pdf", target / "review.html"]

@@ -19,7 +19,9 @@ from sqlmodel import Session
 from reciprocity.analytics.compare import compute_compare
 from reciprocity.analytics.worth import worth_period
 from reciprocity.i18n import N_, Term, _, format_money, format_number, format_percent
-from reciprocity.reporting.monthly import check_out_dir
+from reciprocity.reporting.folders import building, check_out_dir
+
+REGION_FILES = ("region.pdf", "region.html")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,28 +156,30 @@ def write_region_report(
     start: date | None,
     end: date | None,
     out_dir: Path,
-    acting_id: int | None = None,
+    acting_id: int | None,
+    force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write ``region.pdf`` and ``region.html`` into ``out_dir``.
+    """Write ``region.pdf`` and ``region.html`` into ``out_dir``, whole or not at all (the
+    monthly report's folder rules, :mod:`reciprocity.reporting.folders`).
 
     Without ``network_ids``, the networks the acting member organises (the owner: every
     network); the period is ``compare``'s (the 12 months to today without one). Raises a
     :class:`~reciprocity.ledger.errors.LedgerError` (one sentence, nothing written) for a
     network the acting member does not organise, a period not begun, or a folder that is
-    a file.
+    a file, a link, or not empty without ``force``.
     """
     say = progress or (lambda _step: None)
-    out_dir = check_out_dir(out_dir)
+    target = check_out_dir(out_dir, force=force, names=REGION_FILES)
     first, last = worth_period(start=start, end=end)
     say("comparing the networks")
     rows = compute_compare(
         session=session, network_ids=network_ids, start=first, end=last, acting_id=acting_id
     )
     region = Region(first, last, rows)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    say("writing region.pdf")
-    written = [_pdf(out_dir / "region.pdf", region)]
-    say("writing region.html")
-    written.append(_html(out_dir / "region.html", region))
-    return written
+    with building(target, force=force, names=REGION_FILES) as folder:
+        say(_("writing {name}").format(name="region.pdf"))
+        _pdf(folder / "region.pdf", region)
+        say(_("writing {name}").format(name="region.html"))
+        _html(folder / "region.html", region)
+    return [target / name for name in REGION_FILES]

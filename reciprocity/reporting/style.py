@@ -3,8 +3,17 @@
 The rc settings live in ``reports/reciprocity.mplstyle`` (shipped with the wheel); this
 module applies them around the drawing of a figure without touching pyplot or the
 process-wide ``rcParams``, so a chart drawn inside the TUI leaves its host alone.
+
+Names come in every script. The style's font (DejaVu Sans, shipped with matplotlib) is
+followed by whichever wide-coverage fonts the machine has (Noto, Arial Unicode, Segoe UI
+Symbol…), which matplotlib falls back to glyph by glyph; :func:`drawable` then turns what
+no font can draw into "□" and drops invisible format characters (a byte-order mark, a
+zero-width joiner, bidi controls), so a report never fails on a name and never prints
+"Glyph missing" on stderr. Only what is drawn changes: the CSV and XLSX files keep every
+name exactly as typed.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, wraps
@@ -51,12 +60,75 @@ def style_file() -> Path:
     return resource_dir("reports") / "reciprocity.mplstyle"
 
 
+FALLBACK_FONTS = (
+    "Noto Sans",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Sans Thai",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols2",
+    "Noto Emoji",
+    "Arial Unicode MS",
+    "Segoe UI Symbol",
+    "Segoe UI Emoji",
+    "Microsoft YaHei",
+)
+"""Fonts tried after the style's own for a glyph it lacks, when installed. Colour
+(bitmap) emoji fonts are left out: matplotlib cannot scale them."""
+MISSING_GLYPH = "□"
+
+
+@cache
+def fonts() -> tuple[list[str], frozenset[int]]:
+    """The font families to draw with (the style's first, then the installed fallbacks)
+    and every code point one of them has."""
+    from matplotlib import font_manager, ft2font
+
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    families = ["DejaVu Sans", *(name for name in FALLBACK_FONTS if name in installed)]
+    covered: set[int] = set()
+    for family in families:
+        path = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+        covered.update(ft2font.FT2Font(path).get_charmap())
+    return families, frozenset(covered)
+
+
+def drawable(text: str) -> str:
+    """``text`` as a chart or PDF page can draw it: format characters (category Cf, such
+    as U+FEFF or U+200D) dropped, other control characters made spaces, and characters no
+    available font has shown as "□". Line breaks stay."""
+    _, covered = fonts()
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for character in text:
+        category = unicodedata.category(character)
+        if category == "Cf":
+            continue
+        if character == "\n":
+            out.append(character)
+        elif category in ("Cc", "Zl", "Zp"):
+            out.append(" ")
+        elif character.isspace() or ord(character) in covered:
+            out.append(character)
+        else:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
+
+
 @cache
 def _rc() -> dict[str, Any]:
     from matplotlib import rc_params_from_file
 
     params = rc_params_from_file(str(style_file()), use_default_template=False)
-    return {key: params[key] for key in params}
+    settings: dict[str, Any] = {key: params[key] for key in params}
+    settings["font.family"] = fonts()[0]
+    return settings
 
 
 @contextmanager
@@ -81,5 +153,6 @@ def with_style(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def shorten(name: str, limit: int = 28) -> str:
-    """A name cut to fit a chart label or a table cell, with an ellipsis."""
+    """A name cut to fit a chart label or a table cell, with an ellipsis; drawable."""
+    name = drawable(name)
     return name if len(name) <= limit else name[: limit - 1] + "…"

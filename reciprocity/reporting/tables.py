@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reciprocity.analytics.keys import BALANCE_KEYS, PAIR_KEYS, QUALITY_KEYS
+from reciprocity.i18n import N_, _, format_money, format_number, format_percent, ngettext
 from reciprocity.ledger.transfer.csvfiles import guard_formula
 from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_COLUMNS, export_exchanges
 
@@ -36,77 +37,151 @@ PERCENT_KEYS = frozenset(
         "reciprocity",
     }
 )
-DECIMAL_KEYS = frozenset({"ratio", "balance_index", "gini", "median_days_to_contact", "avg_rating"})
+TWO_DECIMAL_KEYS = frozenset({"ratio", "balance_index", "gini"})
+"""Ratios and indexes: always two decimals."""
+ONE_DECIMAL_KEYS = frozenset({"avg_rating"})
+DAYS_KEYS = frozenset({"median_days_to_contact", "median_days_to_close"})
+"""Medians of whole days: a whole number, or a half when the middle falls between two."""
 MONEY_KEYS = frozenset({"value_given", "value_received", "value_won", "estimated_value"})
 TEXT_KEYS = frozenset({"member", "other"})
+LOWER_IS_BETTER = frozenset({"gini", "median_days_to_contact"})
+"""Key figures where a fall is good news (every other one but ``members`` rises for it)."""
 
 WORDS: dict[str, str] = {
-    "member_id": "Member id",
-    "avg_rating": "Average rating",
-    "within_sla_rate": "Within SLA rate",
-    "given_won": "Given and won",
-    "no_response": "No response",
-    "open": "Open",
-    "external_id": "External id",
-    "occurred_on": "Date",
-    "referral_type": "Referral type",
-    "estimated_value": "Estimated value",
-    "introduction_group": "Introduction group",
-    "voided_at": "Voided at",
-    "void_reason": "Void reason",
-    "contact_name": "Contact name",
-    "contact_details": "Contact details",
-    "other": "Other member",
+    "member_id": N_("Member id"),
+    "member": N_("Member"),
+    "other": N_("Other member"),
+    "given_referral": N_("Referrals given"),
+    "given_help": N_("Help given"),
+    "given_introduction": N_("Introductions given"),
+    "received_referral": N_("Referrals received"),
+    "received_help": N_("Help received"),
+    "received_introduction": N_("Introductions received"),
+    "given_points": N_("Points given"),
+    "received_points": N_("Points received"),
+    "balance": N_("Balance"),
+    "ratio": N_("Ratio given to received"),
+    "balance_index": N_("Balance index (-1 to 1)"),
+    "value_given": N_("Business won by others from their referrals"),
+    "value_received": N_("Business won from referrals received"),
+    "received": N_("Referrals received"),
+    "contacted": N_("Followed up"),
+    "contact_rate": N_("Share followed up"),
+    "median_days_to_contact": N_("Typical days to first contact"),
+    "within_sla_rate": N_("Share contacted in the agreed days"),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+    "no_response": N_("No response"),
+    "open": N_("Still open"),
+    "conversion_rate": N_("Share won"),
+    "avg_rating": N_("Average rating (1-5)"),
+    "given": N_("Referrals given"),
+    "given_won": N_("Referrals given and won"),
+    "referral_yield": N_("Share of referrals given that were won"),
+    "external_id": N_("External id"),
+    "kind": N_("Kind"),
+    "giver": N_("Giver"),
+    "receiver": N_("Receiver"),
+    "network": N_("Network"),
+    "occurred_on": N_("Date"),
+    "summary": N_("Summary"),
+    "contact_name": N_("Contact name"),
+    "contact_details": N_("Contact details"),
+    "referral_type": N_("Referral type"),
+    "hotness": N_("Hotness (1-5)"),
+    "estimated_value": N_("Estimated value"),
+    "introduction_group": N_("Introduction group"),
+    "voided_at": N_("Voided at"),
+    "void_reason": N_("Void reason"),
 }
+"""Every column of the report's tables in words (the CSV files keep the keys)."""
 
 
-def in_words(key: str) -> str:
-    """A key as a spreadsheet heading: ``given_points`` → "Given points"."""
-    return WORDS.get(key) or key.replace("_", " ").capitalize()
-
-
-def _decimal(value: float) -> str:
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def in_words(key: str, currency: str | None = None) -> str:
+    """A key as a spreadsheet heading: ``given_points`` → "Points given"; an amount
+    names its currency: "Estimated value (EUR)"."""
+    words = _(WORDS[key])
+    if key in MONEY_KEYS and currency:
+        return _("{heading} ({currency})").format(heading=words, currency=currency)
+    return words
 
 
 def points(count: Any) -> str:
     """``1 point``, ``1,200 points``: a count of points in words."""
     number = int(count)
-    return f"{number:,} point" if number == 1 else f"{number:,} points"
+    return ngettext("{count} point", "{count} points", number).format(count=format_number(number))
 
 
-def show(key: str, value: Any) -> str:
-    """A value as the PDF and HTML tables show it; the same digits the JSON holds."""
+def money(value: float, currency: str | None) -> str:
+    """An amount in the network's currency (``€1,234.56``); a plain number with cents
+    where networks of several currencies are added up (``currency`` ``None``)."""
+    if currency is None:
+        return format_number(value, 2)
+    return format_money(value, currency)
+
+
+def days(value: float) -> str:
+    """A median of days: ``4`` or ``2.5``."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
+def show(key: str, value: Any, *, currency: str | None = None) -> str:
+    """A value as the PDF and HTML show it, in the active locale: percentages with one
+    decimal, ratios with two, money in ``currency``."""
     if value is None:
         return "–"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "none"
+        return ", ".join(str(item) for item in value) or _("none")
     if key in MONEY_KEYS:
-        return f"{value:,.2f}"
+        return money(float(value), currency)
     if key in PERCENT_KEYS:
-        return f"{value * 100:.1f}%"
-    if key in DECIMAL_KEYS:
-        return _decimal(float(value))
+        return format_percent(float(value), 1)
+    if key in TWO_DECIMAL_KEYS:
+        return format_number(float(value), 2)
+    if key in ONE_DECIMAL_KEYS:
+        return format_number(float(value), 1)
+    if key in DAYS_KEYS:
+        return days(float(value))
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     return str(value)
 
 
-def show_change(key: str, now: Any, before: Any) -> str:
-    """The change from the month before, signed, in the value's own unit."""
+def _signed(text: str, delta: float) -> str:
+    return ("+" + text) if delta > 0 else text
+
+
+def show_change(key: str, now: Any, before: Any, *, currency: str | None = None) -> str:
+    """The change from the month before, signed, in the value's own unit ("no change"
+    when it rounds to nothing)."""
     if now is None or before is None or isinstance(now, list):
         return "–"
-    delta = now - before
+    delta = float(now - before)
     if key in PERCENT_KEYS:
-        text = f"{delta * 100:+.1f} pp"
+        points_ = round(delta * 100, 1)
+        text = _("{value} percentage points").format(value=format_number(points_, 1))
+        delta = points_
     elif key in MONEY_KEYS:
-        text = f"{delta:+,.2f}"
-    elif key in DECIMAL_KEYS:
-        text = ("+" if delta >= 0 else "-") + _decimal(abs(float(delta)))
+        delta = round(delta, 2)
+        text = money(delta, currency)
+    elif key in TWO_DECIMAL_KEYS:
+        delta = round(delta, 2)
+        text = format_number(delta, 2)
+    elif key in DAYS_KEYS:
+        delta = round(delta, 1)
+        text = days(delta)
     else:
-        text = f"{int(delta):+,}"
-    return "±0" if text.lstrip("+-").rstrip(" p%").replace("0", "").strip(".,") == "" else text
+        delta = round(delta)
+        text = format_number(int(delta))
+    return _("no change") if delta == 0 else _signed(text, delta)
+
+
+def tone(key: str, now: Any, before: Any) -> str:
+    """``better``, ``worse`` or ``same``: how a change reads for the group."""
+    if now is None or before is None or key == "members" or now == before:
+        return "same"
+    rose = now > before
+    return "better" if rose != (key in LOWER_IS_BETTER) else "worse"
 
 
 def number_format(key: str) -> str | None:
@@ -115,8 +190,10 @@ def number_format(key: str) -> str | None:
         return "0.0%"
     if key in MONEY_KEYS:
         return "#,##0.00"
-    if key in DECIMAL_KEYS:
-        return "0.000"
+    if key in TWO_DECIMAL_KEYS:
+        return "0.00"
+    if key in ONE_DECIMAL_KEYS | DAYS_KEYS:
+        return "0.0"
     if key == "occurred_on":
         return "yyyy-mm-dd"
     return None
@@ -227,7 +304,7 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _width(key: str) -> float:
-    return float(_WIDE.get(key, max(10, min(24, len(in_words(key)) + 2))))
+    return float(_WIDE.get(key, max(10, min(30, len(in_words(key)) + 2))))
 
 
 def new_workbook() -> "Workbook":
@@ -283,12 +360,18 @@ def add_sheet(
     *,
     widths: Sequence[float],
     freeze_columns: int = 0,
+    banner: str | None = None,
 ) -> "WriteOnlyWorksheet":
     """A write-only sheet with its bold header row, frozen with ``freeze_columns``
-    columns, and its column widths; append the rows next."""
+    columns, and its column widths; append the rows next. ``banner`` is printed at the
+    top of every page of the sheet."""
     from openpyxl.utils import get_column_letter
 
     sheet: WriteOnlyWorksheet = workbook.create_sheet(title[:31])
+    if banner:
+        header = sheet.oddHeader
+        assert header is not None
+        header.center.text = banner
     # Panes and widths belong to the sheet's head, written with the first row.
     sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
     # (types-openpyxl leaves column_dimensions out of the write-only sheet; it has them.)
@@ -342,6 +425,8 @@ def write_sheet(
     rows: Iterable[Sequence[Any]],
     *,
     guarded: bool = False,
+    currency: str | None = None,
+    banner: str | None = None,
 ) -> None:
     """One sheet of a table: headings in words, widths and number formats by key, frozen
     at the header row and up to the member's name.
@@ -352,8 +437,9 @@ def write_sheet(
     sheet = add_sheet(
         workbook,
         title,
-        [in_words(key) for key in keys],
+        [in_words(key, currency) for key in keys],
         widths=[_width(key) for key in keys],
         freeze_columns=keys.index("member") + 1 if "member" in keys else 0,
+        banner=banner,
     )
     append_rows(sheet, rows, formats=[number_format(key) for key in keys], guarded=guarded)

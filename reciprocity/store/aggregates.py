@@ -124,6 +124,11 @@ def network_settings(session: Session) -> Rows:
     return session.execute(query).all()
 
 
+def network_currencies(session: Session) -> list[str]:
+    """The distinct currencies of the networks."""
+    return list(session.execute(sa.select(NETWORK.c.currency).distinct()).scalars())
+
+
 def member_flows(
     session: Session,
     *,
@@ -545,6 +550,40 @@ def contact_days(
         .group_by(EXCHANGE.c.id, EXCHANGE.c.receiver_id)
     )
     return session.execute(query).all()
+
+
+def close_days(
+    session: Session, *, network_id: int | None, start: date | None, end: date | None
+) -> Rows:
+    """``(days, referrals)``: the scope's won referrals, by whole days from referral to won."""
+    days = days_between(EXCHANGE.c.occurred_on, FOLLOWUP.c.occurred_on)
+    query = (
+        sa.select(days.label("days"), sa.func.count().label("referrals"))
+        .select_from(FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id))
+        .where(
+            *_referrals(network_id=network_id, start=start, end=end),
+            FOLLOWUP.c.status == FollowupStatus.WON,
+        )
+        .group_by(days)
+    )
+    return session.execute(query).all()
+
+
+def won_until(
+    session: Session, *, network_id: int | None, start: date | None, end: date | None, until: date
+) -> tuple[int, float]:
+    """The scope's referrals won on or before ``until``: how many, and their value."""
+    query = (
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(FOLLOWUP.c.value), 0))
+        .select_from(FOLLOWUP.join(EXCHANGE, EXCHANGE.c.id == FOLLOWUP.c.exchange_id))
+        .where(
+            *_referrals(network_id=network_id, start=start, end=end),
+            FOLLOWUP.c.status == FollowupStatus.WON,
+            FOLLOWUP.c.occurred_on <= until,
+        )
+    )
+    won, value = session.execute(query).one()
+    return int(won), float(value)
 
 
 def pair_flows(

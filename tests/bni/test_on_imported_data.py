@@ -81,8 +81,9 @@ def test_the_monthly_report_has_a_traffic_light_column(
         month="2025-08",
         out_dir=tmp_path / "report",
         formats=["html"],
+        acting_id=None,
     )
     page = next(path for path in written if path.suffix == ".html").read_text(encoding="utf-8")
-    assert ">Light<" in page
+    assert ">Traffic Light<" in page
     row = page[page.index(">Aarti Lakhwani<") :]
     assert "green" in row[: row.index("</tr>")]

@@ -22,6 +22,9 @@ EXPECTED_FILES = {
     "days_to_contact.png",
     "giver_receiver_heatmap.png",
 }
+"""The chapter's report (the default audience)."""
+LEADERSHIP_FILES = {name.replace("report.", "report-leadership.") for name in EXPECTED_FILES}
+"""The leadership team's: its PDF, HTML and XLSX say who it is for in their names."""
 
 
 def pdf_pages(path: Path) -> list[str]:

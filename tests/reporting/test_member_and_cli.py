@@ -27,6 +27,7 @@ def test_member_review_shows_bobs_club_months(tmp_path: Path) -> None:
             start=date(2026, 9, 1),
             end=date(2026, 10, 31),
             out_dir=tmp_path / "bob",
+            acting_id=None,
         )
     engine.dispose()
     assert [path.name for path in written] == ["review.pdf", "review.html"]
@@ -39,15 +40,16 @@ def test_member_review_shows_bobs_club_months(tmp_path: Path) -> None:
         "Points given 6",
         "Points received 10",
         "Balance -4",
-        "Ratio given / received 0.6",
+        "Ratio given to received 0.60",
     ):
         assert line in pages[0], line
     # Anna gave him e1 + e6a (5) and got nothing back; Carla gave e10 + e13 (5), got 6.
     assert f"{ANNA}: gave you 5 points, you gave 0 (you owe 5)." in text
     assert f"{CARLA}: gave you 5 points, you gave 6 (they owe 1)." in text
     # He received e1 (contacted after 1 day) and e13 (no step yet): contact rate 50%.
-    assert "Contact rate 50.0%" in pages[0]
+    assert "Followed up 50.0%" in pages[0]
     assert "You gave 2 referrals; where they stand now: meeting 1, no response 1." in text
+    assert "Business you won from referrals €1,500.00" in pages[0]
     assert "Contact the referral Carla Smit gave you on 2026-10-20" in text
     page = (tmp_path / "bob" / "review.html").read_text(encoding="utf-8")
     assert "Anna de Vries: gave you 5 points, you gave 0 (you owe 5)." in page
@@ -142,6 +144,7 @@ def test_national_size_pdf_does_not_grow_with_the_members(tmp_path: Path) -> Non
                 network_id=None,
                 month="2026-10",
                 out_dir=tmp_path / str(members),
+                acting_id=None,
                 formats=["pdf"],
             )
         engine.dispose()
@@ -149,8 +152,9 @@ def test_national_size_pdf_does_not_grow_with_the_members(tmp_path: Path) -> Non
         text = pdf_pages(written[0])
         pages[members] = len(text)
         sizes[members] = written[0].stat().st_size
-        assert f"The 20 highest and lowest balances of {members:,} members." in text[1]
-        assert "members in between; every row is in balances.csv" in text[1]
+        for table in (text[1], text[2]):
+            assert f"The 20 highest and lowest balances of {members:,} members." in table
+            assert "members in between; every row is in balances.csv" in table
     assert pages[130] == pages[600]
     assert sizes[600] < sizes[130] * 1.25
 
@@ -171,6 +175,21 @@ def test_with_as_only_organisers_write_the_report_and_members_their_own_review(
         ("--as", "Bob", "report", "monthly", "--network", "Club", "--month", "2026-10"): (
             "Only an organiser of Club Delft may see its report."
         ),
+        (
+            "--as",
+            "Bob",
+            "report",
+            "monthly",
+            "--network",
+            "Club",
+            "--month",
+            "2026-10",
+            "--audience",
+            "leadership",
+        ): "Only an organiser of Club Delft may see its report.",
+        ("report", "monthly", "--month", "2026-10", "--audience", "board"): (
+            "There is no report audience 'board'; choose chapter or leadership."
+        ),
         ("--as", "Bob", "report", "member", "Carla"): "may see their review",
         ("report", "monthly", "--month", "2999-01"): "The month 2999-01 has not begun yet",
     }
@@ -187,6 +206,31 @@ def test_with_as_only_organisers_write_the_report_and_members_their_own_review(
     args = ("--as", "Anna", "report", "monthly", "--network", "Club", "--month", "2026-10")
     assert run_cli(*args, "--out", str(club), "--format", "csv").exit_code == 0
     assert (club / "balances.csv").exists()
+
+
+def test_year_one_is_one_sentence_and_years_print_in_four_digits(
+    run_cli: Run, db_url: str, tmp_path: Path
+) -> None:
+    from reciprocity.analytics.scope import make_scope
+
+    _build(db_url)
+    refused = {
+        ("report", "monthly", "--month", "0001-01"): "The month 0001-01 is too early for a report",
+        ("report", "member", BOB, "--from", "0001-01-01", "--to", "0001-01-31"): (
+            "A review must end on 0002-01-01 or later"
+        ),
+    }
+    for args, sentence in refused.items():
+        result = run_cli(*args, "--out", str(tmp_path / "out"))
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("Error: ") and sentence in result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    # The first month a report can compare with a year before it: its month before is
+    # 0001-12, not "1-12".
+    args = ("report", "monthly", "--month", "0002-01", "--format", "csv", "--out")
+    assert run_cli(*args, str(tmp_path / "year2")).exit_code == 0
+    assert make_scope(month="0001-01").label == "0001-01"
 
 
 def test_points_are_counted_in_words() -> None:

@@ -92,7 +92,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
             contact_details=CONTACT_DETAILS,
         )
         write_monthly_report(
-            session=session, network_id=network.id, month="2026-10", out_dir=folder / "report"
+            session=session,
+            network_id=network.id,
+            month="2026-10",
+            out_dir=folder / "report",
+            acting_id=None,
         )
         write_member_review(
             session=session,
@@ -101,6 +105,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
             start=date(2026, 1, 1),
             end=date(2026, 10, 31),
             out_dir=folder / "review",
+            acting_id=None,
         )
     engine.dispose()
     yield Hostile(folder / "report", folder / "review", network.id)

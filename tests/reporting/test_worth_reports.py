@@ -47,6 +47,7 @@ def test_the_review_has_a_my_networks_page_with_worths_figures(
             start=START,
             end=END,
             out_dir=tmp_path / "anna",
+            acting_id=None,
         )
     engine.dispose()
     pages = pdf_pages(tmp_path / "anna" / "review.pdf")
@@ -79,6 +80,7 @@ def test_the_review_of_a_member_of_no_network_says_so(
             start=START,
             end=END,
             out_dir=tmp_path / "loner",
+            acting_id=None,
         )
     engine.dispose()
     pages = pdf_pages(tmp_path / "loner" / "review.pdf")
@@ -99,6 +101,7 @@ def test_report_region_sets_the_networks_side_by_side(
             start=START,
             end=END,
             out_dir=tmp_path / "region",
+            acting_id=None,
         )
     engine.dispose()
     assert [path.name for path in written] == ["region.pdf", "region.html"]

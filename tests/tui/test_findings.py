@@ -23,6 +23,8 @@ from reciprocity.tui.screens.board import BoardScreen
 from reciprocity.tui.screens.dashboard import DashboardScreen, short_number
 from reciprocity.tui.screens.dialogs import (
     SAVE_HINT,
+    AudienceDialog,
+    ConfirmDialog,
     FeedbackDialog,
     VoidDialog,
     WonDialog,
@@ -30,7 +32,7 @@ from reciprocity.tui.screens.dialogs import (
 from reciprocity.tui.screens.exchanges import ExchangesScreen
 from reciprocity.tui.screens.followups import FollowupsScreen
 from reciprocity.tui.screens.members import MemberForm, MembersScreen
-from reciprocity.tui.screens.network import ExportDialog, NetworkScreen, report_available
+from reciprocity.tui.screens.network import ExportDialog, NetworkScreen
 from reciprocity.tui.screens.picker import MemberPicker
 from reciprocity.tui.screens.quick_log import QuickLogScreen
 from reciprocity.tui.widgets.card import Card
@@ -209,8 +211,6 @@ def test_switching_to_a_plain_member_clears_what_the_organiser_saw(db: DB) -> No
 
 
 def test_export_of_a_quarter_asks_the_month_and_folder(db: DB, tmp_path: Path) -> None:
-    if not report_available():
-        pytest.skip("reciprocity.reporting.monthly is not there yet")
     import platformdirs
 
     url, _ = db
@@ -223,6 +223,8 @@ def test_export_of_a_quarter_asks_the_month_and_folder(db: DB, tmp_path: Path) -
         assert isinstance(network, NetworkScreen)
         assert "Q4 2026" in _label(pilot, "#network-title")
         await pilot.press("r")
+        assert isinstance(pilot.app.screen, AudienceDialog)
+        await pilot.press("c")  # the whole group
         dialog = pilot.app.screen
         assert isinstance(dialog, ExportDialog)
         month = dialog.query_one("#export-month", Input)
@@ -251,9 +253,7 @@ def test_export_of_a_quarter_asks_the_month_and_folder(db: DB, tmp_path: Path) -
     assert {p.suffix for p in (base / "Club-Delft-2026-09").iterdir()} >= {".csv"}
 
 
-def test_export_of_a_whole_month_on_screen_asks_nothing(db: DB, tmp_path: Path) -> None:
-    if not report_available():
-        pytest.skip("reciprocity.reporting.monthly is not there yet")
+def test_export_of_a_whole_month_on_screen_asks_only_who_it_is_for(db: DB, tmp_path: Path) -> None:
     url, _ = db
 
     async def scenario(pilot: Pilot[Any]) -> None:
@@ -266,12 +266,49 @@ def test_export_of_a_whole_month_on_screen_asks_nothing(db: DB, tmp_path: Path) 
         await settle(pilot)
         assert "October 2026" in _label(pilot, "#network-title")
         await pilot.press("r")
+        assert isinstance(pilot.app.screen, AudienceDialog)
+        await pilot.press("l")  # the leadership team
         await settle(pilot)
         assert _current(pilot) is network
-        assert network.exported
+        assert {path.name for path in network.exported} >= {"report-leadership.pdf"}
+        # Again: the folder holds that report now, so it asks before replacing it.
+        await pilot.press("r", "l")
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert "Replace the report" in str(question.query(Label).first().content)
+        await pilot.press("n")
+        await settle(pilot)
+        assert _current(pilot) is network
+        await pilot.press("r", "l")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert network.exported and all(path.exists() for path in network.exported)
 
     drive(make_app(url), scenario)
-    assert (tmp_path / "Club-Delft-2026-10").is_dir()
+    folder = tmp_path / "Club-Delft-2026-10-leadership"
+    assert (folder / "report-leadership.pdf").is_file()
+    assert not (tmp_path / "Club-Delft-2026-10").exists()
+
+
+def test_escape_in_the_audience_question_exports_nothing(db: DB, tmp_path: Path) -> None:
+    url, _ = db
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("6")
+        await settle(pilot)
+        network = pilot.app.screen
+        assert isinstance(network, NetworkScreen)
+        network.report_base = tmp_path / "reports"
+        await pilot.press("r")
+        assert isinstance(pilot.app.screen, AudienceDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _current(pilot) is network and not network.exported
+
+    drive(make_app(url), scenario)
+    assert not (tmp_path / "reports").exists()
 
 
 # -- 5. the members screen lets the keyboard go ----------------------------------------------

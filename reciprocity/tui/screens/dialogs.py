@@ -1,4 +1,5 @@
-"""Small dialogs: a follow-up step, a won referral, feedback, a one-to-one, a void, a yes/no.
+"""Small dialogs: a follow-up step, a won referral, feedback, a one-to-one, a void, a yes/no,
+and who a monthly report is for.
 
 Each is a ``ModalScreen`` that returns with ``dismiss``. Those that write do it in a
 thread worker through the ledger; a refusal shows the ledger's sentence in the dialog
@@ -16,6 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from reciprocity.i18n import _
+from reciprocity.reporting.audience import Audience, audience_words
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, shown_in
 
 STEP_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -362,3 +365,65 @@ class ConfirmDialog(LedgerModal[bool]):
     def action_answer(self, yes: bool) -> None:
         """Answer."""
         self.dismiss(yes)
+
+
+class AudienceDialog(LedgerModal[Audience | None]):
+    """Who the monthly report is for: c the whole group (chapter), l the leadership team.
+
+    The chapter's report can be forwarded to everyone; the leadership team's adds the
+    notes for a private word and says "not for forwarding" on every page."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="AudienceDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _escape_binding("audience"),
+        Binding(
+            "c",
+            "choose('chapter')",
+            "Whole group",
+            id="audience.chapter",
+            tooltip="The report for the whole group: safe to forward.",
+        ),
+        Binding(
+            "l",
+            "choose('leadership')",
+            "Leadership",
+            id="audience.leadership",
+            tooltip="The leadership team's report, with the notes for a private word.",
+        ),
+    ]
+
+    def __init__(self, network: str) -> None:
+        super().__init__()
+        self.network = network
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(
+                _("Who is the report of {network} for?").format(network=self.network),
+                markup=False,
+            )
+            chapter = _("{who}: safe to forward").format(who=audience_words(Audience.CHAPTER))
+            leadership = _("{who}: adds the private notes").format(
+                who=audience_words(Audience.LEADERSHIP)
+            )
+            yield OptionList(
+                Option(f"c  {chapter}", id="chapter"),
+                Option(f"l  {leadership}", id="leadership"),
+                id="audiences",
+            )
+            yield Label(
+                _("c or l chooses · Enter takes the highlighted one · escape cancels"),
+                classes="hint",
+            )
+
+    @on(OptionList.OptionSelected, "#audiences")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_choose(event.option.id)
+
+    def action_choose(self, audience: str) -> None:
+        """Export for this audience."""
+        self.dismiss(Audience(audience))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

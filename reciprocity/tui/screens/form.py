@@ -17,26 +17,29 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
-FORM_BINDINGS: list[BindingType] = [
-    Binding(
-        "tab",
-        "next_field",
-        "Next field",
-        id="form.next_field",
-        priority=True,
-        show=False,
-        tooltip="Go to the next field.",
-    ),
-    Binding(
-        "shift+tab",
-        "previous_field",
-        "Previous field",
-        id="form.previous_field",
-        priority=True,
-        show=False,
-        tooltip="Go to the previous field.",
-    ),
-]
+
+def form_bindings(owner: str) -> list[BindingType]:
+    """Tab and shift+Tab as priority keys, with ids of the form's own (``owner.next_field``)."""
+    return [
+        Binding(
+            "tab",
+            "next_field",
+            "Next field",
+            id=f"{owner}.next_field",
+            priority=True,
+            show=False,
+            tooltip="Go to the next field.",
+        ),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            id=f"{owner}.previous_field",
+            priority=True,
+            show=False,
+            tooltip="Go to the previous field.",
+        ),
+    ]
 
 
 class FormKeys(Screen[object]):

@@ -4,15 +4,16 @@ health: free riders, reciprocity, Gini. The monthly report is exported from here
 The table is sortable (s cycles the column, or select a header; ▼/▲ marks it) and fills
 lazily: rows are added a few hundred at a time as the cursor nears the end, so a national
 network of 20,000 members does not sit in the widget at once. ``[`` and ``]`` step to an
-earlier or later period. The export runs
-``reciprocity.reporting.monthly.write_monthly_report`` in a thread worker and shows its
-progress: a whole month on screen is exported as it is; for a quarter, a year or the
-month still running a small dialog asks which month (default: the last complete one) and
-which folder (default: ``platformdirs.user_documents_dir()``/Reciprocity). Without that
-module the action stays visible but disabled, and says why.
+earlier or later period. The export first asks who the report is for (``c`` the whole
+group, ``l`` the leadership team), then runs
+``reciprocity.reporting.monthly.write_monthly_report`` in a thread worker as the acting
+member (the report checks the role itself) and shows its progress: a whole month on
+screen is exported as it is; for a quarter, a year or the month still running a small
+dialog asks which month (default: the last complete one) and which folder (default:
+``platformdirs.user_documents_dir()``/Reciprocity). A folder that already holds that
+report is replaced only after a yes.
 """
 
-import importlib.util
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,9 +29,11 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Pro
 
 from reciprocity.i18n import N_, _
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.reporting.audience import Audience
+from reciprocity.reporting.monthly import write_monthly_report
 from reciprocity.tui.periods import last_complete_month, next_period, period_bounds, shifted_day
 from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
-from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
+from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, AudienceDialog, ConfirmDialog
 from reciprocity.tui.text import fold_path, plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
@@ -67,15 +70,6 @@ LIGHT_WORDS = {
     "red": N_("red"),
     "grey": N_("grey"),
 }
-REPORT_MODULE = "reciprocity.reporting.monthly"
-
-
-def report_available() -> bool:
-    """Whether the monthly report writer is installed."""
-    try:
-        return importlib.util.find_spec(REPORT_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def previous_month(today: date) -> str:
@@ -101,10 +95,14 @@ def check_month(text: str, today: date) -> str | None:
     return None
 
 
-def report_folder(base: Path, network: str, month: str) -> Path:
-    """Where a report goes: ``<base>/<network>-<YYYY-MM>``."""
+def report_folder(
+    base: Path, network: str, month: str, audience: Audience = Audience.CHAPTER
+) -> Path:
+    """Where a report goes: ``<base>/<network>-<YYYY-MM>``, with ``-leadership`` after it
+    for the leadership team's."""
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in network).strip("-")
-    return base / f"{safe}-{month}"
+    suffix = "" if audience is Audience.CHAPTER else "-leadership"
+    return base / f"{safe}-{month}{suffix}"
 
 
 def default_report_base() -> Path:
@@ -132,12 +130,15 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
         Binding("ctrl+s", "save", "Export", id="export.save", priority=True, tooltip="Export it."),
     ]
 
-    def __init__(self, network: str, month: str, base: Path, shown: str) -> None:
+    def __init__(
+        self, network: str, month: str, base: Path, shown: str, audience: Audience
+    ) -> None:
         super().__init__()
         self.network = network
         self.month = month
         self.base = base
         self.shown = shown
+        self.audience = audience
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -165,7 +166,8 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
         base = Path(self.query_one("#export-base", Input).value.strip()).expanduser()
         self.query_one("#export-error", Label).update("")
         self.query_one("#export-where", Label).update(
-            "Files go in:\n" + fold_path(report_folder(base, self.network, month), 64)
+            "Files go in:\n"
+            + fold_path(report_folder(base, self.network, month, self.audience), 64)
         )
 
     @on(Input.Submitted)
@@ -268,13 +270,7 @@ class NetworkScreen(LedgerScreen):
         yield Label("", id="network-stats")
         yield FlexTable(id="network-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="export-row"):
-            button = Button("Export monthly report (r)", id="export", compact=True)
-            if not report_available():
-                button.disabled = True
-                button.tooltip = (
-                    "The report writer (reciprocity.reporting.monthly) is not installed yet."
-                )
-            yield button
+            yield Button("Export monthly report (r)", id="export", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
         yield Label("", id="export-status", markup=False)
         yield Footer()
@@ -283,11 +279,6 @@ class NetworkScreen(LedgerScreen):
         add_columns(self.query_one("#network-table", DataTable), *COLUMN_WIDTHS, flex=("member",))
         self.query_one("#export-progress").display = False
         super().on_mount()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "export" and not report_available():
-            return None
-        return True
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -402,7 +393,7 @@ class NetworkScreen(LedgerScreen):
         table = self.query_one("#network-table", DataTable)
         chunk = self.rows[self.shown : self.shown + CHUNK]
         for row in chunk:
-            table.add_row(*(_cell(row.get(key), key) for key, _ in COLUMNS))
+            table.add_row(*(_cell(row.get(key), key) for key, _heading in COLUMNS))
         self.shown += len(chunk)
 
     @on(DataTable.RowHighlighted, "#network-table")
@@ -468,48 +459,70 @@ class NetworkScreen(LedgerScreen):
         self.action_export()
 
     def action_export(self) -> None:
-        """Export the month on screen, or ask which month and folder (then export)."""
-        if not report_available():
-            self.notify("The report writer is not installed yet.", severity="warning")
-            return
+        """Ask who the report is for, then export the month on screen, or ask which month
+        and folder first."""
         if not self.networks:
             self.notify("Choose a network you organise first.", severity="warning")
             return
+        _network_id, name = self.networks[self.network_index]
+
+        def chosen(audience: Audience | None) -> None:
+            if audience is not None:
+                self._export_for(audience)
+
+        self.app.push_screen(AudienceDialog(name), chosen)
+
+    def _export_for(self, audience: Audience) -> None:
         _network_id, name = self.networks[self.network_index]
         today = self.rapp.today()
         start, end, label = period_bounds(self.period, shifted_day(self.period, today, self.back))
         base = self.report_base or default_report_base()
         month = month_to_export(self.period, start, end, today)
         if month is not None:
-            self.export(month, report_folder(base, name, month))
+            self.export(month, report_folder(base, name, month, audience), audience)
             return
 
         def chosen(answer: tuple[str, Path] | None) -> None:
             if answer is not None:
                 month, folder = answer
-                self.export(month, report_folder(folder, name, month))
+                self.export(month, report_folder(folder, name, month, audience), audience)
 
         shown = label + (" (still running)" if end >= today else "")
-        self.app.push_screen(ExportDialog(name, last_complete_month(today), base, shown), chosen)
+        dialog = ExportDialog(name, last_complete_month(today), base, shown, audience)
+        self.app.push_screen(dialog, chosen)
 
-    def export(self, month: str, out_dir: Path) -> None:
-        """Write ``month``'s report for this network in ``out_dir`` in a thread worker."""
+    def export(
+        self,
+        month: str,
+        out_dir: Path,
+        audience: Audience = Audience.CHAPTER,
+        *,
+        force: bool = False,
+    ) -> None:
+        """Write ``month``'s report for this network and audience in ``out_dir`` in a
+        thread worker; a folder already holding a report is replaced after a yes."""
         network_id, name = self.networks[self.network_index]
         status = self.query_one("#export-status", Label)
         progress = self.query_one("#export-progress", ProgressBar)
         progress.display = True
         status.update(f"Exporting {month}…")
         app = self.rapp
+        acting_id = app.acting_id
 
         def told(message: str) -> None:
             app.call_from_thread(status.update, message[:76])
 
         def export(session: Session) -> list[Path]:
-            module = importlib.import_module(REPORT_MODULE)
-            paths: list[Path] = module.write_monthly_report(
-                session=session, network_id=network_id, month=month, out_dir=out_dir, progress=told
+            return write_monthly_report(
+                session=session,
+                network_id=network_id,
+                month=month,
+                out_dir=out_dir,
+                acting_id=acting_id,
+                audience=audience,
+                force=force,
+                progress=told,
             )
-            return paths
 
         def done(paths: list[Path]) -> None:
             progress.display = False
@@ -520,13 +533,19 @@ class NetworkScreen(LedgerScreen):
                 timeout=12,
             )
 
+        def replace(yes: bool | None) -> None:
+            if yes:
+                self.export(month, out_dir, audience, force=True)
+
         def failed(error: LedgerError) -> None:
             progress.display = False
             status.update("")
+            if error.key == "report.folder_not_empty" and not force:
+                question = _("Replace the report already in\n{folder}?").format(
+                    folder=fold_path(out_dir, 60)
+                )
+                app.push_screen(ConfirmDialog(question), replace)
+                return
             app.notify_refused(error)
 
         self.ledger_call(export, done, group="export", refused=failed)
-
-
-def _default_report_dir(network: str, month: str) -> Path:
-    return report_folder(default_report_base(), network, month)

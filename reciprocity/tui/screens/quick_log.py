@@ -40,7 +40,7 @@ from reciprocity.ledger.entry import Entry, Logged
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.matching import NameMatcher
 from reciprocity.tui.screens.base import LedgerWork
-from reciprocity.tui.screens.form import FORM_BINDINGS, FormKeys
+from reciprocity.tui.screens.form import FormKeys, form_bindings
 from reciprocity.tui.widgets.choice import Choice
 from reciprocity.tui.widgets.field import Field
 
@@ -138,7 +138,7 @@ class QuickLogScreen(FormKeys, LedgerWork):
             show=False,
             tooltip="In To, From or With: take the best match and go to Summary.",
         ),
-        *FORM_BINDINGS,
+        *form_bindings("quick_log"),
     ]
     AUTO_FOCUS = None
     FIELD_ORDER = QUICK_LOG_FIELDS

@@ -24,7 +24,7 @@ from reciprocity.i18n import _
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.signin import PASSWORD_MIN, SignedIn
 from reciprocity.tui.screens.base import LedgerWork
-from reciprocity.tui.screens.form import FORM_BINDINGS, FormKeys
+from reciprocity.tui.screens.form import FormKeys, form_bindings
 from reciprocity.tui.widgets.field import Field
 
 SIGN_IN_CSS = """
@@ -59,7 +59,7 @@ class SignInScreen(FormKeys, LedgerWork):
     DEFAULT_CSS = SIGN_IN_CSS.format(name="SignInScreen")
     AUTO_FOCUS = None
     FIELD_ORDER = ("name", "secret")
-    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, _enter_binding("sign_in")]
+    BINDINGS: ClassVar[list[BindingType]] = [*form_bindings("sign_in"), _enter_binding("sign_in")]
 
     class MemberSignedIn(Message):
         """A member signed in (with a password, or with a code and then a new password)."""
@@ -147,7 +147,10 @@ class ChoosePasswordScreen(FormKeys, LedgerWork):
     DEFAULT_CSS = SIGN_IN_CSS.format(name="ChoosePasswordScreen")
     AUTO_FOCUS = None
     FIELD_ORDER = ("password", "repeat")
-    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, _enter_binding("choose_password")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *form_bindings("choose_password"),
+        _enter_binding("choose_password"),
+    ]
 
     def __init__(self, name: str, code: str) -> None:
         super().__init__()
