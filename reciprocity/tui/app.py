@@ -75,6 +75,9 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         "my_networks": MyNetworksScreen,
     }
     DEFAULT_MODE = "dashboard"
+    served: ClassVar[bool] = False
+    """Whether the app runs for a browser (``reciprocity serve``): files then arrive as
+    downloads, never in a folder on the server."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "l",

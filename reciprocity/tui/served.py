@@ -43,6 +43,7 @@ class ServedApp(ReciprocityApp, inherit_bindings=False):
     """:class:`ReciprocityApp` for one browser tab, behind a sign-in."""
 
     DEFAULT_MODE = "signin"
+    served = True
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         **ReciprocityApp.MODES,
         "signin": SignInScreen,

@@ -183,3 +183,34 @@ def test_a_phone_held_sideways_gets_at_least_80_by_24(address: str, browser: Any
     columns, rows = terminal_size(page)
     assert columns >= 80 and rows >= 24
     page.context.close()
+
+
+def test_an_organiser_gets_the_monthly_report_as_a_download(
+    ledger: str, address: str, browser: Any
+) -> None:
+    code = _invite(ledger, "Anna de Vries")
+    page = new_page(browser, address)
+    _first_sign_in(page, "Anna de Vries", code)
+    wait_for_text(page, "Anna de Vries")
+    page.keyboard.press("6")
+    wait_for_text(page, "Export monthly report")
+    page.keyboard.press("r")
+    wait_for_text(page, "Who is the report")
+    page.keyboard.press("c")
+    # The screen shows the month still running: the dialog asks which month, and says the
+    # files come to the browser (no folder on the server is asked for).
+    wait_for_text(page, "arrive as downloads")
+    assert "Folder" not in screen_text(page)
+    page.keyboard.press("Enter")
+    wait_for_text(page, "is ready", timeout=120_000)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    received = download.value
+    assert received.suggested_filename.endswith(".pdf")
+    assert received.suggested_filename.startswith("Club-Delft-")
+    data = Path(received.path()).read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 10_000
+    with page.expect_download() as bundle:
+        page.keyboard.press("z")
+    assert bundle.value.suggested_filename.endswith(".zip")
+    page.context.close()

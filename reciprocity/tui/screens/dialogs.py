@@ -427,3 +427,59 @@ class AudienceDialog(LedgerModal[Audience | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ReportReadyDialog(LedgerModal[None]):
+    """Served: the report is ready; each key sends one of its files to the browser.
+
+    A browser opens a download only shortly after a key press, so the files are offered
+    here rather than sent when the report is done."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReportReadyDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,p", "send('.pdf')", "PDF", id="report_ready.pdf", tooltip="The report."),
+        Binding(
+            "x", "send('.xlsx')", "Workbook", id="report_ready.xlsx", tooltip="The spreadsheet."
+        ),
+        Binding(
+            "z", "send('.zip')", "Everything", id="report_ready.zip", tooltip="Every file, zipped."
+        ),
+        _escape_binding("report_ready"),
+    ]
+
+    def __init__(self, network: str, month: str, files: dict[str, bytes]) -> None:
+        super().__init__()
+        self.network = network
+        self.month = month
+        self.files = files
+        self.sent: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(
+                _("The report of {network} for {month} is ready.").format(
+                    network=self.network, month=self.month
+                ),
+                markup=False,
+            )
+            yield Label(
+                _("Enter or p: the PDF · x: the workbook · z: every file (zip) · escape: close"),
+                classes="hint",
+            )
+            yield Label("", id="report-ready-sent", classes="hint", markup=False)
+
+    def action_send(self, suffix: str) -> None:
+        """Send the file with this suffix to the browser as a download."""
+        import io
+
+        name = next((name for name in self.files if name.endswith(suffix)), None)
+        if name is None:
+            return
+        self.app.deliver_binary(io.BytesIO(self.files[name]), save_filename=name)
+        self.sent.append(name)
+        self.query_one("#report-ready-sent", Label).update(
+            _("Sent: {names}").format(names=", ".join(self.sent))
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

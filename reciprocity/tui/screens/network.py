@@ -33,7 +33,13 @@ from reciprocity.reporting.audience import Audience
 from reciprocity.reporting.monthly import write_monthly_report
 from reciprocity.tui.periods import last_complete_month, next_period, period_bounds, shifted_day
 from reciprocity.tui.screens.base import LedgerModal, LedgerScreen
-from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, AudienceDialog, ConfirmDialog
+from reciprocity.tui.screens.dialogs import (
+    DIALOG_CSS,
+    SAVE_HINT,
+    AudienceDialog,
+    ConfirmDialog,
+    ReportReadyDialog,
+)
 from reciprocity.tui.text import fold_path, plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
@@ -105,6 +111,32 @@ def report_folder(
     return base / f"{safe}-{month}{suffix}"
 
 
+def download_stem(network: str, month: str, audience: Audience) -> str:
+    """The download's file name without suffix: letters, digits, ``-`` and ``_`` only
+    (browsers mangle or refuse other characters in a download's name)."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in network)
+    safe = "-".join(part for part in safe.split("-") if part) or "report"
+    suffix = "" if audience is Audience.CHAPTER else "-leadership"
+    return f"{safe}-{month}{suffix}"
+
+
+def report_downloads(written: list[Path], stem: str) -> dict[str, bytes]:
+    """The report's files as downloads: the PDF, the workbook, and every file in a zip."""
+    import io
+    import zipfile
+
+    files: dict[str, bytes] = {}
+    for path in written:
+        if path.suffix in {".pdf", ".xlsx"}:
+            files[f"{stem}{path.suffix}"] = path.read_bytes()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in written:
+            bundle.write(path, arcname=f"{stem}/{path.name}")
+    files[f"{stem}.zip"] = archive.getvalue()
+    return files
+
+
 def default_report_base() -> Path:
     """``platformdirs.user_documents_dir()``/Reciprocity (on Linux the XDG documents
     folder of ``user-dirs.dirs``, else ~/Documents)."""
@@ -131,8 +163,9 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
     ]
 
     def __init__(
-        self, network: str, month: str, base: Path, shown: str, audience: Audience
+        self, network: str, month: str, base: Path | None, shown: str, audience: Audience
     ) -> None:
+        """``base`` ``None``: the report goes to the browser (served), so no folder."""
         super().__init__()
         self.network = network
         self.month = month
@@ -150,18 +183,24 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
             with Horizontal(classes="form-row"):
                 yield Label("Month", classes="form-label")
                 yield Input(self.month, placeholder="YYYY-MM", id="export-month", compact=True)
-            with Horizontal(classes="form-row"):
+            with Horizontal(classes="form-row", id="export-folder-row"):
                 yield Label("Folder", classes="form-label")
-                yield Input(str(self.base), id="export-base", compact=True)
+                yield Input(str(self.base or ""), id="export-base", compact=True)
             yield Label("", id="export-where", classes="hint", markup=False)
             yield Label("", markup=False, classes="error", id="export-error")
             yield Label(SAVE_HINT, classes="hint")
 
     def on_mount(self) -> None:
+        self.query_one("#export-folder-row").display = self.base is not None
         self._where()
 
     @on(Input.Changed)
     def _where(self) -> None:
+        if self.base is None:
+            self.query_one("#export-where", Label).update(
+                _("The files arrive as downloads in your browser.")
+            )
+            return
         month = self.query_one("#export-month", Input).value.strip()
         base = Path(self.query_one("#export-base", Input).value.strip()).expanduser()
         self.query_one("#export-error", Label).update("")
@@ -179,7 +218,7 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
         month = self.query_one("#export-month", Input).value.strip()
         base_text = self.query_one("#export-base", Input).value.strip()
         problem = check_month(month, self.rapp.today())
-        if problem is None and not base_text:
+        if problem is None and not base_text and self.base is not None:
             problem = "Type the folder the report goes in."
         if problem:
             self.query_one("#export-error", Label).update(problem)
@@ -476,20 +515,74 @@ class NetworkScreen(LedgerScreen):
         _network_id, name = self.networks[self.network_index]
         today = self.rapp.today()
         start, end, label = period_bounds(self.period, shifted_day(self.period, today, self.back))
-        base = self.report_base or default_report_base()
+        served = self.rapp.served
+        base = None if served else (self.report_base or default_report_base())
         month = month_to_export(self.period, start, end, today)
         if month is not None:
-            self.export(month, report_folder(base, name, month, audience), audience)
+            self._export_month(month, base, audience)
             return
 
         def chosen(answer: tuple[str, Path] | None) -> None:
             if answer is not None:
                 month, folder = answer
-                self.export(month, report_folder(folder, name, month, audience), audience)
+                self._export_month(month, None if served else folder, audience)
 
         shown = label + (" (still running)" if end >= today else "")
         dialog = ExportDialog(name, last_complete_month(today), base, shown, audience)
         self.app.push_screen(dialog, chosen)
+
+    def _export_month(self, month: str, base: Path | None, audience: Audience) -> None:
+        """Into the folder, or (served: ``base`` ``None``) to the browser."""
+        _network_id, name = self.networks[self.network_index]
+        if base is None:
+            self.deliver(month, audience)
+        else:
+            self.export(month, report_folder(base, name, month, audience), audience)
+
+    def deliver(self, month: str, audience: Audience) -> None:
+        """Served: write the report in a private folder on the server, keep its files in
+        memory, remove the folder, and offer them as downloads (:class:`ReportReadyDialog`).
+
+        A browser opens a download only within a few seconds of a key press, and a report
+        takes longer, so the files are offered on the member's next key."""
+        network_id, name = self.networks[self.network_index]
+        status = self.query_one("#export-status", Label)
+        progress = self.query_one("#export-progress", ProgressBar)
+        progress.display = True
+        status.update(_("Preparing the report of {month}…").format(month=month))
+        app = self.rapp
+        acting_id = app.acting_id
+        stem = download_stem(name, month, audience)
+
+        def told(message: str) -> None:
+            app.call_from_thread(status.update, message[:76])
+
+        def build(session: Session) -> dict[str, bytes]:
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="reciprocity-report-") as scratch:
+                written = write_monthly_report(
+                    session=session,
+                    network_id=network_id,
+                    month=month,
+                    out_dir=Path(scratch) / "report",
+                    acting_id=acting_id,
+                    audience=audience,
+                    progress=told,
+                )
+                return report_downloads(written, stem)
+
+        def built(files: dict[str, bytes]) -> None:
+            progress.display = False
+            status.update("")
+            app.push_screen(ReportReadyDialog(name, month, files))
+
+        def failed(error: LedgerError) -> None:
+            progress.display = False
+            status.update("")
+            app.notify_refused(error)
+
+        self.ledger_call(build, built, group="export", refused=failed)
 
     def export(
         self,
