@@ -44,6 +44,7 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.tables import advance_id_sequences, table_of
 from reciprocity.store.types import utcnow
 
@@ -685,11 +686,11 @@ class _Builder:
             fake = self._faker(locale)
             first, last = fake.first_name(), fake.last_name()
             name, attempts = f"{first} {last}", 0
-            while name.lower() in taken:
+            while name_key(name) in taken:
                 attempts += 1
                 initials = " ".join(f"{rng.choice(_INITIALS)}." for _ in range(1 + attempts // 10))
                 name = f"{first} {initials} {last}"
-            taken.add(name.lower())
+            taken.add(name_key(name))
             habit = rng.choices(_HABITS, cum_weights=_HABIT_CUM)[0]
             if style.free_rider:
                 habit = rng.choice(_HABITS[2:])

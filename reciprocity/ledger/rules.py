@@ -23,6 +23,7 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
+from reciprocity.store.name_keys import name_key
 
 NAME_MAX = 120
 SHORT_TEXT_MAX = 200
@@ -138,6 +139,35 @@ def clean_text(value: str | None, *, field: str, limit: int | None = None) -> st
             limit=limit,
         )
     return value
+
+
+_RESERVED_MEMBER_NAME = re.compile(r"former member #\d+")
+"""The name a forgotten member keeps (``Former member #id``), compared by its key."""
+
+
+def check_name(value: str | None, *, field: str) -> str:
+    """A member's or a network's new name (``field`` is ``member name`` or ``network
+    name``): text within the name limit, without invisible or bidi format characters
+    (Unicode Cf, which would make two different rows look like one name, or reorder what
+    a list shows), and for a member not the name of a forgotten member."""
+    name = require_text(value, field=field)
+    hidden = next((char for char in name if unicodedata.category(char) == "Cf"), None)
+    if hidden is not None:
+        raise LedgerError(
+            "name.format_character",
+            "The {label} contains the invisible character U+{code}; type the name without it.",
+            field="name",
+            label=Term(field),
+            code=f"{ord(hidden):04X}",
+        )
+    if field == "member name" and _RESERVED_MEMBER_NAME.fullmatch(name_key(name)):
+        raise LedgerError(
+            "member.name_reserved",
+            "Names like '{name}' are kept for forgotten members; choose another name.",
+            field="name",
+            name=name,
+        )
+    return name
 
 
 def require_text(value: str | None, *, field: str, limit: int | None = None) -> str:

@@ -18,7 +18,7 @@ from reciprocity.paths import resource_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0006"
 """The newest revision in ``db/versions``. Kept here so that opening an up-to-date
 database never loads Alembic; a test keeps it equal to Alembic's own head."""
 

@@ -8,10 +8,12 @@ lives in :mod:`reciprocity.ledger`. Schema changes go through an Alembic revisio
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from reciprocity.store.name_keys import key_of_inserted_name
 from reciprocity.store.types import MONEY, UTCDateTime, utcnow
 
 SQLModel.metadata.naming_convention = {
@@ -83,6 +85,27 @@ def _default_weights() -> dict[str, int]:
     return dict(DEFAULT_WEIGHTS)
 
 
+DERIVED = "derived"
+"""``Column.info`` flag of a column computed from others: no file or JSON output carries it."""
+
+
+def _name_key_field() -> Any:
+    """``name_key``: the name's key (:mod:`reciprocity.store.name_keys`) under a UNIQUE
+    index (revision 0006). An insert that does not give it gets the key of its ``name``;
+    the ledger sets it again whenever it renames. It is derived (``info["derived"]``), so
+    files and JSON leave it out: they carry the name it comes from."""
+    return Field(
+        default=None,
+        nullable=False,
+        sa_column_kwargs={
+            "default": key_of_inserted_name,
+            "index": True,
+            "unique": True,
+            "info": {DERIVED: True},
+        },
+    )
+
+
 def _in(column: str, enum: type[StrEnum]) -> str:
     values = ", ".join(f"'{item.value}'" for item in enum)
     return f"{column} IN ({values})"
@@ -127,6 +150,7 @@ class Network(SQLModel, table=True):
         sa_column_kwargs={"server_default": DEFAULT_CURRENCY},
     )
     meeting_hours: float | None = Field(default=None)
+    name_key: str | None = _name_key_field()
 
 
 class Member(SQLModel, table=True):
@@ -142,6 +166,7 @@ class Member(SQLModel, table=True):
     phone: str | None = None
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    name_key: str | None = _name_key_field()
 
 
 class Membership(SQLModel, table=True):

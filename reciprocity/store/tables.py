@@ -6,12 +6,14 @@ on the SQLAlchemy ``Table`` behind each class. Rows written with explicit ids (t
 moves them past the largest id so the next ordinary insert does not collide.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
+from reciprocity.store.models import DERIVED, TABLES_IN_DEPENDENCY_ORDER
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
@@ -19,6 +21,12 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, sa.Table)
     return table
+
+
+def stored_columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """A table's columns that hold data of their own, in table order: not the derived
+    ones (a name's key), which files and JSON leave out and an insert computes again."""
+    return [column for column in table.columns if not column.info.get(DERIVED)]
 
 
 def advance_id_sequences(connection: Connection | Session) -> None:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from reciprocity.i18n import Term
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import FORMER_MEMBER
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
     MAX_ID,
@@ -26,6 +27,7 @@ from reciprocity.ledger.rules import (
     check_email,
     check_introduction_pairs,
     check_meeting_hours,
+    check_name,
     check_next_step,
     check_not_future,
     check_not_self,
@@ -67,7 +69,8 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
-from reciprocity.store.tables import advance_id_sequences, table_of
+from reciprocity.store.name_keys import name_key
+from reciprocity.store.tables import advance_id_sequences, stored_columns, table_of
 from reciprocity.store.types import UTCDateTime
 
 # --- The whole ledger by id -----------------------------------------------------------------
@@ -123,6 +126,7 @@ def export_all(
             connection.exec_driver_sql("BEGIN")
         for model in TABLES_IN_DEPENDENCY_ORDER:
             table = table_of(model)
+            columns = stored_columns(table)
             query = sa.select(
                 *(
                     sa.null().label(column.name)
@@ -130,12 +134,12 @@ def export_all(
                     and table is EXCHANGE_TABLE
                     and column.name in THIRD_PARTY_COLUMNS
                     else column
-                    for column in table.columns
+                    for column in columns
                 )
             ).order_by(table.c.id)
             counts[table.name] = write_csv(
                 folder / f"{table.name}.csv",
-                table.columns.keys(),
+                [column.name for column in columns],
                 stream_rows(connection, query),
                 formats=cell_formatters(query),
                 overwrite=False,
@@ -273,8 +277,8 @@ class _LedgerChecker:
         )
 
     def _network(self, line: int, row: dict[str, Any]) -> None:
-        row["name"] = require_text(row["name"], field="network name", limit=NAME_MAX)
-        first = self._first_line("network", row["name"].lower(), line)
+        row["name"] = check_name(row["name"], field="network name")
+        first = self._first_line("network", name_key(row["name"]), line)
         if first is not None:
             raise LedgerError(
                 "import.duplicate_network",
@@ -293,8 +297,12 @@ class _LedgerChecker:
         self.network_names[row["id"]] = row["name"]
 
     def _member(self, line: int, row: dict[str, Any]) -> None:
-        row["name"] = require_text(row["name"], field="member name", limit=NAME_MAX)
-        first = self._first_line("member", row["name"].lower(), line)
+        name = require_text(row["name"], field="member name", limit=NAME_MAX)
+        # A forgotten member keeps the one name that is reserved for them.
+        if name != FORMER_MEMBER.format(id=row["id"]):
+            name = check_name(name, field="member name")
+        row["name"] = name
+        first = self._first_line("member", name_key(name), line)
         if first is not None:
             raise LedgerError(
                 "import.duplicate_member",
@@ -521,7 +529,7 @@ class _LedgerChecker:
                 folder=str(path.parent),
                 file=path.name,
             )
-        columns = [(c.name, _column_parser(c), c.nullable) for c in table.columns]
+        columns = [(c.name, _column_parser(c), c.nullable) for c in stored_columns(table)]
         names = [name for name, _, _ in columns]
         width, rows = read_data_rows(path, known=names, required=names)
         parsed: list[tuple[int, dict[str, Any]]] = []
