@@ -151,6 +151,8 @@ def _global_options(
     settings = load_settings(**overrides)
     _choose_language(lang, settings.lang)
     ctx.obj = _workspace(settings, acting_as=acting_as, owner=owner, demo=demo)
+    # The run's connections close with it, also when the CLI runs inside another process.
+    ctx.call_on_close(ctx.obj.dispose)
     if ctx.invoked_subcommand is None:
         if not _has_terminal():
             # No terminal to draw on (a pipe, a script, a test): help and how to open the TUI.

@@ -309,7 +309,9 @@ def test_the_command_asks_first_and_then_forgets(
     assert Counter(e["giver"] == "Former member #2" for e in listed) == {True: 2, False: 4}
     again = _invoke(db_url, "member", "forget", "Former member #2", "--yes")
     assert again.stderr == "Error: Member #2 is already forgotten.\n"
-    themselves = _invoke(db_url, "--as", "Dirk", "member", "forget", "Dirk Bakker", "--yes", "--json")
+    themselves = _invoke(
+        db_url, "--as", "Dirk", "member", "forget", "Dirk Bakker", "--yes", "--json"
+    )
     assert json.loads(themselves.stdout)["name"] == "Former member #4"
     reserved = _invoke(db_url, "member", "add", "former member #9")
     assert reserved.stderr == (
