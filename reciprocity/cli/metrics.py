@@ -156,7 +156,7 @@ def _member_table(
     limit: int,
 ) -> None:
     """Compute a per-member (or per-pair) metric for the filters and print it."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         scope, where = _scope(session, **filters)
         rows = compute(session=session, scope=scope)
     _output(
@@ -314,7 +314,7 @@ def stats(
     """A network at a glance: members, activity, spread of giving, reciprocity, free riders."""
     from reciprocity.analytics.network import compute_stats
 
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         scope, where = _scope(
             session,
             network=network,
@@ -350,7 +350,7 @@ def nudges(
     from reciprocity.analytics.nudges import compute_nudges
 
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         member_id = (
             resolve_member(session=session, name=member).id
             if member

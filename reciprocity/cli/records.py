@@ -146,7 +146,7 @@ def network_deactivate(ctx: typer.Context, network: str = typer.Argument(...)) -
 @network_app.command("list")
 def network_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List networks."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         rows = ledger_networks.list_networks(session=session)
     print_rows(
         rows,
@@ -363,7 +363,7 @@ def member_list(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List members."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         network_id = (
             ledger_networks.resolve_network(session=session, name=network).id if network else None
         )
@@ -431,7 +431,7 @@ def meeting_list(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List meetings, newest first."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         network_id = (
             ledger_networks.resolve_network(session=session, name=network).id if network else None
         )

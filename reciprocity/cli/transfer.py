@@ -163,7 +163,7 @@ def export_exchanges(
     anyone may export with --for-sharing.
     """
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         network_id = resolve_network(session=session, name=network).id if network else None
         if not for_sharing:
             _require_contacts(session, run.acting_member_id(session), network_id)
@@ -228,7 +228,7 @@ def export_members(
 ) -> None:
     """Export every member with the networks they are in now (with --as: an organiser of all)."""
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         require_organiser(
             session=session,
             acting_id=run.acting_member_id(session),
@@ -275,7 +275,7 @@ def export_all(
     With --as, only an organiser of every network exports the whole ledger.
     """
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         require_organiser(
             session=session,
             acting_id=run.acting_member_id(session),

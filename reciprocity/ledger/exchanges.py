@@ -47,6 +47,7 @@ from reciprocity.ledger.rules import (
     require_text,
     with_article,
 )
+from reciprocity.store.locks import lock_row
 from reciprocity.store.models import (
     Ask,
     Exchange,
@@ -57,7 +58,6 @@ from reciprocity.store.models import (
     ReferralType,
     RequestStatus,
 )
-from reciprocity.store.locks import lock_row
 from reciprocity.store.tables import table_of
 from reciprocity.store.types import utcnow
 

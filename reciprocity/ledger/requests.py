@@ -24,8 +24,8 @@ from reciprocity.ledger.networks import (
     require_membership,
 )
 from reciprocity.ledger.rules import clean_text, require_text
-from reciprocity.store.models import Ask, Member, Network, Offer, RequestStatus
 from reciprocity.store.locks import lock_row
+from reciprocity.store.models import Ask, Member, Network, Offer, RequestStatus
 from reciprocity.store.tables import table_of
 
 Post = TypeVar("Post", Ask, Offer)

@@ -61,6 +61,7 @@ class Workspace:
     default_location: bool = False
     served: bool = False
     _engine: "Engine | None" = field(default=None, repr=False)
+    _reader: "Engine | None" = field(default=None, repr=False)
     _acting_id: int | None = field(default=None, repr=False)
 
     # -- the database ---------------------------------------------------------------------
@@ -73,25 +74,47 @@ class Workspace:
         new, empty database can still be filled.)
         """
         if self._engine is None:
-            from sqlmodel import Session
-
-            from reciprocity.store.engine import make_engine
-
-            engine = make_engine(self.url, create_folder=self.default_location)
-            with Session(engine) as session:
-                if self.demo:
-                    from reciprocity.ledger.demo import ensure_demo_data
-
-                    ensure_demo_data(session=session)
-                if self.acting_name and self.source in {
-                    ActingSource.OPTION,
-                    ActingSource.SIGNED_IN,
-                }:
-                    from reciprocity.ledger.members import resolve_member
-
-                    self._acting_id = resolve_member(session=session, name=self.acting_name).id
-            self._engine = engine
+            self._engine = self._open(read_only=False)
         return self._engine
+
+    def reader(self) -> "Engine":
+        """An engine that only reads, for commands that only read.
+
+        It never writes to the database, never creates one, and works on read-only media
+        (see :func:`~reciprocity.store.engine.make_engine`). The demo database is ours
+        and made on first use, so it is opened as usual.
+        """
+        if self.demo or self._engine is not None:
+            return self.engine()
+        if self._reader is None:
+            self._reader = self._open(read_only=True)
+        return self._reader
+
+    def _open(self, *, read_only: bool) -> "Engine":
+        from sqlmodel import Session
+
+        from reciprocity.store.engine import make_engine
+
+        engine = make_engine(
+            self.url,
+            create_folder=self.default_location,
+            read_only=read_only,
+            init_command=self.command("init"),
+        )
+        with Session(engine) as session:
+            if self.demo:
+                from reciprocity.ledger.demo import ensure_demo_data
+
+                ensure_demo_data(session=session)
+            if self.acting_name and self.source in {ActingSource.OPTION, ActingSource.SIGNED_IN}:
+                from reciprocity.ledger.members import resolve_member
+
+                try:
+                    self._acting_id = resolve_member(session=session, name=self.acting_name).id
+                except BaseException:
+                    engine.dispose()
+                    raise
+        return engine
 
     @contextmanager
     def session(self) -> "Iterator[Session]":
@@ -101,10 +124,19 @@ class Workspace:
         with Session(self.engine(), expire_on_commit=False) as session:
             yield session
 
+    @contextmanager
+    def reading(self) -> "Iterator[Session]":
+        """One unit of work that only reads (:meth:`reader`)."""
+        from sqlmodel import Session
+
+        with Session(self.reader(), expire_on_commit=False) as session:
+            yield session
+
     def dispose(self) -> None:
-        """Close the engine's connections."""
-        if self._engine is not None:
-            self._engine.dispose()
+        """Close the engines' connections."""
+        for engine in (self._engine, self._reader):
+            if engine is not None:
+                engine.dispose()
 
     # -- who is acting --------------------------------------------------------------------
 
