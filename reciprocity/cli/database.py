@@ -4,6 +4,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
+from reciprocity.i18n import _
 from reciprocity.store.engine import current_revision, display_url
 
 db_app = typer.Typer(help="Upgrade, check and back up the database.", no_args_is_help=True)
@@ -59,4 +60,8 @@ def backup(ctx: typer.Context, path: str = typer.Argument(..., help="File to wri
 
     run = state(ctx)
     written = backup_sqlite(engine=run.reader(), path=path)
-    typer.echo(f"Backed up to {written}.")
+    typer.echo(
+        _("Backed up to {file}; SQLite's integrity check of the copy found no fault.").format(
+            file=written
+        )
+    )

@@ -4,6 +4,7 @@ The check reads the whole database once; it is an audit tool, not a metric. It r
 each breach as a sentence naming the ids involved.
 """
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from reciprocity.ledger import files
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import STEP_RANK
 
@@ -111,13 +113,21 @@ def _ids(rows: list[int]) -> str:
     return shown + (f" and {len(rows) - 20} more" if len(rows) > 20 else "")
 
 
+class _Damaged(Exception):
+    """SQLite found the file damaged: the ledger's rules would read broken pages."""
+
+
 def _check_storage(session: Session) -> list[str]:
     if session.get_bind().dialect.name != "sqlite":
         return []
     problems: list[str] = []
-    integrity = [row[0] for row in session.execute(sa.text("PRAGMA integrity_check")).all()]
+    try:
+        integrity = [row[0] for row in session.execute(sa.text("PRAGMA integrity_check")).all()]
+    except sa.exc.DatabaseError as error:
+        detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise _Damaged(f"SQLite could not read the database ({detail}).") from None
     if integrity != ["ok"]:
-        problems.append(f"SQLite integrity check failed: {'; '.join(map(str, integrity[:5]))}.")
+        raise _Damaged(f"SQLite integrity check failed: {'; '.join(map(str, integrity[:5]))}.")
     dangling = session.execute(sa.text("PRAGMA foreign_key_check")).all()
     if dangling:
         tables = sorted({str(row[0]) for row in dangling})
@@ -130,9 +140,13 @@ def _check_storage(session: Session) -> list[str]:
 def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
     """Every breach found, one sentence each; an empty list means the ledger is sound.
 
-    Each rule is one SQL query, so the check runs in the database, not in memory.
+    Each rule is one SQL query, so the check runs in the database, not in memory. A file
+    SQLite finds damaged is reported alone: the rules would read its broken pages.
     """
-    problems = _check_storage(session)
+    try:
+        problems = _check_storage(session)
+    except _Damaged as damaged:
+        return [str(damaged), "Restore the database from a backup (reciprocity db backup)."]
     day = today or date.today()
     for query, message in _RULE_QUERIES:
         statement = sa.text(query)
@@ -144,7 +158,14 @@ def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
 
 
 def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
-    """Copy a SQLite database with SQLite's online backup API, consistent while others write."""
+    """Copy a SQLite database with SQLite's online backup API, consistent while others write.
+
+    The copy is made under a new hidden name beside ``path`` and checked with SQLite's
+    ``PRAGMA integrity_check``; only a sound, complete copy gets the name ``path``
+    (:mod:`reciprocity.ledger.files`). A backup killed half-way leaves no file at ``path``
+    that could open as an empty ledger, and a damaged database is refused rather than
+    copied as if it were a backup.
+    """
     if engine.dialect.name != "sqlite":
         raise LedgerError(
             "backup.not_sqlite",
@@ -152,7 +173,7 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             field=None,
         )
     target = Path(path).expanduser()
-    if target.exists():
+    if os.path.lexists(target):
         raise LedgerError(
             "backup.exists",
             "{path} already exists; choose a new file name.",
@@ -168,15 +189,29 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
         )
     import sqlite3
 
+    partial = files.sibling(target)
     raw = engine.raw_connection()
     try:
-        destination = sqlite3.connect(target)
+        os.close(files.create(partial))
+        destination = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+            try:
+                found = [str(row[0]) for row in destination.execute("PRAGMA integrity_check")]
+            except sqlite3.DatabaseError as error:  # too damaged to be checked at all
+                found = [str(error)]
         finally:
             destination.close()
+        if found != ["ok"]:
+            raise LedgerError(
+                "backup.damaged",
+                "The database is damaged ({problem}); its copy fails SQLite's integrity "
+                "check, so no backup was written. Restore an earlier backup.",
+                field=None,
+                problem="; ".join(found[:3]),
+            )
+        files.place(partial, target, overwrite=False)
     except sqlite3.Error as error:
-        target.unlink(missing_ok=True)
         raise LedgerError(
             "backup.write_failed",
             "The backup {path} could not be written ({reason}).",
@@ -184,6 +219,10 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             path=str(target),
             reason=str(error),
         ) from None
+    except OSError as error:
+        raise files.write_failed(target, error) from None
     finally:
         raw.close()
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     return target

@@ -121,7 +121,7 @@ class Workspace:
         """One unit of work."""
         from sqlmodel import Session
 
-        with Session(self.engine(), expire_on_commit=False) as session:
+        with self._one_sentence(), Session(self.engine(), expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -129,8 +129,24 @@ class Workspace:
         """One unit of work that only reads (:meth:`reader`)."""
         from sqlmodel import Session
 
-        with Session(self.reader(), expire_on_commit=False) as session:
+        with self._one_sentence(), Session(self.reader(), expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def _one_sentence(self) -> "Iterator[None]":
+        """A database that fails during the work (a damaged file, a full disk, a server
+        that went away) ends it with one sentence naming the database, not a traceback.
+        A constraint the database enforces is the use case's to explain, so it passes."""
+        import sqlalchemy as sa
+
+        from reciprocity.store.engine import DatabaseUnavailable, database_error_sentence
+
+        try:
+            yield
+        except sa.exc.IntegrityError:
+            raise
+        except sa.exc.DBAPIError as error:
+            raise DatabaseUnavailable(database_error_sentence(self.location, error)) from None
 
     def dispose(self) -> None:
         """Close the engines' connections."""

@@ -100,6 +100,17 @@ def damaged_sentence(where: str, detail: str) -> str:
     )
 
 
+def database_error_sentence(where: str, error: sa.exc.DBAPIError) -> str:
+    """One sentence for a database that failed while in use: damaged, full, unreachable.
+
+    ``where`` is the database as a person may read it (a path, a URL without password).
+    """
+    detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    if type(error.orig).__name__ == "DatabaseError" or "malformed" in detail:
+        return damaged_sentence(where, detail)
+    return f"The database {where} could not be used ({detail})."
+
+
 def _sqlite_uri(file: Path, options: str) -> str:
     return f"file:{quote(str(file))}?{options}"
 
@@ -268,8 +279,11 @@ def make_engine(
             upgrade_to_head(engine)
     except sa.exc.DBAPIError as error:
         engine.dispose()
+        detail = _detail(error, parsed)
+        if type(error.orig).__name__ == "DatabaseError":
+            raise DatabaseUnavailable(damaged_sentence(display_url(url), detail)) from None
         raise DatabaseUnavailable(
-            f"The database at {display_url(url)} could not be opened ({_detail(error, parsed)})."
+            f"The database at {display_url(url)} could not be opened ({detail})."
         ) from None
     except (SchemaError, DatabaseUnavailable):
         engine.dispose()

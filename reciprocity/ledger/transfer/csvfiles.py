@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reciprocity.i18n import Term
+from reciprocity.ledger import files
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import field_key, line_problem, parse_date
 from reciprocity.store.models import (
@@ -290,8 +291,13 @@ def write_csv(
     *,
     formats: Sequence[Callable[[Any], str]],
     overwrite: bool,
+    shown_as: Path | None = None,
 ) -> int:
-    """Write rows beside the target, then move them into place: no half-written file."""
+    """Write rows under a new hidden name beside the target, then give the complete file
+    its name (:mod:`reciprocity.ledger.files`): never half a file, never through a link.
+
+    ``shown_as`` is the name an error gives the file (``export all`` writes into a hidden
+    folder that becomes the one the user named)."""
     if path.is_dir():
         raise LedgerError(
             "export.is_folder",
@@ -300,13 +306,8 @@ def write_csv(
             path=str(path),
             example=str(path / "exchanges.csv"),
         )
-    if path.exists() and not overwrite:
-        raise LedgerError(
-            "export.exists",
-            "{path} already exists; choose a new file name or pass --force.",
-            field="file",
-            path=str(path),
-        )
+    if os.path.lexists(path) and not overwrite:
+        raise files.exists_error(path)
     if not path.parent.is_dir():
         raise LedgerError(
             "export.no_folder",
@@ -314,16 +315,18 @@ def write_csv(
             field="file",
             folder=str(path.parent),
         )
-    partial = path.with_name(path.name + ".part")
+    partial = files.sibling(path)
     count = 0
     try:
-        with partial.open("w", newline="", encoding="utf-8") as handle:
+        with open(files.create(partial), "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
                 writer.writerow([write(value) for write, value in zip(formats, row, strict=True)])
                 count += 1
-        os.replace(partial, path)
+        files.place(partial, path, overwrite=overwrite)
+    except OSError as error:
+        raise files.write_failed(shown_as or path, error) from None
     finally:
         partial.unlink(missing_ok=True)
     return count

@@ -2,6 +2,8 @@
 which it then reproduces row for row. See ``docs/csv-formats.md``.
 """
 
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reciprocity.i18n import Term
+from reciprocity.ledger import files
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import FORMER_MEMBER
 from reciprocity.ledger.rules import (
@@ -107,6 +110,13 @@ def export_all(
     ``for_sharing`` leaves the exchanges' outside contacts (names and details) empty.
     """
     folder = Path(directory).expanduser()
+    if folder.is_symlink():
+        raise LedgerError(
+            "export.folder_is_link",
+            "{folder} is a link; export into a new or empty folder that is not a link.",
+            field="folder",
+            folder=str(folder),
+        )
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise LedgerError(
             "export.folder_not_empty",
@@ -114,7 +124,28 @@ def export_all(
             field="folder",
             folder=str(folder),
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    # The files are written into a new hidden folder beside the target, which becomes the
+    # target once every file is complete: a failed export leaves no file behind, and the
+    # same command can simply run again (an empty target folder is replaced, POSIX rename).
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = files.sibling(folder)
+        files.make_folder(staging)
+    except OSError as error:
+        raise files.write_failed(folder, error) from None
+    try:
+        counts = _export_tables(session, staging, folder, for_sharing=for_sharing)
+        os.rename(staging, folder)
+    except OSError as error:
+        raise files.write_failed(folder, error) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return LedgerTransfer(directory=str(folder), tables=counts)
+
+
+def _export_tables(
+    session: Session, staging: Path, folder: Path, *, for_sharing: bool
+) -> dict[str, int]:
     counts: dict[str, int] = {}
     bind = session.get_bind()
     engine = bind if isinstance(bind, sa.Engine) else bind.engine
@@ -138,13 +169,14 @@ def export_all(
                 )
             ).order_by(table.c.id)
             counts[table.name] = write_csv(
-                folder / f"{table.name}.csv",
+                staging / f"{table.name}.csv",
                 [column.name for column in columns],
                 stream_rows(connection, query),
                 formats=cell_formatters(query),
                 overwrite=False,
+                shown_as=folder / f"{table.name}.csv",
             )
-    return LedgerTransfer(directory=str(folder), tables=counts)
+    return counts
 
 
 class _Parse(Protocol):
