@@ -4,6 +4,7 @@ The check reads the whole database once; it is an audit tool, not a metric. It r
 each breach as a sentence naming the ids involved.
 """
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,9 @@ from sqlmodel import Session
 
 from reciprocity.ledger import files
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.rules import STEP_RANK
+from reciprocity.ledger.rules import MAX_WEIGHT, STEP_RANK, check_weights
+from reciprocity.store.tables import guarded_columns
+from reciprocity.store.types import stored_kind
 
 _RANK = (
     "CASE {t}.status "
@@ -137,6 +140,49 @@ def _check_storage(session: Session) -> list[str]:
     return problems
 
 
+_UNREADABLE = {
+    # SQLite keeps any text in any column: values SQL wrote that the column cannot hold.
+    # date() keeps '2026-02-30' as it is; through julianday it becomes 2026-03-02.
+    "date": "{c} IS NOT NULL AND (typeof({c}) <> 'text' OR date(julianday({c})) IS NOT {c})",
+    "timestamp": "{c} IS NOT NULL AND (typeof({c}) <> 'text' "
+    "OR date(julianday({c})) IS NOT substr({c}, 1, 10))",
+    "JSON object of whole numbers": "json_valid({c}) = 0 OR json_type({c}) <> 'object'",
+}
+
+
+def _check_stored_values(session: Session) -> list[str]:
+    """Values written outside Reciprocity that a reader could not read, by row."""
+    problems: list[str] = []
+    if session.get_bind().dialect.name == "sqlite":
+        for table, column in guarded_columns():
+            kind = str(stored_kind(column))
+            where = _UNREADABLE[kind].format(c=column.name)
+            ids = sorted(
+                int(row[0])
+                for row in session.execute(sa.text(f"SELECT id FROM {table.name} WHERE {where}"))
+            )
+            if ids:
+                problems.append(
+                    f"Rows of {table.name} whose {column.name} is not a {kind} (changed outside "
+                    f"Reciprocity): {_ids(ids)}."
+                )
+    if problems:
+        return problems
+    bad_weights: list[int] = []
+    networks = sa.text("SELECT id, CAST(weights AS TEXT) FROM network ORDER BY id")
+    for network_id, text in session.execute(networks):
+        try:
+            check_weights(json.loads(text))
+        except (LedgerError, ValueError, TypeError):
+            bad_weights.append(int(network_id))
+    if bad_weights:
+        problems.append(
+            "Networks whose weights are not whole numbers from 0 to "
+            f"{MAX_WEIGHT} per exchange kind: {_ids(bad_weights)}."
+        )
+    return problems
+
+
 def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
     """Every breach found, one sentence each; an empty list means the ledger is sound.
 
@@ -147,6 +193,10 @@ def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
         problems = _check_storage(session)
     except _Damaged as damaged:
         return [str(damaged), "Restore the database from a backup (reciprocity db backup)."]
+    unreadable = _check_stored_values(session)
+    if unreadable:
+        # The rules below read these columns: correct the rows first.
+        return problems + unreadable
     day = today or date.today()
     for query, message in _RULE_QUERIES:
         statement = sa.text(query)

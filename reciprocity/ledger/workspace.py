@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from reciprocity.store.types import StoredValueError
+
 
 class ActingSource(StrEnum):
     """Where the acting member's name came from; it decides how a bad name is explained."""
@@ -140,6 +142,7 @@ class Workspace:
         import sqlalchemy as sa
 
         from reciprocity.store.engine import DatabaseUnavailable, database_error_sentence
+        from reciprocity.store.types import StoredValueError
 
         try:
             yield
@@ -147,6 +150,37 @@ class Workspace:
             raise
         except sa.exc.DBAPIError as error:
             raise DatabaseUnavailable(database_error_sentence(self.location, error)) from None
+        except StoredValueError as error:
+            raise self._edited_outside(error) from None
+
+    def _edited_outside(self, error: "StoredValueError") -> LedgerError:
+        """A value a reader could not read, named by its row: it was written outside
+        Reciprocity (SQL on the file), and ``db check`` lists every such row."""
+        from reciprocity.store.tables import locate_stored_value
+
+        engine = self._engine or self._reader
+        assert engine is not None
+        with engine.connect() as connection:
+            where = locate_stored_value(connection, error)
+        if where is None:
+            return LedgerError(
+                "stored.unreadable",
+                "The database holds '{value}', which is not a {kind}; it was changed outside "
+                "Reciprocity: run reciprocity db check to find the row.",
+                value=str(error.raw),
+                kind=error.kind,
+            )
+        table, column, row_id = where
+        return LedgerError(
+            "stored.unreadable_row",
+            "{table} #{id} holds '{value}' in {column}, which is not a {kind}; it was changed "
+            "outside Reciprocity: correct that row (reciprocity db check lists every such row).",
+            table=table.capitalize().replace("_", " "),
+            id=row_id,
+            value=str(error.raw),
+            column=column,
+            kind=error.kind,
+        )
 
     def dispose(self) -> None:
         """Close the engines' connections."""

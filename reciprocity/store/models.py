@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from reciprocity.store.name_keys import key_of_inserted_name
-from reciprocity.store.types import MONEY, UTCDateTime, utcnow
+from reciprocity.store.types import MONEY, StoredDate, UTCDateTime, WeightsJSON, utcnow
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -139,7 +139,7 @@ class Network(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column_kwargs={"unique": True})
     kind: str = Field(default=NetworkKind.REFERRAL_CLUB)
-    weights: dict[str, int] = Field(default_factory=_default_weights, sa_type=sa.JSON)
+    weights: dict[str, int] = Field(default_factory=_default_weights, sa_type=WeightsJSON)
     sla_days: int = Field(default=DEFAULT_SLA_DAYS)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -182,8 +182,8 @@ class Membership(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     network_id: int = Field(foreign_key="network.id", index=True)
     role: str = Field(default=Role.MEMBER)
-    joined_on: date | None = None
-    left_on: date | None = None
+    joined_on: date | None = Field(default=None, sa_type=StoredDate)
+    left_on: date | None = Field(default=None, sa_type=StoredDate)
 
 
 class Meeting(SQLModel, table=True):
@@ -194,7 +194,7 @@ class Meeting(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     network_id: int = Field(foreign_key="network.id")
-    held_on: date
+    held_on: date = Field(sa_type=StoredDate)
     title: str | None = None
 
 
@@ -229,7 +229,7 @@ class Exchange(SQLModel, table=True):
     receiver_id: int = Field(foreign_key="member.id")
     network_id: int = Field(foreign_key="network.id")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
-    occurred_on: date
+    occurred_on: date = Field(sa_type=StoredDate)
     summary: str | None = None
     contact_name: str | None = None
     contact_details: str | None = None
@@ -261,7 +261,7 @@ class Followup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int = Field(foreign_key="exchange.id")
     status: str
-    occurred_on: date
+    occurred_on: date = Field(sa_type=StoredDate)
     value: float | None = Field(default=None, sa_type=MONEY)
     business: str | None = None
     note: str | None = None
@@ -295,7 +295,7 @@ class OneToOne(SQLModel, table=True):
     member_a_id: int = Field(foreign_key="member.id")
     member_b_id: int = Field(foreign_key="member.id")
     network_id: int | None = Field(default=None, foreign_key="network.id")
-    held_on: date
+    held_on: date = Field(sa_type=StoredDate)
     note: str | None = None
 
 
