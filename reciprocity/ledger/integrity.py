@@ -15,8 +15,15 @@ from sqlmodel import Session
 
 from reciprocity.ledger import files
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.rules import MAX_WEIGHT, STEP_RANK, check_weights
-from reciprocity.store.tables import guarded_columns
+from reciprocity.ledger.rules import (
+    MAX_WEIGHT,
+    STEP_RANK,
+    check_void_moment,
+    check_weights,
+    latest_today,
+)
+from reciprocity.store.models import Exchange
+from reciprocity.store.tables import guarded_columns, table_of
 from reciprocity.store.types import stored_kind
 
 _RANK = (
@@ -197,14 +204,34 @@ def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
     if unreadable:
         # The rules below read these columns: correct the rows first.
         return problems + unreadable
-    day = today or date.today()
+    day = today or latest_today()
     for query, message in _RULE_QUERIES:
         statement = sa.text(query)
         parameters = {"today": day} if ":today" in query else {}
         ids = sorted(int(row[0]) for row in session.execute(statement, parameters).all())
         if ids:
             problems.append(message.format(ids=_ids(ids)))
+    problems.extend(_check_void_moments(session))
     return problems
+
+
+def _check_void_moments(session: Session) -> list[str]:
+    """Voids dated in the future or before the exchange they void (the import's rule)."""
+    exchanges = table_of(Exchange)
+    voided = sa.select(exchanges.c.id, exchanges.c.voided_at, exchanges.c.occurred_on).where(
+        exchanges.c.voided_at.is_not(None)
+    )
+    found: dict[str, list[int]] = {}
+    for exchange_id, voided_at, occurred_on in session.execute(voided):
+        try:
+            check_void_moment(voided_at, occurred_on)
+        except LedgerError as error:
+            found.setdefault(error.key, []).append(int(exchange_id))
+    sentences = {
+        "void.in_future": "Exchanges voided at a moment in the future: {ids}.",
+        "void.before_exchange": "Exchanges voided before their own date: {ids}.",
+    }
+    return [sentences[key].format(ids=_ids(sorted(ids))) for key, ids in sorted(found.items())]
 
 
 def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:

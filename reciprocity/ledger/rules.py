@@ -9,7 +9,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reciprocity.i18n import Term, pgettext, render
@@ -209,9 +209,28 @@ def parse_date(text: str | date, *, field: str = "date", today: date | None = No
         ) from None
 
 
+EARTH_LEAD = timedelta(hours=14)
+"""How far the clocks of the earliest time zone (UTC+14, Kiritimati) run ahead of UTC."""
+CLOCK_SKEW = timedelta(minutes=5)
+"""How much later than this machine's clock another machine's timestamp may be."""
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """The newest date that has begun somewhere on Earth: today in UTC+14.
+
+    The rule for "the future" everywhere (logging, imports and ``db check``): a business
+    date is in the future only when no time zone has reached it yet. A member who logs
+    "today" in Kiritimati writes a date that is tomorrow in UTC; the ledger in UTC, its
+    ``db check`` and an import of its export must all accept it. A date typed as
+    ``today`` is still the machine's own local date.
+    """
+    return ((now or datetime.now(UTC)).astimezone(UTC) + EARTH_LEAD).date()
+
+
 def check_not_future(value: date, *, what: str, today: date | None = None) -> date:
-    """Business dates are facts about the past: refuse one after today."""
-    today = today or date.today()
+    """Business dates are facts about the past: refuse one that no time zone has reached
+    (:func:`latest_today`); ``today`` pins the last allowed day instead (tests)."""
+    today = today or latest_today()
     if value > today:
         raise LedgerError(
             "date.future",
@@ -247,6 +266,34 @@ def check_choice(
             choices=", ".join(allowed),
         )
     return lowered
+
+
+def check_void_moment(
+    voided_at: datetime, occurred_on: date, *, now: datetime | None = None
+) -> None:
+    """A void happened after the exchange's day began (anywhere) and not after now.
+
+    A timestamp is absolute, so "now" needs no time zone, but another machine's clock may
+    run a little ahead (:data:`CLOCK_SKEW`). Its date is compared with the exchange's as
+    the latest date it had anywhere on Earth, since the exchange's date may be a UTC+14 one.
+    """
+    moment = voided_at.astimezone(UTC)
+    if moment > (now or datetime.now(UTC)) + CLOCK_SKEW:
+        raise LedgerError(
+            "void.in_future",
+            "The voided_at {moment} is in the future; a void is recorded when it happens.",
+            field="voided_at",
+            moment=moment.isoformat(),
+        )
+    if (moment + EARTH_LEAD).date() < occurred_on:
+        raise LedgerError(
+            "void.before_exchange",
+            "The voided_at {moment} is before the exchange's date {day}; a void comes after "
+            "what it voids.",
+            field="voided_at",
+            moment=moment.isoformat(),
+            day=occurred_on.isoformat(),
+        )
 
 
 def check_amount(value: float | None, *, field: str) -> float | None:

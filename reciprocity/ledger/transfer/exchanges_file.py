@@ -25,10 +25,12 @@ from reciprocity.ledger.rules import (
     check_name,
     check_not_future,
     check_not_self,
+    check_void_moment,
     clean_exchange_fields,
     clean_text,
     close_names,
     is_member_on,
+    latest_today,
     line_problem,
     parse_date,
     require_text,
@@ -146,7 +148,7 @@ class _ExchangeChecker:
         create_members: bool,
         allow_similar: bool,
         writer_id: int | None,
-        today: date,
+        today: date | None,
     ) -> None:
         self.create_members = create_members
         self.allow_similar = allow_similar
@@ -204,9 +206,11 @@ class _ExchangeChecker:
         self._referral_types = _Memo(
             lambda raw: check_choice(raw, field="referral type", choices=ReferralType)
         )
+        # "today" is this machine's date; the future starts where no time zone has been.
+        local, latest = today or date.today(), today or latest_today()
         self._dates = _Memo(
             lambda raw: check_not_future(
-                parse_date(raw, field="date", today=today), what="date", today=today
+                parse_date(raw, field="date", today=local), what="date", today=latest
             )
         )
 
@@ -466,6 +470,8 @@ class _ExchangeChecker:
             fields = self._free_fields(free)
             if not (contact_name or contact_details):
                 self._seen_free[free] = fields
+        if fields["voided_at"] is not None:
+            check_void_moment(fields["voided_at"], when)
         if fields["introduction_group"] is not None:
             group = fields["introduction_group"]
             if group not in self.introductions:
@@ -521,7 +527,7 @@ def import_exchanges(
         create_members=create_members,
         allow_similar=allow_similar,
         writer_id=created_by,
-        today=today or date.today(),
+        today=today,
     )
     # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
     checked: list[tuple[Any, ...]] = []

@@ -36,11 +36,13 @@ from reciprocity.ledger.rules import (
     check_not_self,
     check_scale,
     check_sla_days,
+    check_void_moment,
     check_weights,
     clean_exchange_fields,
     clean_text,
     field_key,
     is_member_on,
+    latest_today,
     line_problem,
     require_text,
 )
@@ -419,6 +421,8 @@ class _LedgerChecker:
                     network=network,
                 )
         check_not_future(row["occurred_on"], what="date", today=self.today)
+        if row["voided_at"] is not None:
+            check_void_moment(row["voided_at"], row["occurred_on"])
         if row["created_by"] is not None:
             self._member_name(row["created_by"], field="created_by")
         if row["referral_type"] is not None:
@@ -641,7 +645,7 @@ def import_all(
             "import.no_folder", "There is no folder {folder}.", field="folder", folder=str(folder)
         )
     _require_empty(session)
-    checker = _LedgerChecker(today=today or date.today())
+    checker = _LedgerChecker(today=today or latest_today())
     problems: list[str] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     for model in TABLES_IN_DEPENDENCY_ORDER:
