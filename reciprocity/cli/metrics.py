@@ -31,6 +31,7 @@ from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
+from reciprocity.ledger.transfer.csvfiles import guard_row
 
 NETWORK_OPTION = typer.Option(None, "--network", help="Only this network (default: all).")
 MEMBER_OPTION = typer.Option(None, "--member", help="Only this member.")
@@ -94,9 +95,10 @@ def _format(key: str, value: Any) -> str:
 
 
 def _print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """The rows as CSV, text guarded against spreadsheet formulas like every CSV we write."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(keys), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(guard_row(row) for row in rows)
 
 
 def _output(

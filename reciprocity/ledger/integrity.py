@@ -297,7 +297,13 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             reason=str(error),
         ) from None
     except OSError as error:
-        raise files.write_failed(target, error) from None
+        raise LedgerError(
+            "backup.write_failed",
+            "The backup {path} could not be written ({reason}).",
+            field="file",
+            path=str(target),
+            reason=error.strerror or str(error),
+        ) from None
     finally:
         raw.close()
         for leftover in (partial, partial.with_name(partial.name + "-journal")):

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from reciprocity.i18n import Term, pgettext, render
+from reciprocity.i18n import Term, format_number, pgettext, render
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import (
     Business,
@@ -296,27 +296,43 @@ def check_void_moment(
         )
 
 
+_NO_AMOUNT = 1e15
+"""Beyond this an amount is not echoed back: it is a typo, and its digits would fill a line."""
+
+
 def check_amount(value: float | None, *, field: str) -> float | None:
-    """Money is a finite amount of zero or more, kept to the cent."""
+    """Money is an amount from zero to :data:`MAX_AMOUNT`, kept to the cent.
+
+    Every sentence says the limit in plain numbers, never ``inf``, ``nan`` or ``1e+09``.
+    """
     if value is None:
         return None
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or abs(value) > _NO_AMOUNT:
+        raise LedgerError(
+            "amount.not_an_amount",
+            "The {label} must be an amount from 0 to {limit}.",
+            field=field_key(field),
+            label=Term(field),
+            limit=format_number(MAX_AMOUNT),
+        )
+    cents = round(value, 2)
+    if cents < 0:
         raise LedgerError(
             "amount.negative",
-            "The {label} must be zero or more, not {value:g}.",
+            "The {label} must be zero or more, not {value}.",
             field=field_key(field),
             label=Term(field),
-            value=value,
+            value=format_number(cents, 0 if cents == int(cents) else 2),
         )
-    if value > MAX_AMOUNT:
+    if cents > MAX_AMOUNT:
         raise LedgerError(
             "amount.too_large",
-            "The {label} {value:g} is larger than any real deal; check the amount.",
+            "The {label} is more than {limit}, the most any deal is worth; check the amount.",
             field=field_key(field),
             label=Term(field),
-            value=value,
+            limit=format_number(MAX_AMOUNT),
         )
-    return round(value, 2)
+    return cents
 
 
 def check_scale(value: int | None, *, field: str) -> int | None:

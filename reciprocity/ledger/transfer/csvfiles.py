@@ -9,18 +9,18 @@ import csv
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import Term, format_number
 from reciprocity.ledger import files
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import field_key, line_problem, parse_date
@@ -57,6 +57,14 @@ def guard_formula(text: str) -> str:
     character (``'=x``) gets one more, so :func:`unguard_formula` gives back exactly it.
     """
     return "'" + text if _FORMULA.match(text) else text
+
+
+def guard_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row for a CSV writer with its text cells guarded (:func:`guard_formula`); numbers,
+    dates and empty cells stay as they are, so a spreadsheet still counts with them."""
+    return {
+        key: guard_formula(value) if isinstance(value, str) else value for key, value in row.items()
+    }
 
 
 def unguard_formula(cell: str) -> str:
@@ -96,6 +104,39 @@ def rejected(
 # --- Reading and writing CSV -------------------------------------------------------------
 
 
+LINE_LIMIT = 4 * 1024 * 1024
+"""The longest physical line an import reads, in characters: more than a row of the widest
+file with every cell at the cell limit. A longer line (``/dev/zero``, a 300 MB file
+without a line break) is no CSV file, and reading on would only fill memory."""
+
+
+def _bounded_lines(handle: TextIO, path: Path) -> Iterator[str]:
+    """The file's lines, each read with a bound; a line that is too long, or holds a NUL
+    character (a binary file), is refused before the next one is read."""
+    number = 0
+    while text := handle.readline(LINE_LIMIT + 1):
+        number += 1
+        if "\0" in text:
+            raise LedgerError(
+                "import.not_text",
+                "{file} is not a text file (line {line} holds a NUL character); import a CSV file.",
+                field="file",
+                file=path.name,
+                line=number,
+            )
+        if len(text) > LINE_LIMIT:
+            raise LedgerError(
+                "import.line_too_long",
+                "{file} has a line of more than {limit} characters at line {line}; it is not "
+                "a CSV file of rows, so nothing was imported.",
+                field="file",
+                file=path.name,
+                limit=format_number(LINE_LIMIT),
+                line=number,
+            )
+        yield text
+
+
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, cells)`` for every record that is not blank, the header included.
 
@@ -119,10 +160,11 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     with handle:
         line = 1
         try:
+            lines = _bounded_lines(handle, path)
             # Excel writes ';' between cells where ',' is the decimal comma (NL, DE, FR).
-            header = handle.readline()
+            header = next(lines, "")
             delimiter = ";" if header.count(";") > header.count(",") else ","
-            reader = csv.reader(chain([header], handle), delimiter=delimiter, strict=True)
+            reader = csv.reader(chain([header], lines), delimiter=delimiter, strict=True)
             for cells in reader:
                 if "".join(cells).strip():  # not blank: some cell holds more than spaces
                     yield line, cells
