@@ -239,8 +239,12 @@ def test_names_that_collide_under_the_new_key_are_renamed_visibly_and_no_row_is_
     upgrade_to_head(engine)
     after = {table: _count(engine, table) for table in before}
     with engine.connect() as connection:
-        names = dict(connection.execute(sa.text("SELECT id, name FROM member")).all())
-        networks = dict(connection.execute(sa.text("SELECT id, name FROM network")).all())
+        names: dict[int, str] = dict(
+            connection.execute(sa.text("SELECT id, name FROM member")).all()
+        )
+        networks: dict[int, str] = dict(
+            connection.execute(sa.text("SELECT id, name FROM network")).all()
+        )
         keys = connection.execute(sa.text("SELECT name_key FROM member")).scalars().all()
     engine.dispose()
 
