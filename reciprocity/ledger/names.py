@@ -25,11 +25,7 @@ CANDIDATES_SHOWN = 8
 
 def _names(session: Session, table: type[Member] | type[Network]) -> list[tuple[int, str, str]]:
     query = select(col(table.id), col(table.name), col(table.name_key)).order_by(col(table.name))
-    return [
-        (row_id, name, key or name_key(name))
-        for row_id, name, key in session.exec(query).all()
-        if row_id is not None
-    ]
+    return [(row_id, name, str(key)) for row_id, name, key in session.exec(query).all() if row_id]
 
 
 def find_id_by_name(
