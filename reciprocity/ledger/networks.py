@@ -36,6 +36,7 @@ from reciprocity.ledger.rules import (
     check_weights,
     clean_text,
 )
+from reciprocity.store.locks import lock_row
 from reciprocity.store.models import (
     DEFAULT_CURRENCY,
     DEFAULT_SLA_DAYS,
@@ -49,6 +50,7 @@ from reciprocity.store.models import (
     Role,
 )
 from reciprocity.store.name_keys import name_key
+from reciprocity.store.tables import table_of
 
 
 def resolve_network(*, session: Session, name: str) -> Network:
@@ -233,9 +235,11 @@ def join_network(
     is ``member`` for a new membership and unchanged for a current one.
 
     Only an organiser of the network (or the local owner) decides who is in it and with
-    which role, the acting member's own joining included.
+    which role, the acting member's own joining included. The member is locked first, so
+    two joins at once take turns and the second updates the first one's membership.
     """
-    member = session.get(Member, member_id)
+    lock_row(session, table_of(Member), member_id)
+    member = session.get(Member, member_id, populate_existing=True)
     if member is None:
         raise LedgerError(
             "member.not_found", "There is no member #{id}.", field="member", id=member_id

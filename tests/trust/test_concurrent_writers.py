@@ -1,7 +1,8 @@
 """A property: whatever eight writers do at the same moment, the ledger stays whole.
 
 Hypothesis draws what each of eight processes does (logging, stepping, rating, voiding,
-acknowledging, adding members and networks under several spellings, answering asks) and
+acknowledging, adding members and networks under several spellings, joining a network,
+answering asks) and
 the processes run it against one database at once through the real command line
 (:mod:`tests.trust.racing`), so the interleaving is whatever the machine makes of it.
 Afterwards no command may have shown a traceback, ``db check`` must call the ledger
@@ -45,6 +46,9 @@ command = st.one_of(
     pair.map(lambda p: ["one-to-one", p[0], p[1], "--date", DAY]),
     st.sampled_from(SPELLINGS).map(lambda name: ["member", "add", name, "--network", "Club"]),
     st.sampled_from(SPELLINGS).map(lambda name: ["network", "add", f"{name} Club"]),
+    st.tuples(member, st.sampled_from(["member", "organiser"])).map(
+        lambda c: ["member", "join", c[0], "Coffee", "--role", c[1]]
+    ),
 )
 batches = st.lists(st.lists(command, min_size=1, max_size=5), min_size=WORKERS, max_size=WORKERS)
 
@@ -61,6 +65,7 @@ def _fresh_database(db_url: str, tmp_path: Path) -> str:
 
 def _club(url: str) -> None:
     cli(url, "network", "add", "Club")
+    cli(url, "network", "add", "Coffee")
     for n, name in enumerate(MEMBERS):
         role = ["--role", "organiser"] if n == 0 else []
         cli(url, "member", "add", name, "--network", "Club", "--joined", "2025-01-01", *role)
