@@ -103,13 +103,15 @@ def database_key(url: str) -> str:
     from sqlalchemy.engine.url import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from reciprocity.store.engine import display_url
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        return url
+        return display_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return f"sqlite:///{Path(parsed.database or '').expanduser().resolve()}"
-    return parsed.render_as_string(hide_password=True)
+    return display_url(url)
 
 
 class SettingsError(Exception):

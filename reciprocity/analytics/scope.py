@@ -7,7 +7,7 @@ month or date is refused with the ledger's one sentence before any metric is com
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.rules import parse_date
@@ -97,5 +97,6 @@ def make_scope(
 
 
 def trailing_days(as_of: date, days: int) -> tuple[date, date]:
-    """The ``days`` days ending at ``as_of``, inclusive."""
-    return as_of - timedelta(days=days - 1), as_of
+    """The ``days`` days ending at ``as_of``, inclusive; near the first day of year 1 the
+    window starts there (the calendar has no earlier day)."""
+    return date.fromordinal(max(1, as_of.toordinal() - (days - 1))), as_of

@@ -30,7 +30,7 @@ from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import MAX_ID
 from reciprocity.ledger.workspace import ActingSource, Workspace
 from reciprocity.store.engine import DatabaseUnavailable, SchemaError
-from reciprocity.store.tables import table_of
+from reciprocity.store.tables import stored_columns, table_of
 
 GLOBAL_OPTIONS = frozenset({"--db", "--as", "--owner", "--demo", "--lang"})
 
@@ -151,6 +151,8 @@ def _global_options(
     settings = load_settings(**overrides)
     _choose_language(lang, settings.lang)
     ctx.obj = _workspace(settings, acting_as=acting_as, owner=owner, demo=demo)
+    # The run's connections close with it, also when the CLI runs inside another process.
+    ctx.call_on_close(ctx.obj.dispose)
     if ctx.invoked_subcommand is None:
         if not _has_terminal():
             # No terminal to draw on (a pipe, a script, a test): help and how to open the TUI.
@@ -213,11 +215,12 @@ def _json_default(value: Any) -> Any:
 
 
 def as_dict(record: SQLModel | dict[str, Any]) -> dict[str, Any]:
-    """A row as a plain dict of its columns, in the table's column order."""
+    """A row as a plain dict of its columns, in the table's column order (derived columns,
+    such as a name's key, left out)."""
     if isinstance(record, dict):
         return record
-    columns = table_of(type(record)).columns.keys()
-    return {column: getattr(record, column) for column in columns}
+    columns = stored_columns(table_of(type(record)))
+    return {column.name: getattr(record, column.name) for column in columns}
 
 
 def print_json(data: Any) -> None:

@@ -44,7 +44,7 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
         open_only: bool = typer.Option(False, "--open", help="Only open ones."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        with state(ctx).session() as session:
+        with state(ctx).reading() as session:
             rows = list_requests(session=session, table=table, open_only=open_only)
         print_rows(
             rows,

@@ -4,7 +4,8 @@ import typer
 from sqlalchemy.engine import make_url
 
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
-from reciprocity.store.engine import current_revision
+from reciprocity.i18n import _
+from reciprocity.store.engine import current_revision, display_url
 
 db_app = typer.Typer(help="Upgrade, check and back up the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -14,7 +15,7 @@ def _location(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return str(parsed.database)
-    return parsed.render_as_string(hide_password=True)
+    return display_url(url)
 
 
 @app.command("init")
@@ -39,7 +40,7 @@ def check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     from reciprocity.ledger.integrity import check_ledger
 
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         problems = check_ledger(session=session)
     if as_json:
         print_json({"ok": not problems, "problems": problems})
@@ -58,5 +59,9 @@ def backup(ctx: typer.Context, path: str = typer.Argument(..., help="File to wri
     from reciprocity.ledger.integrity import backup_sqlite
 
     run = state(ctx)
-    written = backup_sqlite(engine=run.engine(), path=path)
-    typer.echo(f"Backed up to {written}.")
+    written = backup_sqlite(engine=run.reader(), path=path)
+    typer.echo(
+        _("Backed up to {file}; SQLite's integrity check of the copy found no fault.").format(
+            file=written
+        )
+    )

@@ -301,7 +301,7 @@ def exchanges(
     organisers of its network; for others it is blank and ``contact_hidden`` is true.
     """
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         matching = partial(
             ledger_exchanges.iter_exchanges,
             session=session,
@@ -340,7 +340,7 @@ def show(
 ) -> None:
     """Show one exchange with its whole story: acknowledgement, steps and feedback."""
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         story = ledger_followups.exchange_story(session=session, exchange_id=exchange_id)
         story["exchange"] = ledger_exchanges.hide_contact(
             session=session, exchange=story["exchange"], acting_id=run.acting_member_id(session)
@@ -396,7 +396,7 @@ def one_to_ones(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List one-to-ones, newest first."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         rows = list_one_to_ones(
             session=session, member_id=_member_id(session, member) if member else None
         )

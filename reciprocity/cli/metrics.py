@@ -31,6 +31,7 @@ from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
+from reciprocity.ledger.transfer.csvfiles import guard_row
 
 NETWORK_OPTION = typer.Option(None, "--network", help="Only this network (default: all).")
 MEMBER_OPTION = typer.Option(None, "--member", help="Only this member.")
@@ -94,9 +95,10 @@ def _format(key: str, value: Any) -> str:
 
 
 def print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """The rows as CSV, text guarded against spreadsheet formulas like every CSV we write."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(keys), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(guard_row(row) for row in rows)
 
 
 def _output(
@@ -156,7 +158,7 @@ def _member_table(
     limit: int,
 ) -> None:
     """Compute a per-member (or per-pair) metric for the filters and print it."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         scope, where = _scope(session, **filters)
         rows = compute(session=session, scope=scope)
     _output(
@@ -314,7 +316,7 @@ def stats(
     """A network at a glance: members, activity, spread of giving, reciprocity, free riders."""
     from reciprocity.analytics.network import compute_stats
 
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         scope, where = _scope(
             session,
             network=network,
@@ -350,7 +352,7 @@ def nudges(
     from reciprocity.analytics.nudges import compute_nudges
 
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         member_id = (
             resolve_member(session=session, name=member).id
             if member

@@ -162,7 +162,7 @@ def network_deactivate(ctx: typer.Context, network: str = typer.Argument(...)) -
 @network_app.command("list")
 def network_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List networks."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         rows = ledger_networks.list_networks(session=session)
     print_rows(
         rows,
@@ -258,10 +258,11 @@ def member_edit(
 
 @member_app.command("deactivate")
 def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> None:
-    """Deactivate a member: their history stays, they take part in nothing new."""
+    """Deactivate a member (their whole name): their history stays, they take part in
+    nothing new."""
     run = state(ctx)
     with run.session() as session:
-        found = ledger_members.resolve_member(session=session, name=member)
+        found = ledger_members.resolve_member(session=session, name=member, exact=True)
         assert found.id is not None
         ledger_members.deactivate_member(
             session=session, member_id=found.id, acting_id=run.acting_member_id(session)
@@ -272,14 +273,14 @@ def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> 
 @member_app.command("forget")
 def member_forget(
     ctx: typer.Context,
-    member: str = typer.Argument(..., help="Member name (a unique prefix will do)."),
+    member: str = typer.Argument(..., help="The member's whole name (any case)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Erase a member's personal data for good; their anonymous history stays."""
     run = state(ctx)
     with run.session() as session:
-        found = ledger_members.resolve_member(session=session, name=member)
+        found = ledger_members.resolve_member(session=session, name=member, exact=True)
         assert found.id is not None
         acting_id = run.acting_member_id(session)
         plan = ledger_members.plan_forget(session=session, member_id=found.id, acting_id=acting_id)
@@ -378,7 +379,7 @@ def member_list(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List members."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         network_id = (
             ledger_networks.resolve_network(session=session, name=network).id if network else None
         )
@@ -446,7 +447,7 @@ def meeting_list(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List meetings, newest first."""
-    with state(ctx).session() as session:
+    with state(ctx).reading() as session:
         network_id = (
             ledger_networks.resolve_network(session=session, name=network).id if network else None
         )

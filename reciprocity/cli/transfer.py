@@ -12,6 +12,7 @@ import typer
 from sqlmodel import Session
 
 from reciprocity.cli.app import app, print_json, state
+from reciprocity.i18n import _, format_number, ngettext
 from reciprocity.ledger import transfer
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.roles import require_organiser
@@ -64,6 +65,24 @@ def _names(names: Sequence[str]) -> str:
     return shown + (f" and {more:,} more" if more > 0 else "")
 
 
+def _identical(pairs: Sequence[tuple[int, int]]) -> str:
+    """The rows a dry run names because they repeat an earlier row cell for cell."""
+    listed = "; ".join(
+        _("lines {first} and {line}").format(first=first, line=line)
+        for first, line in pairs[:_NAMES_SHOWN]
+    )
+    more = len(pairs) - _NAMES_SHOWN
+    if more > 0:
+        return _(
+            "Identical rows, each added as its own exchange: {pairs} and {count} more."
+        ).format(pairs=listed, count=format_number(more))
+    return ngettext(
+        "Identical rows, both added as their own exchange: {pairs}.",
+        "Identical rows, each added as its own exchange: {pairs}.",
+        len(pairs),
+    ).format(pairs=listed)
+
+
 def _tables(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{table} {count:,}" for table, count in counts.items())
 
@@ -77,6 +96,12 @@ def import_exchanges(
         "--create-members",
         help="Add members the file names but the ledger lacks, in that row's network.",
     ),
+    allow_similar: bool = typer.Option(
+        False,
+        "--allow-similar",
+        help="With --create-members: also add a name that starts or nearly matches a "
+        "member's name.",
+    ),
     dry_run: bool = DRY_RUN_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -87,6 +112,7 @@ def import_exchanges(
             session=session,
             path=path,
             create_members=create_members,
+            allow_similar=allow_similar,
             dry_run=dry_run,
             created_by=run.acting_member_id(session),
         )
@@ -106,6 +132,8 @@ def import_exchanges(
             f"Checked {_count(result.rows, 'row')}: {_count(result.added, 'exchange')}{members} "
             f"would be added, {result.already_present:,} already present; nothing was written."
         )
+        if result.identical_rows:
+            typer.echo(_identical(result.identical_rows))
     else:
         members = (
             f" Added {_count(len(new_members), 'new member')}: {_names(new_members)}."
@@ -135,7 +163,7 @@ def export_exchanges(
     anyone may export with --for-sharing.
     """
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         network_id = resolve_network(session=session, name=network).id if network else None
         if not for_sharing:
             _require_contacts(session, run.acting_member_id(session), network_id)
@@ -161,9 +189,19 @@ def import_members(
     dry_run: bool = DRY_RUN_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Import members: known names are updated and join listed networks, never duplicated."""
-    with state(ctx).session() as session:
-        result = transfer.import_members(session=session, path=path, dry_run=dry_run)
+    """Import members: known names are updated and join listed networks, never duplicated.
+
+    With --as, each row may change only what you could change with member add, edit, join
+    and deactivate.
+    """
+    run = state(ctx)
+    with run.session() as session:
+        result = transfer.import_members(
+            session=session,
+            path=path,
+            dry_run=dry_run,
+            acting_id=run.acting_member_id(session),
+        )
     if as_json:
         print_json(result.as_dict())
         return
@@ -190,7 +228,7 @@ def export_members(
 ) -> None:
     """Export every member with the networks they are in now (with --as: an organiser of all)."""
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         require_organiser(
             session=session,
             acting_id=run.acting_member_id(session),
@@ -237,7 +275,7 @@ def export_all(
     With --as, only an organiser of every network exports the whole ledger.
     """
     run = state(ctx)
-    with run.session() as session:
+    with run.reading() as session:
         require_organiser(
             session=session,
             acting_id=run.acting_member_id(session),

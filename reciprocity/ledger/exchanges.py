@@ -47,6 +47,7 @@ from reciprocity.ledger.rules import (
     require_text,
     with_article,
 )
+from reciprocity.store.locks import lock_row
 from reciprocity.store.models import (
     Ask,
     Exchange,
@@ -406,9 +407,17 @@ def log_introduction(
     return pair
 
 
-def get_exchange(*, session: Session, exchange_id: int) -> Exchange:
-    """The exchange with this id, or a sentence saying there is none."""
-    exchange = session.get(Exchange, exchange_id)
+def get_exchange(*, session: Session, exchange_id: int, for_update: bool = False) -> Exchange:
+    """The exchange with this id, or a sentence saying there is none.
+
+    ``for_update``: the caller checks the exchange and then writes (a step, a rating, a
+    void). The exchange is locked first and read fresh, so that two processes doing it at
+    once take turns and the second one's check sees the first one's write
+    (:mod:`reciprocity.store.locks`); the lock ends when the session commits.
+    """
+    if for_update:
+        lock_row(session, table_of(Exchange), exchange_id)
+    exchange = session.get(Exchange, exchange_id, populate_existing=for_update)
     if exchange is None:
         raise LedgerError(
             "exchange.not_found",
@@ -419,9 +428,11 @@ def get_exchange(*, session: Session, exchange_id: int) -> Exchange:
     return exchange
 
 
-def get_live_referral(*, session: Session, exchange_id: int) -> Exchange:
-    """A referral that is not voided: the only thing follow-ups, feedback and acks apply to."""
-    exchange = get_exchange(session=session, exchange_id=exchange_id)
+def get_live_referral(*, session: Session, exchange_id: int, for_update: bool = False) -> Exchange:
+    """A referral that is not voided: the only thing follow-ups, feedback and acks apply to.
+
+    ``for_update`` locks it first (see :func:`get_exchange`)."""
+    exchange = get_exchange(session=session, exchange_id=exchange_id, for_update=for_update)
     if exchange.kind != ExchangeKind.REFERRAL:
         raise LedgerError(
             "exchange.not_referral",
@@ -503,7 +514,7 @@ def void_exchange(
             "Voiding needs a reason, for the audit trail.",
             field="reason",
         )
-    exchange = get_exchange(session=session, exchange_id=exchange_id)
+    exchange = get_exchange(session=session, exchange_id=exchange_id, for_update=True)
     require_giver(session=session, exchange=exchange, acting_id=acting_id, doing="void")
     if exchange.voided_at is not None:
         raise LedgerError(

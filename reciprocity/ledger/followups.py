@@ -8,6 +8,11 @@ what happened to their referral.
 Only the receiver acknowledges and follows up a referral, and only the giver rates it;
 an organiser of the referral's network may do all three. ``acting_id`` names the acting
 member; ``None`` is the ledger's local owner, who may do anything.
+
+Each of them locks the referral before it reads its steps (``for_update``), so the check
+"forward only, nothing after an ending, one rating" and the write are one transaction:
+eight processes stepping one referral at once take turns, and the database never holds
+two ``contacted`` steps or two endings (:mod:`reciprocity.store.locks`).
 """
 
 from datetime import date
@@ -43,7 +48,7 @@ def last_step(*, session: Session, exchange_id: int) -> Followup | None:
 
 def acknowledge(*, session: Session, exchange_id: int, acting_id: int | None = None) -> Exchange:
     """The receiver confirms they got the referral (the first thing the giver sees)."""
-    exchange = get_live_referral(session=session, exchange_id=exchange_id)
+    exchange = get_live_referral(session=session, exchange_id=exchange_id, for_update=True)
     require_receiver(session=session, exchange=exchange, acting_id=acting_id, doing="acknowledge")
     if exchange.acknowledged_at is not None:
         raise LedgerError(
@@ -88,7 +93,7 @@ def record_followup(
     )
     clean_value = check_amount(value, field="value")
     clean_note = clean_text(note, field="note")
-    referral = get_live_referral(session=session, exchange_id=exchange_id)
+    referral = get_live_referral(session=session, exchange_id=exchange_id, for_update=True)
     require_receiver(session=session, exchange=referral, acting_id=acting_id, doing="follow up")
     previous = last_step(session=session, exchange_id=exchange_id)
     when = occurred_on or today or date.today()
@@ -141,7 +146,7 @@ def give_feedback(
     clean_rating = check_scale(rating, field="rating")
     assert clean_rating is not None
     clean_comment = clean_text(comment, field="comment")
-    referral = get_live_referral(session=session, exchange_id=exchange_id)
+    referral = get_live_referral(session=session, exchange_id=exchange_id, for_update=True)
     require_giver(session=session, exchange=referral, acting_id=acting_id, doing="rate")
     feedback = session.exec(select(Feedback).where(Feedback.exchange_id == exchange_id)).first()
     if feedback is None:

@@ -4,6 +4,8 @@ The check reads the whole database once; it is an audit tool, not a metric. It r
 each breach as a sentence naming the ids involved.
 """
 
+import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +13,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from reciprocity.ledger import files
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.rules import STEP_RANK
+from reciprocity.ledger.rules import (
+    MAX_WEIGHT,
+    STEP_RANK,
+    check_void_moment,
+    check_weights,
+    latest_today,
+)
+from reciprocity.store.models import Exchange
+from reciprocity.store.tables import guarded_columns, table_of
+from reciprocity.store.types import stored_kind
 
 _RANK = (
     "CASE {t}.status "
@@ -126,13 +138,21 @@ def _ids(rows: list[int]) -> str:
     return shown + (f" and {len(rows) - 20} more" if len(rows) > 20 else "")
 
 
+class _Damaged(Exception):
+    """SQLite found the file damaged: the ledger's rules would read broken pages."""
+
+
 def _check_storage(session: Session) -> list[str]:
     if session.get_bind().dialect.name != "sqlite":
         return []
     problems: list[str] = []
-    integrity = [row[0] for row in session.execute(sa.text("PRAGMA integrity_check")).all()]
+    try:
+        integrity = [row[0] for row in session.execute(sa.text("PRAGMA integrity_check")).all()]
+    except sa.exc.DatabaseError as error:
+        detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise _Damaged(f"SQLite could not read the database ({detail}).") from None
     if integrity != ["ok"]:
-        problems.append(f"SQLite integrity check failed: {'; '.join(map(str, integrity[:5]))}.")
+        raise _Damaged(f"SQLite integrity check failed: {'; '.join(map(str, integrity[:5]))}.")
     dangling = session.execute(sa.text("PRAGMA foreign_key_check")).all()
     if dangling:
         tables = sorted({str(row[0]) for row in dangling})
@@ -142,24 +162,102 @@ def _check_storage(session: Session) -> list[str]:
     return problems
 
 
+_UNREADABLE = {
+    # SQLite keeps any text in any column: values SQL wrote that the column cannot hold.
+    # date() keeps '2026-02-30' as it is; through julianday it becomes 2026-03-02.
+    "date": "{c} IS NOT NULL AND (typeof({c}) <> 'text' OR date(julianday({c})) IS NOT {c})",
+    "timestamp": "{c} IS NOT NULL AND (typeof({c}) <> 'text' "
+    "OR date(julianday({c})) IS NOT substr({c}, 1, 10))",
+    "JSON object of whole numbers": "json_valid({c}) = 0 OR json_type({c}) <> 'object'",
+}
+
+
+def _check_stored_values(session: Session) -> list[str]:
+    """Values written outside Reciprocity that a reader could not read, by row."""
+    problems: list[str] = []
+    if session.get_bind().dialect.name == "sqlite":
+        for table, column in guarded_columns():
+            kind = str(stored_kind(column))
+            where = _UNREADABLE[kind].format(c=column.name)
+            ids = sorted(
+                int(row[0])
+                for row in session.execute(sa.text(f"SELECT id FROM {table.name} WHERE {where}"))
+            )
+            if ids:
+                problems.append(
+                    f"Rows of {table.name} whose {column.name} is not a {kind} (changed outside "
+                    f"Reciprocity): {_ids(ids)}."
+                )
+    if problems:
+        return problems
+    bad_weights: list[int] = []
+    networks = sa.text("SELECT id, CAST(weights AS TEXT) FROM network ORDER BY id")
+    for network_id, text in session.execute(networks):
+        try:
+            check_weights(json.loads(text))
+        except (LedgerError, ValueError, TypeError):
+            bad_weights.append(int(network_id))
+    if bad_weights:
+        problems.append(
+            "Networks whose weights are not whole numbers from 0 to "
+            f"{MAX_WEIGHT} per exchange kind: {_ids(bad_weights)}."
+        )
+    return problems
+
+
 def check_ledger(*, session: Session, today: date | None = None) -> list[str]:
     """Every breach found, one sentence each; an empty list means the ledger is sound.
 
-    Each rule is one SQL query, so the check runs in the database, not in memory.
+    Each rule is one SQL query, so the check runs in the database, not in memory. A file
+    SQLite finds damaged is reported alone: the rules would read its broken pages.
     """
-    problems = _check_storage(session)
-    day = today or date.today()
+    try:
+        problems = _check_storage(session)
+    except _Damaged as damaged:
+        return [str(damaged), "Restore the database from a backup (reciprocity db backup)."]
+    unreadable = _check_stored_values(session)
+    if unreadable:
+        # The rules below read these columns: correct the rows first.
+        return problems + unreadable
+    day = today or latest_today()
     for query, message in _RULE_QUERIES:
         statement = sa.text(query)
         parameters = {"today": day} if ":today" in query else {}
         ids = sorted(int(row[0]) for row in session.execute(statement, parameters).all())
         if ids:
             problems.append(message.format(ids=_ids(ids)))
+    problems.extend(_check_void_moments(session))
     return problems
 
 
+def _check_void_moments(session: Session) -> list[str]:
+    """Voids dated in the future or before the exchange they void (the import's rule)."""
+    exchanges = table_of(Exchange)
+    voided = sa.select(exchanges.c.id, exchanges.c.voided_at, exchanges.c.occurred_on).where(
+        exchanges.c.voided_at.is_not(None)
+    )
+    found: dict[str, list[int]] = {}
+    for exchange_id, voided_at, occurred_on in session.execute(voided):
+        try:
+            check_void_moment(voided_at, occurred_on)
+        except LedgerError as error:
+            found.setdefault(error.key, []).append(int(exchange_id))
+    sentences = {
+        "void.in_future": "Exchanges voided at a moment in the future: {ids}.",
+        "void.before_exchange": "Exchanges voided before their own date: {ids}.",
+    }
+    return [sentences[key].format(ids=_ids(sorted(ids))) for key, ids in sorted(found.items())]
+
+
 def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
-    """Copy a SQLite database with SQLite's online backup API, consistent while others write."""
+    """Copy a SQLite database with SQLite's online backup API, consistent while others write.
+
+    The copy is made under a new hidden name beside ``path`` and checked with SQLite's
+    ``PRAGMA integrity_check``; only a sound, complete copy gets the name ``path``
+    (:mod:`reciprocity.ledger.files`). A backup killed half-way leaves no file at ``path``
+    that could open as an empty ledger, and a damaged database is refused rather than
+    copied as if it were a backup.
+    """
     if engine.dialect.name != "sqlite":
         raise LedgerError(
             "backup.not_sqlite",
@@ -167,7 +265,7 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             field=None,
         )
     target = Path(path).expanduser()
-    if target.exists():
+    if os.path.lexists(target):
         raise LedgerError(
             "backup.exists",
             "{path} already exists; choose a new file name.",
@@ -183,15 +281,29 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
         )
     import sqlite3
 
+    partial = files.sibling(target)
     raw = engine.raw_connection()
     try:
-        destination = sqlite3.connect(target)
+        os.close(files.create(partial))
+        destination = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
+            try:
+                found = [str(row[0]) for row in destination.execute("PRAGMA integrity_check")]
+            except sqlite3.DatabaseError as error:  # too damaged to be checked at all
+                found = [str(error)]
         finally:
             destination.close()
+        if found != ["ok"]:
+            raise LedgerError(
+                "backup.damaged",
+                "The database is damaged ({problem}); its copy fails SQLite's integrity "
+                "check, so no backup was written. Restore an earlier backup.",
+                field=None,
+                problem="; ".join(found[:3]),
+            )
+        files.place(partial, target, overwrite=False)
     except sqlite3.Error as error:
-        target.unlink(missing_ok=True)
         raise LedgerError(
             "backup.write_failed",
             "The backup {path} could not be written ({reason}).",
@@ -199,6 +311,16 @@ def backup_sqlite(*, engine: Engine, path: str | Path) -> Path:
             path=str(target),
             reason=str(error),
         ) from None
+    except OSError as error:
+        raise LedgerError(
+            "backup.write_failed",
+            "The backup {path} could not be written ({reason}).",
+            field="file",
+            path=str(target),
+            reason=error.strerror or str(error),
+        ) from None
     finally:
         raw.close()
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     return target

@@ -13,7 +13,6 @@ network they are in; deactivating (which reaches every network) takes the member
 organiser of every network they are in, and reactivating takes the latter.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.names import check_name_free, find_id_by_name
+from reciprocity.ledger.names import check_name_free, find_id_by_name, refuse_taken_name
 from reciprocity.ledger.networks import get_network, join_network
 from reciprocity.ledger.roles import (
     organised_network_ids,
@@ -33,9 +32,9 @@ from reciprocity.ledger.roles import (
 from reciprocity.ledger.rules import (
     check_choice,
     check_email,
+    check_name,
     check_not_future,
     clean_text,
-    require_text,
 )
 from reciprocity.store.models import (
     Ask,
@@ -50,6 +49,7 @@ from reciprocity.store.models import (
     Role,
     SignIn,
 )
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.tables import table_of
 
 FORMER_MEMBER = "Former member #{id}"
@@ -57,17 +57,24 @@ FORMER_MEMBER = "Former member #{id}"
 FORGOTTEN_CONTACT = "Forgotten contact"
 """What an introduction to an outside contact names once the contact is forgotten: such an
 introduction must name someone, or a re-import of the ledger would refuse it."""
-_FORMER_NAME = re.compile(r"former member #\d+", re.IGNORECASE)
 
 
-def resolve_member(*, session: Session, name: str, field: str | None = None) -> Member:
+def resolve_member(
+    *, session: Session, name: str, field: str | None = None, exact: bool = False
+) -> Member:
     """Find the member a user meant by ``name``: exact (any case), then a unique prefix.
 
     ``field`` names the input the name was typed in (``giver``, ``receiver`` …); errors
-    carry it (see :func:`~reciprocity.ledger.names.find_id_by_name`).
+    carry it (see :func:`~reciprocity.ledger.names.find_id_by_name`). ``exact`` takes the
+    whole name only, for what cannot be undone (forgetting, deactivating).
     """
-    member_id = find_id_by_name(session=session, table=Member, name=name, field=field)
+    member_id = find_id_by_name(session=session, table=Member, name=name, field=field, exact=exact)
     return get_member(session=session, member_id=member_id)
+
+
+def is_forgotten(member: Member) -> bool:
+    """Whether the member was forgotten (only forgetting gives a member this name)."""
+    return member.name == FORMER_MEMBER.format(id=member.id)
 
 
 def get_member(*, session: Session, member_id: int) -> Member:
@@ -98,16 +105,6 @@ def clean_member_fields(
         else:
             cleaned[field] = clean_text(value, field=field)
     return cleaned
-
-
-def _check_not_reserved(name: str) -> None:
-    if _FORMER_NAME.fullmatch(name):
-        raise LedgerError(
-            "member.name_reserved",
-            "Names like '{name}' are kept for forgotten members; choose another name.",
-            field="name",
-            name=name,
-        )
 
 
 def add_member(
@@ -148,8 +145,7 @@ def add_member(
                 network_id=network_id,
                 doing=f"add members to {network.name}",
             )
-    clean_name = require_text(name, field="member name")
-    _check_not_reserved(clean_name)
+    clean_name = check_name(name, field="member name")
     check_choice(role, field="role", choices=Role)
     if joined_on is not None:
         check_not_future(joined_on, what="joining date", today=today)
@@ -157,7 +153,14 @@ def add_member(
     check_name_free(session=session, table=Member, name=clean_name)
     member = Member.model_validate({"name": clean_name, **details})
     session.add(member)
-    session.flush()
+    try:
+        session.flush()
+    except sa.exc.IntegrityError as error:
+        # Another process added this name since the check: the UNIQUE index decided.
+        session.rollback()
+        raise refuse_taken_name(
+            session=session, table=Member, name=clean_name, error=error
+        ) from None
     assert member.id is not None
     try:
         for network_id in dict.fromkeys(network_ids):
@@ -198,6 +201,13 @@ def edit_member(
     :func:`deactivate_member`.
     """
     member = get_member(session=session, member_id=member_id)
+    if is_forgotten(member):
+        raise LedgerError(
+            "member.forgotten_unchanged",
+            "Member #{id} was forgotten; their name and details cannot be set again.",
+            field="member",
+            id=member_id,
+        )
     if active is not None and active != member.active:
         _require_may_set_active(session, member=member, active=active, acting_id=acting_id)
     if any(v is not None for v in (name, company, category, email, phone)):
@@ -211,8 +221,8 @@ def edit_member(
         clean_member_fields(company=company, category=category, email=email, phone=phone)
     )
     if name is not None:
-        changes["name"] = require_text(name, field="member name")
-        _check_not_reserved(str(changes["name"]))
+        changes["name"] = check_name(name, field="member name")
+        changes["name_key"] = name_key(str(changes["name"]))
         check_name_free(
             session=session, table=Member, name=str(changes["name"]), except_id=member_id
         )
@@ -221,7 +231,13 @@ def edit_member(
     for field, value in changes.items():
         setattr(member, field, value)
     session.add(member)
-    session.commit()
+    try:
+        session.commit()
+    except sa.exc.IntegrityError as error:
+        session.rollback()
+        raise refuse_taken_name(
+            session=session, table=Member, name=str(changes.get("name", "")), error=error
+        ) from None
     session.refresh(member)
     return member
 
@@ -301,7 +317,7 @@ def plan_forget(*, session: Session, member_id: int, acting_id: int | None = Non
     ever in (``acting_id`` ``None``, the local owner, may too).
     """
     member = get_member(session=session, member_id=member_id)
-    if member.name == FORMER_MEMBER.format(id=member_id):
+    if is_forgotten(member):
         raise LedgerError(
             "member.already_forgotten",
             "Member #{id} is already forgotten.",
@@ -360,6 +376,7 @@ def forget_member(*, session: Session, member_id: int, acting_id: int | None = N
     plan_forget(session=session, member_id=member_id, acting_id=acting_id)
     member = get_member(session=session, member_id=member_id)
     member.name = FORMER_MEMBER.format(id=member_id)
+    member.name_key = name_key(member.name)
     member.company = member.category = member.email = member.phone = None
     member.active = False
     session.add(member)

@@ -15,10 +15,11 @@ callers that import them from this module.
 from collections.abc import Mapping
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
 from reciprocity.ledger.errors import LedgerError
-from reciprocity.ledger.names import check_name_free, find_id_by_name
+from reciprocity.ledger.names import check_name_free, find_id_by_name, refuse_taken_name
 from reciprocity.ledger.roles import may_act as may_act
 from reciprocity.ledger.roles import organised_network_ids as organised_network_ids
 from reciprocity.ledger.roles import organisers_of as organisers_of
@@ -28,13 +29,14 @@ from reciprocity.ledger.rules import (
     check_choice,
     check_currency,
     check_meeting_hours,
+    check_name,
     check_network_kind,
     check_not_future,
     check_sla_days,
     check_weights,
     clean_text,
-    require_text,
 )
+from reciprocity.store.locks import lock_row
 from reciprocity.store.models import (
     DEFAULT_CURRENCY,
     DEFAULT_SLA_DAYS,
@@ -47,6 +49,8 @@ from reciprocity.store.models import (
     NetworkKind,
     Role,
 )
+from reciprocity.store.name_keys import name_key
+from reciprocity.store.tables import table_of
 
 
 def resolve_network(*, session: Session, name: str) -> Network:
@@ -99,7 +103,7 @@ def add_network(
             "its organiser.",
             field=None,
         )
-    clean_name = require_text(name, field="network name")
+    clean_name = check_name(name, field="network name")
     check_name_free(session=session, table=Network, name=clean_name)
     network = Network(
         name=clean_name,
@@ -111,9 +115,18 @@ def add_network(
         meeting_hours=check_meeting_hours(meeting_hours),
     )
     session.add(network)
-    session.commit()
+    _commit_name(session, clean_name)
     session.refresh(network)
     return network
+
+
+def _commit_name(session: Session, name: str) -> None:
+    """Commit a network's new name; a process that took it meanwhile gets its sentence."""
+    try:
+        session.commit()
+    except sa.exc.IntegrityError as error:
+        session.rollback()
+        raise refuse_taken_name(session=session, table=Network, name=name, error=error) from None
 
 
 def edit_network(
@@ -144,7 +157,8 @@ def edit_network(
     )
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = require_text(name, field="network name")
+        changes["name"] = check_name(name, field="network name")
+        changes["name_key"] = name_key(str(changes["name"]))
         check_name_free(
             session=session, table=Network, name=str(changes["name"]), except_id=network_id
         )
@@ -165,7 +179,7 @@ def edit_network(
     for field, value in changes.items():
         setattr(network, field, value)
     session.add(network)
-    session.commit()
+    _commit_name(session, str(changes.get("name", "")))
     session.refresh(network)
     return network
 
@@ -221,9 +235,11 @@ def join_network(
     is ``member`` for a new membership and unchanged for a current one.
 
     Only an organiser of the network (or the local owner) decides who is in it and with
-    which role, the acting member's own joining included.
+    which role, the acting member's own joining included. The member is locked first, so
+    two joins at once take turns and the second updates the first one's membership.
     """
-    member = session.get(Member, member_id)
+    lock_row(session, table_of(Member), member_id)
+    member = session.get(Member, member_id, populate_existing=True)
     if member is None:
         raise LedgerError(
             "member.not_found", "There is no member #{id}.", field="member", id=member_id

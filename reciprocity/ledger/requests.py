@@ -24,6 +24,7 @@ from reciprocity.ledger.networks import (
     require_membership,
 )
 from reciprocity.ledger.rules import clean_text, require_text
+from reciprocity.store.locks import lock_row
 from reciprocity.store.models import Ask, Member, Network, Offer, RequestStatus
 from reciprocity.store.tables import table_of
 
@@ -141,8 +142,11 @@ def open_request(
     """An ask or offer that is still open; ``doing`` finishes the refusal's sentence.
 
     ``field`` names the input the id was given in; errors carry it so a face can place them.
+    The caller is about to answer or withdraw it: the request stays locked until the
+    session commits, so two helps never answer one ask (:mod:`reciprocity.store.locks`).
     """
-    request = session.get(table, request_id)
+    lock_row(session, table_of(table), request_id)
+    request = session.get(table, request_id, populate_existing=True)
     ask = table is Ask
     if request is None:
         raise LedgerError(

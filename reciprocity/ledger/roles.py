@@ -66,7 +66,12 @@ def _network_names(session: Session, network_ids: Collection[int]) -> list[str]:
 
 def organisers_of(*, session: Session, network_ids: Collection[int]) -> str:
     """'an organiser of Club Delft' (or of several networks), to name who else may act."""
-    names = _network_names(session, network_ids)
+    return organiser_phrase(_network_names(session, network_ids))
+
+
+def organiser_phrase(network_names: Collection[str]) -> str:
+    """:func:`organisers_of` for names already at hand (an import loads them once)."""
+    names = sorted(network_names)
     if not names:
         return "an organiser of their network"
     if len(names) == 1:

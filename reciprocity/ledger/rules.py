@@ -9,10 +9,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from reciprocity.i18n import Term, pgettext, render
+from reciprocity.i18n import Term, format_number, pgettext, render
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import (
     AttendanceStatus,
@@ -24,6 +24,7 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
+from reciprocity.store.name_keys import name_key
 
 NAME_MAX = 120
 SHORT_TEXT_MAX = 200
@@ -141,6 +142,35 @@ def clean_text(value: str | None, *, field: str, limit: int | None = None) -> st
     return value
 
 
+_RESERVED_MEMBER_NAME = re.compile(r"former member #\d+")
+"""The name a forgotten member keeps (``Former member #id``), compared by its key."""
+
+
+def check_name(value: str | None, *, field: str) -> str:
+    """A member's or a network's new name (``field`` is ``member name`` or ``network
+    name``): text within the name limit, without invisible or bidi format characters
+    (Unicode Cf, which would make two different rows look like one name, or reorder what
+    a list shows), and for a member not the name of a forgotten member."""
+    name = require_text(value, field=field)
+    hidden = next((char for char in name if unicodedata.category(char) == "Cf"), None)
+    if hidden is not None:
+        raise LedgerError(
+            "name.format_character",
+            "The {label} contains the invisible character U+{code}; type the name without it.",
+            field="name",
+            label=Term(field),
+            code=f"{ord(hidden):04X}",
+        )
+    if field == "member name" and _RESERVED_MEMBER_NAME.fullmatch(name_key(name)):
+        raise LedgerError(
+            "member.name_reserved",
+            "Names like '{name}' are kept for forgotten members; choose another name.",
+            field="name",
+            name=name,
+        )
+    return name
+
+
 def require_text(value: str | None, *, field: str, limit: int | None = None) -> str:
     """Like :func:`clean_text`, but the value must be present."""
     cleaned = clean_text(value, field=field, limit=limit)
@@ -180,9 +210,28 @@ def parse_date(text: str | date, *, field: str = "date", today: date | None = No
         ) from None
 
 
+EARTH_LEAD = timedelta(hours=14)
+"""How far the clocks of the earliest time zone (UTC+14, Kiritimati) run ahead of UTC."""
+CLOCK_SKEW = timedelta(minutes=5)
+"""How much later than this machine's clock another machine's timestamp may be."""
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """The newest date that has begun somewhere on Earth: today in UTC+14.
+
+    The rule for "the future" everywhere (logging, imports and ``db check``): a business
+    date is in the future only when no time zone has reached it yet. A member who logs
+    "today" in Kiritimati writes a date that is tomorrow in UTC; the ledger in UTC, its
+    ``db check`` and an import of its export must all accept it. A date typed as
+    ``today`` is still the machine's own local date.
+    """
+    return ((now or datetime.now(UTC)).astimezone(UTC) + EARTH_LEAD).date()
+
+
 def check_not_future(value: date, *, what: str, today: date | None = None) -> date:
-    """Business dates are facts about the past: refuse one after today."""
-    today = today or date.today()
+    """Business dates are facts about the past: refuse one that no time zone has reached
+    (:func:`latest_today`); ``today`` pins the last allowed day instead (tests)."""
+    today = today or latest_today()
     if value > today:
         raise LedgerError(
             "date.future",
@@ -221,27 +270,71 @@ def check_choice(
     return lowered
 
 
+def check_void_moment(
+    voided_at: datetime, occurred_on: date, *, now: datetime | None = None
+) -> None:
+    """A void happened after the exchange's day began (anywhere) and not after now.
+
+    A timestamp is absolute, so "now" needs no time zone, but another machine's clock may
+    run a little ahead (:data:`CLOCK_SKEW`). Its date is compared with the exchange's as
+    the latest date it had anywhere on Earth, since the exchange's date may be a UTC+14 one.
+    """
+    moment = voided_at.astimezone(UTC)
+    if moment > (now or datetime.now(UTC)) + CLOCK_SKEW:
+        raise LedgerError(
+            "void.in_future",
+            "The voided_at {moment} is in the future; a void is recorded when it happens.",
+            field="voided_at",
+            moment=moment.isoformat(),
+        )
+    if (moment + EARTH_LEAD).date() < occurred_on:
+        raise LedgerError(
+            "void.before_exchange",
+            "The voided_at {moment} is before the exchange's date {day}; a void comes after "
+            "what it voids.",
+            field="voided_at",
+            moment=moment.isoformat(),
+            day=occurred_on.isoformat(),
+        )
+
+
+_NO_AMOUNT = 1e15
+"""Beyond this an amount is not echoed back: it is a typo, and its digits would fill a line."""
+
+
 def check_amount(value: float | None, *, field: str) -> float | None:
-    """Money is a finite amount of zero or more, kept to the cent."""
+    """Money is an amount from zero to :data:`MAX_AMOUNT`, kept to the cent.
+
+    Every sentence says the limit in plain numbers, never ``inf``, ``nan`` or ``1e+09``.
+    """
     if value is None:
         return None
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or abs(value) > _NO_AMOUNT:
+        raise LedgerError(
+            "amount.not_an_amount",
+            "The {label} must be an amount from 0 to {limit}.",
+            field=field_key(field),
+            label=Term(field),
+            limit=format_number(MAX_AMOUNT),
+        )
+    cents = round(value, 2)
+    if cents < 0:
         raise LedgerError(
             "amount.negative",
-            "The {label} must be zero or more, not {value:g}.",
+            "The {label} must be zero or more, not {value}.",
             field=field_key(field),
             label=Term(field),
-            value=value,
+            value=format_number(cents, 0 if cents == int(cents) else 2),
         )
-    if value > MAX_AMOUNT:
+    if cents > MAX_AMOUNT:
         raise LedgerError(
             "amount.too_large",
-            "The {label} {value:g} is larger than any real deal; check the amount.",
+            "The {label} is more than {limit}, the most any deal is worth; check the amount.",
             field=field_key(field),
             label=Term(field),
-            value=value,
+            limit=format_number(MAX_AMOUNT),
         )
-    return round(value, 2)
+    return cents
 
 
 def check_scale(value: int | None, *, field: str) -> int | None:

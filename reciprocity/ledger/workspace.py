@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from reciprocity.store.types import StoredValueError
+
 
 class ActingSource(StrEnum):
     """Where the acting member's name came from; it decides how a bad name is explained."""
@@ -61,6 +63,7 @@ class Workspace:
     default_location: bool = False
     served: bool = False
     _engine: "Engine | None" = field(default=None, repr=False)
+    _reader: "Engine | None" = field(default=None, repr=False)
     _acting_id: int | None = field(default=None, repr=False)
 
     # -- the database ---------------------------------------------------------------------
@@ -73,38 +76,117 @@ class Workspace:
         new, empty database can still be filled.)
         """
         if self._engine is None:
-            from sqlmodel import Session
-
-            from reciprocity.store.engine import make_engine
-
-            engine = make_engine(self.url, create_folder=self.default_location)
-            with Session(engine) as session:
-                if self.demo:
-                    from reciprocity.ledger.demo import ensure_demo_data
-
-                    ensure_demo_data(session=session)
-                if self.acting_name and self.source in {
-                    ActingSource.OPTION,
-                    ActingSource.SIGNED_IN,
-                }:
-                    from reciprocity.ledger.members import resolve_member
-
-                    self._acting_id = resolve_member(session=session, name=self.acting_name).id
-            self._engine = engine
+            self._engine = self._open(read_only=False)
         return self._engine
+
+    def reader(self) -> "Engine":
+        """An engine that only reads, for commands that only read.
+
+        It never writes to the database, never creates one, and works on read-only media
+        (see :func:`~reciprocity.store.engine.make_engine`). The demo database is ours
+        and made on first use, so it is opened as usual.
+        """
+        if self.demo or self._engine is not None:
+            return self.engine()
+        if self._reader is None:
+            self._reader = self._open(read_only=True)
+        return self._reader
+
+    def _open(self, *, read_only: bool) -> "Engine":
+        from sqlmodel import Session
+
+        from reciprocity.store.engine import make_engine
+
+        engine = make_engine(
+            self.url,
+            create_folder=self.default_location,
+            read_only=read_only,
+            init_command=self.command("init"),
+        )
+        with Session(engine) as session:
+            if self.demo:
+                from reciprocity.ledger.demo import ensure_demo_data
+
+                ensure_demo_data(session=session)
+            if self.acting_name and self.source in {ActingSource.OPTION, ActingSource.SIGNED_IN}:
+                from reciprocity.ledger.members import resolve_member
+
+                try:
+                    self._acting_id = resolve_member(session=session, name=self.acting_name).id
+                except BaseException:
+                    engine.dispose()
+                    raise
+        return engine
 
     @contextmanager
     def session(self) -> "Iterator[Session]":
         """One unit of work."""
         from sqlmodel import Session
 
-        with Session(self.engine(), expire_on_commit=False) as session:
+        with self._one_sentence(), Session(self.engine(), expire_on_commit=False) as session:
             yield session
 
+    @contextmanager
+    def reading(self) -> "Iterator[Session]":
+        """One unit of work that only reads (:meth:`reader`)."""
+        from sqlmodel import Session
+
+        with self._one_sentence(), Session(self.reader(), expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _one_sentence(self) -> "Iterator[None]":
+        """A database that fails during the work (a damaged file, a full disk, a server
+        that went away) ends it with one sentence naming the database, not a traceback.
+        A constraint the database enforces is the use case's to explain, so it passes."""
+        import sqlalchemy as sa
+
+        from reciprocity.store.engine import DatabaseUnavailable, database_error_sentence
+        from reciprocity.store.types import StoredValueError
+
+        try:
+            yield
+        except sa.exc.IntegrityError:
+            raise
+        except sa.exc.DBAPIError as error:
+            raise DatabaseUnavailable(database_error_sentence(self.location, error)) from None
+        except StoredValueError as error:
+            raise self._edited_outside(error) from None
+
+    def _edited_outside(self, error: "StoredValueError") -> LedgerError:
+        """A value a reader could not read, named by its row: it was written outside
+        Reciprocity (SQL on the file), and ``db check`` lists every such row."""
+        from reciprocity.store.tables import locate_stored_value
+
+        engine = self._engine or self._reader
+        assert engine is not None
+        with engine.connect() as connection:
+            where = locate_stored_value(connection, error)
+        if where is None:
+            return LedgerError(
+                "stored.unreadable",
+                "The database holds '{value}', which is not a {kind}; it was changed outside "
+                "Reciprocity: run reciprocity db check to find the row.",
+                value=str(error.raw),
+                kind=error.kind,
+            )
+        table, column, row_id = where
+        return LedgerError(
+            "stored.unreadable_row",
+            "{table} #{id} holds '{value}' in {column}, which is not a {kind}; it was changed "
+            "outside Reciprocity: correct that row (reciprocity db check lists every such row).",
+            table=table.capitalize().replace("_", " "),
+            id=row_id,
+            value=str(error.raw),
+            column=column,
+            kind=error.kind,
+        )
+
     def dispose(self) -> None:
-        """Close the engine's connections."""
-        if self._engine is not None:
-            self._engine.dispose()
+        """Close the engines' connections."""
+        for engine in (self._engine, self._reader):
+            if engine is not None:
+                engine.dispose()
 
     # -- who is acting --------------------------------------------------------------------
 

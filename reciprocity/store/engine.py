@@ -7,11 +7,15 @@ SQLite connections get ``foreign_keys=ON``, WAL and a busy timeout so that two T
 a CLI import can write to one file at once.
 """
 
+import os
+import re
+import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.engine.url import make_url
 
 from reciprocity.paths import resource_dir
@@ -34,6 +38,41 @@ class DatabaseUnavailable(Exception):
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 URL_EXAMPLES = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host/dbname"
 
+HIDDEN = "***"
+"""What a password becomes wherever a URL is shown, as SQLAlchemy's ``hide_password``."""
+_PASSWORD_IN_TEXT = re.compile(r"(?P<user>[^/@:\s]*):(?!//)(?P<secret>[^@\s]*)@")
+_PASSWORD_PARAMETER = re.compile(r"(?P<name>password=)(?P<secret>[^&\s]*)", re.IGNORECASE)
+
+
+def display_url(url: str) -> str:
+    """``url`` as any message may show it: every password replaced by ``***``.
+
+    The one place a database URL becomes text for a person. A URL SQLAlchemy can read is
+    rendered with ``render_as_string(hide_password=True)``; one it cannot read (a mistyped
+    ``postgresql+psycopg//user:secret@host``), and a SQLite URL (whose rendering would drop
+    what follows a ``?``), is masked by its shape, ``user:…@``. A ``password=`` query
+    parameter, which psycopg also takes, is masked in both, so no sentence ever echoes a
+    password.
+    """
+    try:
+        parsed = make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        parsed = None
+    if parsed is None or parsed.get_backend_name() == "sqlite":
+        text = _PASSWORD_IN_TEXT.sub(lambda m: f"{m['user']}:{HIDDEN}@", url)
+    else:
+        text = parsed.render_as_string(hide_password=True)
+    return _PASSWORD_PARAMETER.sub(lambda m: f"{m['name']}{HIDDEN}", text)
+
+
+def _without_secrets(text: str, parsed: URL) -> str:
+    """A driver's message with the URL's passwords taken out, should it quote them."""
+    secrets = [parsed.password, *(v for k, v in parsed.query.items() if k.lower() == "password")]
+    for secret in secrets:
+        if isinstance(secret, str) and secret:
+            text = text.replace(secret, HIDDEN)
+    return text
+
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -44,18 +83,134 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) -> Engine:
+def _set_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # A reader sets nothing that writes: the journal mode is the writers' to choose.
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def damaged_sentence(where: str, detail: str) -> str:
+    """What to say about a database file SQLite finds damaged (or that is no database)."""
+    if "not a database" in detail:
+        return f"{where} is not a SQLite database ({detail}); check --db or RECIPROCITY_DB."
+    return (
+        f"The database {where} is damaged ({detail}); restore it from a backup "
+        "(reciprocity db backup makes one)."
+    )
+
+
+def database_error_sentence(where: str, error: sa.exc.DBAPIError) -> str:
+    """One sentence for a database that failed while in use: damaged, full, unreachable.
+
+    ``where`` is the database as a person may read it (a path, a URL without password).
+    """
+    detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    if type(error.orig).__name__ == "DatabaseError" or "malformed" in detail:
+        return damaged_sentence(where, detail)
+    return f"The database {where} could not be used ({detail})."
+
+
+def _sqlite_uri(file: Path, options: str) -> str:
+    return f"file:{quote(str(file))}?{options}"
+
+
+def _open_read_only(file: Path) -> tuple[sqlite3.Connection, str]:
+    """A connection that cannot write to ``file``, and the URI options it took.
+
+    ``mode=ro`` first; a WAL database on read-only media (or in a folder we may not write)
+    cannot make its ``-shm`` file, and is then read as ``immutable``: nobody can write
+    where we cannot, so nothing changes under the reader.
+    """
+    timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+    for options in ("mode=ro", "immutable=1"):
+        connection = sqlite3.connect(_sqlite_uri(file, options), uri=True, timeout=timeout)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "unable to open" in str(error) and options == "mode=ro":
+                continue
+            raise
+        return connection, options
+    raise AssertionError("immutable opening never reports 'unable to open'")
+
+
+def _sqlite_state(file: Path) -> tuple[str, str]:
+    """Whether ``file`` is ``missing``, ``empty`` (no tables yet) or a ``ledger``, and the
+    URI options that read it; anything else is refused with one sentence, untouched."""
+    if not file.exists():
+        return "missing", ""
+    if file.is_file() and file.stat().st_size == 0:
+        return "empty", ""
+    try:
+        connection, options = _open_read_only(file)
+        try:
+            tables = [
+                str(row[0])
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseUnavailable(damaged_sentence(str(file), str(error))) from None
+    if not tables:
+        return "empty", options
+    if "alembic_version" not in tables:
+        shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        raise DatabaseUnavailable(
+            f"{file} is not a Reciprocity ledger: it is a SQLite database of another "
+            f"application (tables: {shown}); choose another file with --db."
+        )
+    return "ledger", options
+
+
+def _writable(file: Path) -> bool:
+    """Whether this process may write ``file`` and the WAL files beside it."""
+    folder_ok = os.access(file.parent, os.W_OK)
+    return folder_ok and (not file.exists() or os.access(file, os.W_OK))
+
+
+def _no_ledger(where: str, command: str) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"There is no Reciprocity ledger at {where}; check --db, or create one with: {command}."
+    )
+
+
+def make_engine(
+    url: str,
+    *,
+    migrate: bool = True,
+    create_folder: bool = False,
+    read_only: bool = False,
+    init_command: str = "reciprocity init",
+) -> Engine:
     """Create an engine for ``url`` and bring its schema to the newest revision.
 
     A SQLite file's folder must exist unless ``create_folder`` is set (the default data
     folder is created; a mistyped ``--db`` path is not). ``migrate=False`` skips the
     schema check; it is for tools that manage the schema themselves (the Alembic tests).
-    Raises :class:`DatabaseUnavailable` or :class:`SchemaError` with one sentence.
+
+    ``read_only`` is for commands that only read. Such an engine never writes: SQLite is
+    opened ``mode=ro`` (``immutable`` on read-only media), PostgreSQL transactions are read
+    only. It never creates a ledger: a missing file, an empty database or another
+    application's SQLite file is refused (``init_command`` is how the sentence says to
+    create one). An older schema is first upgraded through a writing engine, where the
+    database can be written.
+
+    A SQLite file that is another application's, or damaged, is refused before any
+    connection sets a pragma on it. Raises :class:`DatabaseUnavailable` or
+    :class:`SchemaError` with one sentence.
     """
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError:
-        raise DatabaseUnavailable(f"'{url}' is not a database URL; use {URL_EXAMPLES}.") from None
+    except (sa.exc.ArgumentError, ValueError):
+        # ValueError: a port that is not a number, an IPv6 address without its bracket.
+        raise DatabaseUnavailable(
+            f"'{display_url(url)}' is not a database URL; use {URL_EXAMPLES}."
+        ) from None
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
         raise DatabaseUnavailable(
@@ -63,55 +218,111 @@ def make_engine(url: str, *, migrate: bool = True, create_folder: bool = False) 
             f"use {URL_EXAMPLES}."
         )
     kwargs: dict[str, Any] = {}
+    reader_options = ""
+    writable = True
     if backend == "sqlite":
+        if "?" in url:
+            # SQLAlchemy would read what follows as options and open the file before it.
+            raise DatabaseUnavailable(
+                f"'{display_url(url)}' has a '?' in it; a SQLite URL names a file, and "
+                "Reciprocity takes no options after it (rename a file whose name holds '?')."
+            )
         if parsed.database and parsed.database != ":memory:":
             file = Path(parsed.database).expanduser()
             parsed = parsed.set(database=str(file))
             folder = file.parent
-            if create_folder:
+            if create_folder and not read_only:
                 folder.mkdir(parents=True, exist_ok=True)
             elif not folder.is_dir():
                 raise DatabaseUnavailable(
                     f"The folder {folder} does not exist; create it or choose another path."
+                )
+            state, reader_options = _sqlite_state(file)
+            writable = _writable(file)
+            if read_only and state != "ledger":
+                raise _no_ledger(str(file), init_command)
+            if not read_only and not writable:
+                raise DatabaseUnavailable(
+                    f"Reciprocity cannot write to {file}: the file or its folder is read-only "
+                    "(read-only media, or no permission); commands that only read, such as "
+                    "member list, balance and export, still work."
+                )
+            if read_only:
+                parsed = parsed.set(
+                    database=f"file:{quote(str(file))}",
+                    query=dict(part.split("=") for part in [reader_options, "uri=true"]),
                 )
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         # Ask for text as UTF-8 whatever the server stores, so a SQL_ASCII database can be
         # named in a sentence instead of failing inside the driver with bytes.
         kwargs["connect_args"] = {"client_encoding": "UTF8"}
+        if read_only:
+            kwargs["connect_args"]["options"] = "-c default_transaction_read_only=on"
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
         raise DatabaseUnavailable(
-            f"The database URL '{parsed.render_as_string()}' cannot be used ({error}); "
-            f"use {URL_EXAMPLES}."
+            f"The database URL '{display_url(url)}' cannot be used "
+            f"({_without_secrets(str(error), parsed)}); use {URL_EXAMPLES}."
         ) from None
     if backend == "sqlite":
-        sa.event.listen(engine, "connect", _set_sqlite_pragmas)
+        sa.event.listen(
+            engine, "connect", _set_reader_pragmas if read_only else _set_sqlite_pragmas
+        )
     else:
-        _require_utf8(engine, parsed.render_as_string())
-    if migrate:
-        try:
+        _require_utf8(engine, display_url(url), parsed)
+    try:
+        if read_only:
+            _require_ledger_at_head(engine, url, writable=writable, init_command=init_command)
+        elif migrate:
             upgrade_to_head(engine)
-        except sa.exc.DBAPIError as error:
-            engine.dispose()
-            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise DatabaseUnavailable(
-                f"The database at {parsed.render_as_string()} could not be opened ({detail})."
-            ) from None
+    except sa.exc.DBAPIError as error:
+        engine.dispose()
+        detail = _detail(error, parsed)
+        if type(error.orig).__name__ == "DatabaseError":
+            raise DatabaseUnavailable(damaged_sentence(display_url(url), detail)) from None
+        raise DatabaseUnavailable(
+            f"The database at {display_url(url)} could not be opened ({detail})."
+        ) from None
+    except (SchemaError, DatabaseUnavailable):
+        engine.dispose()
+        raise
     return engine
 
 
-def _require_utf8(engine: Engine, where: str) -> None:
+def _require_ledger_at_head(reader: Engine, url: str, *, writable: bool, init_command: str) -> None:
+    """A reader opens a ledger at the newest schema: an older one is upgraded first by a
+    writing engine (opening a database upgrades it, whatever the command), if it may be."""
+    revision = current_revision(reader)
+    if revision is None:
+        raise _no_ledger(display_url(url), init_command)
+    if revision == SCHEMA_HEAD:
+        return
+    if not writable:
+        raise DatabaseUnavailable(
+            f"The ledger at {display_url(url)} has schema {revision}, older than this "
+            f"version's {SCHEMA_HEAD}, and is read-only here, so it cannot be upgraded; "
+            "open it once where it can be written, or use the Reciprocity that wrote it."
+        )
+    make_engine(url).dispose()
+
+
+def _detail(error: sa.exc.DBAPIError, parsed: URL) -> str:
+    """The first line of the driver's message, without any password it quotes."""
+    detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    return _without_secrets(detail, parsed)
+
+
+def _require_utf8(engine: Engine, where: str, parsed: URL) -> None:
     """A PostgreSQL database must store text as UTF-8; SQL_ASCII hands back raw bytes."""
     try:
         with engine.connect() as connection:
             encoding = connection.execute(sa.text("SHOW server_encoding")).scalar_one()
     except sa.exc.DBAPIError as error:
         engine.dispose()
-        detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise DatabaseUnavailable(
-            f"The database at {where} could not be opened ({detail})."
+            f"The database at {where} could not be opened ({_detail(error, parsed)})."
         ) from None
     if encoding != "UTF8":
         engine.dispose()

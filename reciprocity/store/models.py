@@ -8,11 +8,13 @@ lives in :mod:`reciprocity.ledger`. Schema changes go through an Alembic revisio
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from reciprocity.store.types import MONEY, UTCDateTime, utcnow
+from reciprocity.store.name_keys import key_of_inserted_name
+from reciprocity.store.types import MONEY, StoredDate, UTCDateTime, WeightsJSON, utcnow
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -83,6 +85,27 @@ def _default_weights() -> dict[str, int]:
     return dict(DEFAULT_WEIGHTS)
 
 
+DERIVED = "derived"
+"""``Column.info`` flag of a column computed from others: no file or JSON output carries it."""
+
+
+def _name_key_field() -> Any:
+    """``name_key``: the name's key (:mod:`reciprocity.store.name_keys`) under a UNIQUE
+    index (revision 0006). An insert that does not give it gets the key of its ``name``;
+    the ledger sets it again whenever it renames. It is derived (``info["derived"]``), so
+    files and JSON leave it out: they carry the name it comes from."""
+    return Field(
+        default=None,
+        nullable=False,
+        sa_column_kwargs={
+            "default": key_of_inserted_name,
+            "index": True,
+            "unique": True,
+            "info": {DERIVED: True},
+        },
+    )
+
+
 def _in(column: str, enum: type[StrEnum]) -> str:
     values = ", ".join(f"'{item.value}'" for item in enum)
     return f"{column} IN ({values})"
@@ -116,7 +139,7 @@ class Network(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column_kwargs={"unique": True})
     kind: str = Field(default=NetworkKind.REFERRAL_CLUB)
-    weights: dict[str, int] = Field(default_factory=_default_weights, sa_type=sa.JSON)
+    weights: dict[str, int] = Field(default_factory=_default_weights, sa_type=WeightsJSON)
     sla_days: int = Field(default=DEFAULT_SLA_DAYS)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -130,6 +153,7 @@ class Network(SQLModel, table=True):
     traffic_lights: str | None = Field(default=None, sa_type=sa.Text)
     """The chapter's own Traffic Lights scoring table, as TOML text (revision 0005); none
     means the default shipped with Reciprocity (``reciprocity/analytics/traffic_lights.toml``)."""
+    name_key: str | None = _name_key_field()
 
 
 class Member(SQLModel, table=True):
@@ -145,6 +169,7 @@ class Member(SQLModel, table=True):
     phone: str | None = None
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    name_key: str | None = _name_key_field()
 
 
 class Membership(SQLModel, table=True):
@@ -165,8 +190,8 @@ class Membership(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     network_id: int = Field(foreign_key="network.id", index=True)
     role: str = Field(default=Role.MEMBER)
-    joined_on: date | None = None
-    left_on: date | None = None
+    joined_on: date | None = Field(default=None, sa_type=StoredDate)
+    left_on: date | None = Field(default=None, sa_type=StoredDate)
     fee: float | None = Field(default=None, sa_type=MONEY)
     meeting_hours: float | None = Field(default=None)
 
@@ -188,7 +213,7 @@ class OtherCost(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")
     network_id: int = Field(foreign_key="network.id")
-    spent_on: date
+    spent_on: date = Field(sa_type=StoredDate)
     amount: float = Field(sa_type=MONEY)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -201,7 +226,7 @@ class Meeting(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     network_id: int = Field(foreign_key="network.id")
-    held_on: date
+    held_on: date = Field(sa_type=StoredDate)
     title: str | None = None
 
 
@@ -236,7 +261,7 @@ class Exchange(SQLModel, table=True):
     receiver_id: int = Field(foreign_key="member.id")
     network_id: int = Field(foreign_key="network.id")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
-    occurred_on: date
+    occurred_on: date = Field(sa_type=StoredDate)
     summary: str | None = None
     contact_name: str | None = None
     contact_details: str | None = None
@@ -272,7 +297,7 @@ class Followup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int = Field(foreign_key="exchange.id")
     status: str
-    occurred_on: date
+    occurred_on: date = Field(sa_type=StoredDate)
     value: float | None = Field(default=None, sa_type=MONEY)
     business: str | None = None
     note: str | None = None
@@ -307,7 +332,7 @@ class OneToOne(SQLModel, table=True):
     member_a_id: int = Field(foreign_key="member.id")
     member_b_id: int = Field(foreign_key="member.id")
     network_id: int | None = Field(default=None, foreign_key="network.id")
-    held_on: date
+    held_on: date = Field(sa_type=StoredDate)
     note: str | None = None
     other_network_id: int | None = Field(default=None, foreign_key="network.id")
     """As on an exchange: the chapter of the party from another chapter (revision 0005)."""
@@ -385,7 +410,7 @@ class Visitor(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     network_id: int = Field(foreign_key="network.id")
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
-    visited_on: date
+    visited_on: date = Field(sa_type=StoredDate)
     name: str | None = None
     company: str | None = None
     invited_by: int = Field(foreign_key="member.id")
@@ -407,7 +432,7 @@ class Ceu(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")
     network_id: int = Field(foreign_key="network.id")
-    earned_on: date
+    earned_on: date = Field(sa_type=StoredDate)
     credits: float = Field(sa_type=MONEY)
     other_network_id: int | None = Field(default=None, foreign_key="network.id")
     external_id: str | None = None
@@ -435,7 +460,7 @@ class ClosedBusiness(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id")
     thanked_by: int | None = Field(default=None, foreign_key="member.id")
     exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
-    closed_on: date
+    closed_on: date = Field(sa_type=StoredDate)
     amount: float = Field(sa_type=MONEY)
     other_network_id: int | None = Field(default=None, foreign_key="network.id")
     external_id: str | None = None
@@ -452,8 +477,8 @@ class PalmsBaseline(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     network_id: int = Field(foreign_key="network.id")
     member_id: int = Field(foreign_key="member.id", index=True)
-    period_start: date
-    period_end: date
+    period_start: date = Field(sa_type=StoredDate)
+    period_end: date = Field(sa_type=StoredDate)
     present: int = 0
     absent: int = 0
     late: int = 0

@@ -125,7 +125,7 @@ def test_db_check_and_backup(tmp_path: Path) -> None:
         ("postgresql+psycopg://nobody:x@127.0.0.1:1/none", "could not be opened (connection"),
         ("nonsense", "'nonsense' is not a database URL; use sqlite:///"),
         ("mysql://u:p@localhost/x", "in SQLite or PostgreSQL, not mysql"),
-        ("sqlite:////etc/hostname", "could not be opened (file is not a database)"),
+        ("sqlite:////etc/hostname", "/etc/hostname is not a SQLite database (file is not a"),
         ("sqlite:////no/such/folder/x.sqlite", "The folder /no/such/folder does not exist"),
     ],
 )

@@ -262,7 +262,7 @@ BAD_INPUTS = [
     (["log", "referral"], "Missing argument"),
     (["no-such-command"], "No such command"),
     (["export", "exchanges", "/proc/no-such-folder/x.csv"], "does not exist"),
-    (["export", "exchanges", "/proc/x.csv"], "could not be used (No such file or directory)"),
+    (["export", "exchanges", "/proc/x.csv"], "could not be written (No such file or directory)"),
     (["export", "exchanges", "/"], "/ is a folder; name a file"),
     (["lgo"], "No such command 'lgo'. Did you mean 'log'? See --help."),
     (["exchanges", "--as", "Anna"], "--as is a global option; put it before the command"),
@@ -270,7 +270,7 @@ BAD_INPUTS = [
     (["log", "referral", "Ana", "Bob"], "(did you mean Anna de Vries?)"),
     (["ack", "99999999999999999999"], "Invalid value for 'ID'"),
     (["log", "help", "Anna", "Bob", "--answers", "0"], "Invalid value for '--answers'"),
-    (["log", "referral", "Anna", "Bob", "--value", "1e12"], "larger than any real deal"),
+    (["log", "referral", "Anna", "Bob", "--value", "1e12"], "is more than 1,000,000,000, the most"),
     (["member", "add", "Ctrl\x1b[31mRed"], "contains the control character '\\x1b'"),
     (["log", "referral", "Anna", "Bob", "--summary", "a\x07b"], "control character '\\x07'"),
     (["meeting", "edit", "1", "--title", "x" * 201], "The meeting title is 201 characters long"),
@@ -303,7 +303,87 @@ BAD_INPUTS = [
     (["import", "exchanges", "{files}/latin1.csv"], "latin1.csv is not UTF-8 text"),
     (["import", "exchanges", "{files}/missing.csv"], "There is no file"),
     (["import", "all", "{files}/missing"], "There is no folder"),
+    # Issue 19: one name per person, whatever its spelling, with nothing hidden in it.
+    (["member", "add", "ANNA  DE VRIES"], "A member named 'Anna de Vries' already exists (#1)."),
+    (["member", "add", "Ａnna de Vries"], "A member named 'Anna de Vries' already exists (#1)."),
+    (["network", "add", "CLUB"], "A network named 'Club' already exists (#1)."),
+    (["member", "add", "Bob\u200b"], "contains the invisible character U+200B; type the name"),
+    (["member", "add", "Eve\u202egnp.exe"], "contains the invisible character U+202E"),
+    (["network", "add", "\ufeffClub"], "The network name contains the invisible character U+FEFF"),
+    (["member", "add", "Former member #12"], "'Former member #12' are kept for forgotten members"),
+    (["member", "edit", "Bob", "--name", "bart kok"], "A member named 'Bart Kok' already exists"),
+    (["member", "forget", "Bart", "--yes"], "No member is named exactly 'Bart' (did you mean Bart"),
+    (["member", "deactivate", "bo"], "No member is named exactly 'bo' (did you mean Bob Jansen?)"),
+    (
+        ["member", "edit", "Former member #4", "--name", "Dora Vos"],
+        "Member #4 was forgotten; their name and details cannot be set again.",
+    ),
+    # Amounts in plain numbers.
+    (["log", "referral", "Anna", "Bob", "--value", "inf"], "must be an amount from 0 to 1,000,"),
+    (["log", "referral", "Anna", "Bob", "--value", "nan"], "must be an amount from 0 to 1,000,"),
+    (
+        ["log", "referral", "Anna", "Bob", "--value", "9" * 400],
+        "an amount from 0 to 1,000,000,000.",
+    ),
+    (["log", "referral", "Anna", "Bob", "--value", "1000000000.01"], "is more than 1,000,000,000"),
+    (["followup", "1", "won", "--value", "-0.5", "--business", "new"], "zero or more, not -0.50."),
+    # Files that are no CSV, and a folder that is a link.
+    (["import", "exchanges", "/dev/zero"], "zero is not a text file (line 1 holds a NUL"),
+    (["import", "members", "{files}/binary.csv"], "binary.csv is not a text file (line 2 holds"),
+    (
+        ["import", "exchanges", "{files}/one-line.csv"],
+        "has a line of more than 4,194,304 characters",
+    ),
+    (["export", "all", "{files}/link"], "is a link; export into a new or empty folder"),
 ]
+
+BAD_FILES = [
+    (
+        ["import", "exchanges", "{files}/void-future.csv"],
+        "line 2: The voided_at 9999-12-31T00:00:00+00:00 is in the future; a void is recorded",
+    ),
+    (
+        ["import", "exchanges", "{files}/void-before.csv"],
+        "line 2: The voided_at 2020-01-01T00:00:00+00:00 is before the exchange's date 2025-01-02",
+    ),
+    (
+        ["import", "exchanges", "{files}/typo.csv"],
+        "line 2: No member is named 'Ana de Vries' (did you mean Anna de Vries?); rerun with",
+    ),
+    (
+        ["import", "exchanges", "{files}/near.csv", "--create-members"],
+        "line 2: No member is named 'Bob Janssen', but Bob Jansen is close; use that name, or",
+    ),
+    (
+        ["import", "exchanges", "{files}/reserved.csv", "--create-members"],
+        "line 2: Names like 'Former member #9' are kept for forgotten members",
+    ),
+    (
+        ["import", "exchanges", "{files}/hidden.csv", "--create-members"],
+        "line 2: The member name contains the invisible character U+200D",
+    ),
+    (
+        ["--as", "Bart", "import", "exchanges", "{files}/others.csv"],
+        "line 2: Only Anna de Vries, Bob Jansen or an organiser of Club may log this help",
+    ),
+    (
+        ["--as", "Bart", "import", "exchanges", "{files}/newcomer.csv", "--create-members"],
+        "line 2: Only an organiser of Club may add members to Club.",
+    ),
+    (
+        ["--as", "Bart", "import", "members", "{files}/takeover.csv"],
+        "line 2: Only Bob Jansen or an organiser of Club may change Bob Jansen's details.",
+    ),
+    (
+        ["--as", "Bart", "import", "members", "{files}/promotion.csv"],
+        "line 2: Only an organiser of Club may add members to Club or change their role there.",
+    ),
+    (
+        ["import", "members", "{files}/hidden-member.csv"],
+        "line 2: The member name contains the invisible character U+202E",
+    ),
+]
+"""Files an import refuses: one ``line N: …`` sentence per bad row, then the summary."""
 
 
 @pytest.fixture
@@ -322,11 +402,14 @@ def small_chapter(run_cli: Run) -> None:
     ok(run_cli, "ask", "withdraw", "1")
     ok(run_cli, "log", "referral", "Bob", "Anna", "--date", today)
     ok(run_cli, "followup", "4", "lost", "--date", today)
+    ok(run_cli, "member", "add", "Dora Vos", "--network", "Club")
+    ok(run_cli, "member", "forget", "Dora Vos", "--yes")
 
 
 @pytest.fixture(scope="module")
 def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Files no import should take: empty, huge (a 200,000-character cell), latin-1."""
+    """Files no import should take: empty, huge (a 200,000-character cell), latin-1, binary,
+    one endless line; and files whose rows break a rule (see :data:`BAD_FILES`)."""
     folder = tmp_path_factory.mktemp("bad-files")
     (folder / "empty.csv").write_bytes(b"")
     header = "kind,giver,receiver,network,occurred_on,summary\n"
@@ -335,6 +418,31 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "huge.csv").write_text(huge + "\n", encoding="utf-8")
     latin = header + "help,Anna de Vries,Bob Jansen,Club,2025-01-01,Caf\xe9 cr\xe8me\n"
     (folder / "latin1.csv").write_bytes(latin.encode("latin-1"))
+    (folder / "binary.csv").write_bytes(b"name,email\nJPEG\0\x10\x02,x\n")
+    (folder / "one-line.csv").write_text("kind,giver," + "x" * 5_000_000, encoding="utf-8")
+    (folder / "link").symlink_to(folder / "elsewhere", target_is_directory=True)
+    voided = "help,Anna de Vries,Bob Jansen,Club,2025-01-02,,{}T00:00:00+00:00,x"
+    files = {
+        "void-future.csv": voided.format("9999-12-31"),
+        "void-before.csv": voided.format("2020-01-01"),
+        "typo.csv": "help,Ana de Vries,Bob Jansen,Club,2025-01-02,,,",
+        "near.csv": "help,Anna de Vries,Bob Janssen,Club,2025-01-02,,,",
+        "reserved.csv": "help,Anna de Vries,Former member #9,Club,2025-01-02,,,",
+        "hidden.csv": "help,Anna de Vries,Zoë\u200dNieuw,Club,2025-01-02,,,",
+        "others.csv": "help,Anna de Vries,Bob Jansen,Club,2025-01-02,,,",
+        "newcomer.csv": "help,Bart Kok,Zoë Nieuw,Club,2025-01-02,,,",
+    }
+    for name, row in files.items():
+        (folder / name).write_text(
+            header.replace("summary", "summary,voided_at,void_reason") + row + "\n",
+            encoding="utf-8",
+        )
+    members = "name,company,email,active,networks,organiser_of\n"
+    (folder / "takeover.csv").write_text(members + "Bob Jansen,Evil BV,,,,\n", encoding="utf-8")
+    (folder / "promotion.csv").write_text(members + "Bart Kok,,,,,Club\n", encoding="utf-8")
+    (folder / "hidden-member.csv").write_text(
+        members + "Eve\u202egnp.exe,,,,Club,\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -359,4 +467,27 @@ def test_bad_input_prints_one_sentence_and_changes_nothing(
     assert sentence in message
     assert "\n" not in message
     assert "Traceback" not in message
+    assert after == before
+
+
+@pytest.mark.parametrize(("args", "problem"), BAD_FILES, ids=lambda v: " ".join(v)[:40])
+def test_a_bad_file_lists_its_rows_and_changes_nothing(
+    run_cli: Run,
+    db_url: str,
+    small_chapter: None,
+    bad_files: Path,
+    args: list[str],
+    problem: str,
+) -> None:
+    engine: Engine = make_engine(db_url)
+    before = snapshot(engine)
+    result = run_cli(*(arg.replace("{files}", str(bad_files)) for arg in args))
+    after = snapshot(engine)
+    engine.dispose()
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    *problems, summary = result.stderr.strip().splitlines()
+    assert problems[0].startswith(problem), problems[0]
+    assert summary.startswith("Error: ") and "nothing was imported" in summary
+    assert "Traceback" not in result.stderr
     assert after == before

@@ -603,12 +603,12 @@ ADMIN_REFUSALS = [
         "Only Frank Mulder or an organiser of Open Coffee may change Frank Mulder's details.",
     ),
     (
-        ["--as", "Bob", "member", "deactivate", "Carla"],
+        ["--as", "Bob", "member", "deactivate", "Carla Smit"],
         "Only Carla Smit or an organiser of every network they are in (Club Delft) may "
         "deactivate Carla Smit.",
     ),
     (
-        ["--as", "Anna", "member", "deactivate", "Bob"],
+        ["--as", "Anna", "member", "deactivate", "Bob Jansen"],
         "(Club Delft, Open Coffee) may deactivate Bob Jansen.",
     ),
     (
@@ -676,7 +676,7 @@ def test_the_command_line_lets_organisers_and_members_administer_their_own(
     ok(run_cli, "--as", "Eva", "member", "join", "Carla", "Open Coffee")
     ok(run_cli, "--as", "Carla", "member", "edit", "Carla", "--phone", "+31 6 1")
     ok(run_cli, "--as", "Anna", "member", "edit", "Bob", "--company", "Jansen Web")
-    ok(run_cli, "--as", "Eva", "member", "deactivate", "Frank")
+    ok(run_cli, "--as", "Eva", "member", "deactivate", "Frank Mulder")
     ok(run_cli, "--as", "Carla", "member", "leave", "Carla", "Open")
     ok(run_cli, "--as", "Anna", "member", "join", "Xander", "Club", "--role", "organiser")
     networks = {n["name"]: n for n in ok(run_cli, "network", "list", "--json")}

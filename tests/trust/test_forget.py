@@ -200,7 +200,7 @@ def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
 
 
 ERASED = {
-    "member": {"name", "company", "category", "email", "phone", "active"},
+    "member": {"name", "name_key", "company", "category", "email", "phone", "active"},
     "exchange": {"contact_name", "contact_details"},
     "one_to_one": {"note"},
     "ask": {"details"},
@@ -287,17 +287,17 @@ def test_the_command_asks_first_and_then_forgets(
         (None, "Error: Aborted."),
         ("n\n", "Error: Nothing was forgotten; Bob Jansen stays as they were."),
     ):
-        declined = _invoke(db_url, "member", "forget", "Bob", answer=answer)
+        declined = _invoke(db_url, "member", "forget", "Bob Jansen", answer=answer)
         assert declined.exit_code == 1
         assert "Forget Bob Jansen (#2)? Their name, company, category" in declined.stderr
         assert declined.stderr.strip().endswith(sentence)
         assert snapshot(engine) == before
-    refused = _invoke(db_url, "--as", "Carla", "member", "forget", "Bob", "--yes")
+    refused = _invoke(db_url, "--as", "Carla", "member", "forget", "Bob Jansen", "--yes")
     assert refused.exit_code == 1
     assert refused.stderr.startswith("Error: Only Bob Jansen or an organiser of every network")
     assert snapshot(engine) == before
 
-    done = _invoke(db_url, "member", "forget", "Bob", answer="y\n")
+    done = _invoke(db_url, "member", "forget", "Bob Jansen", answer="y\n")
     assert done.exit_code == 0, done.stderr
     assert done.stdout.splitlines()[-1] == (  # the runner echoes the typed answer first
         "Forgot member #2: they are now 'Former member #2', and their exchanges still count "
@@ -309,7 +309,9 @@ def test_the_command_asks_first_and_then_forgets(
     assert Counter(e["giver"] == "Former member #2" for e in listed) == {True: 2, False: 4}
     again = _invoke(db_url, "member", "forget", "Former member #2", "--yes")
     assert again.stderr == "Error: Member #2 is already forgotten.\n"
-    themselves = _invoke(db_url, "--as", "Dirk", "member", "forget", "Dirk", "--yes", "--json")
+    themselves = _invoke(
+        db_url, "--as", "Dirk", "member", "forget", "Dirk Bakker", "--yes", "--json"
+    )
     assert json.loads(themselves.stdout)["name"] == "Former member #4"
     reserved = _invoke(db_url, "member", "add", "former member #9")
     assert reserved.stderr == (

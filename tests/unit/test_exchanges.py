@@ -111,7 +111,7 @@ def test_members_in_two_shared_networks_must_name_one(
         ({"hotness": 6}, "The hotness must be from 1 to 5, not 6."),
         ({"hotness": 0}, "The hotness must be from 1 to 5, not 0."),
         ({"estimated_value": -5.0}, "The estimated value must be zero or more, not -5."),
-        ({"estimated_value": float("nan")}, "The estimated value must be zero or more"),
+        ({"estimated_value": float("nan")}, "The estimated value must be an amount from 0 to"),
         ({"referral_type": "sideways"}, "The referral type 'sideways' is not one of: inside"),
         ({"occurred_on": TODAY + timedelta(days=1)}, "The date 2026-11-27 is in the future"),
         ({"summary": "x" * 2001}, "The summary is 2001 characters long; the limit is 500."),

@@ -359,3 +359,112 @@ def test_a_database_at_0003_keeps_every_row_through_the_bni_revision(db_url: str
 def connection_rows(engine: sa.engine.Engine, table: str) -> list[Any]:
     with engine.connect() as connection:
         return list(connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY id")).all())
+
+
+def test_names_that_collide_under_the_new_key_are_renamed_visibly_and_no_row_is_lost(
+    db_url: str, tmp_path: Any
+) -> None:
+    """Revision 0006: names unique under their key. The older row of two that share a key
+    keeps its name, the other gets its id appended; invisible characters leave names; a
+    member named like a forgotten one is renamed, so that one can still be forgotten."""
+    engine = make_engine(db_url, migrate=False)
+    _upgrade_to(engine, "0003")
+    tables = sa.MetaData()
+    tables.reflect(bind=engine)
+    now = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    long_name = "L" * 118 + "ee"  # 120 characters: the suffix must still fit the limit
+    members = [
+        "Race Person",
+        "RACE PERSON",
+        "Bob",
+        "Bob\u200b",
+        "\u200b\u200d",
+        "Former member #9",
+        "Race  person",
+        long_name,
+        long_name.upper(),
+        "Former member #10",
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(tables.tables["network"]),
+            [
+                {
+                    "id": n,
+                    "name": name,
+                    "kind": "referral club",
+                    "sla_days": 2,
+                    "weights": {"referral": 3, "introduction": 2, "help": 1},
+                    "active": True,
+                    "created_at": now,
+                }
+                for n, name in ((1, "Club"), (2, "CLUB"))
+            ],
+        )
+        connection.execute(
+            sa.insert(tables.tables["member"]),
+            [
+                {"id": n, "name": name, "active": True, "created_at": now}
+                for n, name in enumerate(members, start=1)
+            ],
+        )
+        connection.execute(
+            sa.insert(tables.tables["membership"]),
+            [
+                {"id": n, "member_id": n, "network_id": 1 + n % 2, "role": "member"}
+                for n in range(1, len(members) + 1)
+            ],
+        )
+        connection.execute(
+            sa.insert(tables.tables["exchange"]),
+            {
+                "id": 1,
+                "external_id": "e1",
+                "kind": "help",
+                "giver_id": 1,
+                "receiver_id": 3,
+                "network_id": 2,
+                "occurred_on": date(2026, 1, 5),
+                "created_at": now,
+            },
+        )
+    before = {
+        table: _count(engine, table) for table in ("network", "member", "membership", "exchange")
+    }
+    upgrade_to_head(engine)
+    after = {table: _count(engine, table) for table in before}
+    with engine.connect() as connection:
+        names: dict[int, str] = dict(
+            connection.execute(sa.text("SELECT id, name FROM member")).all()
+        )
+        networks: dict[int, str] = dict(
+            connection.execute(sa.text("SELECT id, name FROM network")).all()
+        )
+        keys = connection.execute(sa.text("SELECT name_key FROM member")).scalars().all()
+    engine.dispose()
+
+    assert after == before
+    assert networks == {1: "Club", 2: "CLUB (#2)"}
+    assert names == {
+        1: "Race Person",
+        2: "RACE PERSON (#2)",
+        3: "Bob",
+        4: "Bob (#4)",
+        5: "Member #5",
+        6: "Former member #9 (#6)",
+        7: "Race  person (#7)",
+        8: long_name,
+        9: long_name.upper()[:115] + " (#9)",
+        10: "Former member #10",  # member #10's own: forgotten before the upgrade
+    }
+    assert len(names[9]) == 120 and len(set(keys)) == len(keys)
+    # The renamed ledger is whole: sound, and its export imports back row for row.
+    from tests.trust.racing import round_trip
+
+    problems, exported, imported = round_trip(db_url, tmp_path)
+    assert problems == [] and imported == exported
+
+
+def _count(engine: sa.engine.Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())

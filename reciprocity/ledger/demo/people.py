@@ -24,6 +24,7 @@ from reciprocity.ledger.demo.vocabulary import (
     TRADES,
     Category,
 )
+from reciprocity.store.name_keys import name_key
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,11 @@ def draw_people(draws: Draws, size: int, club_seats: list[list[int]]) -> list[Pe
         fake = draws.faker(locale)
         first, last = fake.first_name(), fake.last_name()
         name, attempts = f"{first} {last}", 0
-        while name.lower() in taken:
+        while name_key(name) in taken:
             attempts += 1
             initials = " ".join(f"{rng.choice(INITIALS)}." for _ in range(1 + attempts // 10))
             name = f"{first} {initials} {last}"
-        taken.add(name.lower())
+        taken.add(name_key(name))
         habit = rng.choices(HABITS, cum_weights=HABIT_CUM)[0]
         if style.free_rider:
             habit = rng.choice(HABITS[2:])

@@ -9,18 +9,19 @@ import csv
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import Term, format_number
+from reciprocity.ledger import files
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import field_key, line_problem, parse_date
 from reciprocity.store.models import (
@@ -56,6 +57,14 @@ def guard_formula(text: str) -> str:
     character (``'=x``) gets one more, so :func:`unguard_formula` gives back exactly it.
     """
     return "'" + text if _FORMULA.match(text) else text
+
+
+def guard_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row for a CSV writer with its text cells guarded (:func:`guard_formula`); numbers,
+    dates and empty cells stay as they are, so a spreadsheet still counts with them."""
+    return {
+        key: guard_formula(value) if isinstance(value, str) else value for key, value in row.items()
+    }
 
 
 def unguard_formula(cell: str) -> str:
@@ -95,6 +104,39 @@ def rejected(
 # --- Reading and writing CSV -------------------------------------------------------------
 
 
+LINE_LIMIT = 4 * 1024 * 1024
+"""The longest physical line an import reads, in characters: more than a row of the widest
+file with every cell at the cell limit. A longer line (``/dev/zero``, a 300 MB file
+without a line break) is no CSV file, and reading on would only fill memory."""
+
+
+def _bounded_lines(handle: TextIO, path: Path) -> Iterator[str]:
+    """The file's lines, each read with a bound; a line that is too long, or holds a NUL
+    character (a binary file), is refused before the next one is read."""
+    number = 0
+    while text := handle.readline(LINE_LIMIT + 1):
+        number += 1
+        if "\0" in text:
+            raise LedgerError(
+                "import.not_text",
+                "{file} is not a text file (line {line} holds a NUL character); import a CSV file.",
+                field="file",
+                file=path.name,
+                line=number,
+            )
+        if len(text) > LINE_LIMIT:
+            raise LedgerError(
+                "import.line_too_long",
+                "{file} has a line of more than {limit} characters at line {line}; it is not "
+                "a CSV file of rows, so nothing was imported.",
+                field="file",
+                file=path.name,
+                limit=format_number(LINE_LIMIT),
+                line=number,
+            )
+        yield text
+
+
 def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, cells)`` for every record that is not blank, the header included.
 
@@ -118,10 +160,11 @@ def read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     with handle:
         line = 1
         try:
+            lines = _bounded_lines(handle, path)
             # Excel writes ';' between cells where ',' is the decimal comma (NL, DE, FR).
-            header = handle.readline()
+            header = next(lines, "")
             delimiter = ";" if header.count(";") > header.count(",") else ","
-            reader = csv.reader(chain([header], handle), delimiter=delimiter, strict=True)
+            reader = csv.reader(chain([header], lines), delimiter=delimiter, strict=True)
             for cells in reader:
                 if "".join(cells).strip():  # not blank: some cell holds more than spaces
                     yield line, cells
@@ -290,8 +333,13 @@ def write_csv(
     *,
     formats: Sequence[Callable[[Any], str]],
     overwrite: bool,
+    shown_as: Path | None = None,
 ) -> int:
-    """Write rows beside the target, then move them into place: no half-written file."""
+    """Write rows under a new hidden name beside the target, then give the complete file
+    its name (:mod:`reciprocity.ledger.files`): never half a file, never through a link.
+
+    ``shown_as`` is the name an error gives the file (``export all`` writes into a hidden
+    folder that becomes the one the user named)."""
     if path.is_dir():
         raise LedgerError(
             "export.is_folder",
@@ -300,13 +348,8 @@ def write_csv(
             path=str(path),
             example=str(path / "exchanges.csv"),
         )
-    if path.exists() and not overwrite:
-        raise LedgerError(
-            "export.exists",
-            "{path} already exists; choose a new file name or pass --force.",
-            field="file",
-            path=str(path),
-        )
+    if os.path.lexists(path) and not overwrite:
+        raise files.exists_error(path)
     if not path.parent.is_dir():
         raise LedgerError(
             "export.no_folder",
@@ -314,16 +357,18 @@ def write_csv(
             field="file",
             folder=str(path.parent),
         )
-    partial = path.with_name(path.name + ".part")
+    partial = files.sibling(path)
     count = 0
     try:
-        with partial.open("w", newline="", encoding="utf-8") as handle:
+        with open(files.create(partial), "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
                 writer.writerow([write(value) for write, value in zip(formats, row, strict=True)])
                 count += 1
-        os.replace(partial, path)
+        files.place(partial, path, overwrite=overwrite)
+    except OSError as error:
+        raise files.write_failed(shown_as or path, error) from None
     finally:
         partial.unlink(missing_ok=True)
     return count

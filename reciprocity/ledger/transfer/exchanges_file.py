@@ -2,8 +2,9 @@
 ``external_id``. See ``docs/csv-formats.md``.
 """
 
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -11,19 +12,25 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from reciprocity.i18n import Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import new_external_id
+from reciprocity.ledger.roles import organised_network_ids, organiser_phrase
 from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
     IntroductionHalf,
     check_choice,
     check_introduction_pairs,
+    check_name,
     check_not_future,
     check_not_self,
+    check_void_moment,
     clean_exchange_fields,
     clean_text,
+    close_names,
     is_member_on,
+    latest_today,
     line_problem,
     parse_date,
     require_text,
@@ -53,6 +60,7 @@ from reciprocity.store.models import (
     ReferralType,
     Role,
 )
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.types import utcnow
 
 T = TypeVar("T")
@@ -86,6 +94,11 @@ EXCHANGE_KEYS: tuple[str, ...] = tuple(
 )
 """The exchange columns a checked row fills, in the order of its tuple."""
 
+SIMILAR_SCORE = 85
+"""How alike (rapidfuzz ``ratio`` of the two keys, 0–100) a new name may be to a member's
+before ``--create-members`` asks for ``--allow-similar``: "Jan Jansen" and "Jan Janssen"
+score 95, "Anna de Vries" and "Ana de Vries" 96, "Bob Jansen" and "Eva Visser" 30."""
+
 
 @dataclass(frozen=True)
 class ExchangeImport:
@@ -97,6 +110,9 @@ class ExchangeImport:
     already_present: int
     members_added: list[str]
     dry_run: bool
+    identical_rows: list[tuple[int, int]] = field(default_factory=list)
+    """Rows without an ``external_id`` that repeat an earlier row cell for cell, as
+    ``(earlier line, line)``: each is added, so a dry run names them."""
 
     def as_dict(self) -> dict[str, Any]:
         """The ``--json`` summary: every field, by name."""
@@ -125,20 +141,38 @@ class _ExchangeChecker:
     they are written, so the self-give check and memberships work before they exist.
     """
 
-    def __init__(self, session: Session, *, create_members: bool, today: date) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        create_members: bool,
+        allow_similar: bool,
+        writer_id: int | None,
+        today: date | None,
+    ) -> None:
         self.create_members = create_members
+        self.allow_similar = allow_similar
         self.members: dict[str, tuple[int, str]] = {
-            name.lower(): (member_id, name)
-            for member_id, name in session.execute(
-                sa.select(MEMBER_TABLE.c.id, MEMBER_TABLE.c.name)
+            key: (member_id, name)
+            for member_id, name, key in session.execute(
+                sa.select(MEMBER_TABLE.c.id, MEMBER_TABLE.c.name, MEMBER_TABLE.c.name_key)
             )
         }
         self.networks: dict[str, tuple[int, str]] = {
-            name.lower(): (network_id, name)
-            for network_id, name in session.execute(
-                sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name)
+            key: (network_id, name)
+            for network_id, name, key in session.execute(
+                sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name, NETWORK_TABLE.c.name_key)
             )
         }
+        # Who writes, and where they organise: the rules of ``log``, read once for the file.
+        self.writer_id = writer_id
+        self.organised: set[int] = (
+            set()
+            if writer_id is None
+            else organised_network_ids(session=session, member_id=writer_id)
+        )
+        self._refused: dict[str, LedgerError] = {}
+        self._keys: list[str] | None = None
         self.memberships: dict[tuple[int, int], tuple[date | None, date | None]] = {
             (member_id, network_id): (joined_on, left_on)
             for member_id, network_id, joined_on, left_on in session.execute(
@@ -172,9 +206,11 @@ class _ExchangeChecker:
         self._referral_types = _Memo(
             lambda raw: check_choice(raw, field="referral type", choices=ReferralType)
         )
+        # "today" is this machine's date; the future starts where no time zone has been.
+        local, latest = today or date.today(), today or latest_today()
         self._dates = _Memo(
             lambda raw: check_not_future(
-                parse_date(raw, field="date", today=today), what="date", today=today
+                parse_date(raw, field="date", today=local), what="date", today=latest
             )
         )
 
@@ -182,28 +218,119 @@ class _ExchangeChecker:
         found = self._names.get(raw)
         if found is not None:
             return found
-        name = require_text(raw, field=role, limit=NAME_MAX)
-        found = self.members.get(name.lower())
-        if found is None:
-            if not self.create_members:
-                raise LedgerError(
-                    "import.unknown_member",
-                    "No member is named '{name}'; rerun with --create-members or add them first.",
-                    field=role,
-                    name=name,
-                )
-            found = (-(len(self.new_members) + 1), name)
-            self.members[name.lower()] = found
-            self.new_members[found[0]] = name
+        refused = self._refused.get(raw)
+        if refused is not None:
+            raise refused.for_field(role)
+        try:
+            found = self._find_or_plan_member(raw)
+        except LedgerError as error:
+            # A large file repeats a bad name on many rows: work its sentence out once.
+            self._refused[raw] = error
+            raise error.for_field(role) from None
         self._names[raw] = found
         return found
+
+    def _find_or_plan_member(self, raw: str) -> tuple[int, str]:
+        name = require_text(raw, field="member name", limit=NAME_MAX)
+        key = name_key(name)
+        found = self.members.get(key)
+        if found is not None:
+            return found
+        if not self.create_members:
+            close = close_names(name, [known for _, known in self.members.values()])
+            raise LedgerError(
+                "import.unknown_member_close" if close else "import.unknown_member",
+                "No member is named '{name}' (did you mean {close}?); rerun with "
+                "--create-members or add them first."
+                if close
+                else "No member is named '{name}'; rerun with --create-members or add them first.",
+                name=name,
+                close=" or ".join(close),
+            )
+        name = check_name(name, field="member name")
+        if not self.allow_similar:
+            self._refuse_similar(name, key)
+        found = (-(len(self.new_members) + 1), name)
+        self.members[key] = found
+        self.new_members[found[0]] = name
+        if self._keys is not None:
+            insort(self._keys, key)
+        return found
+
+    def _refuse_similar(self, name: str, key: str) -> None:
+        """A new name that starts an existing one, or is nearly one, is most likely that
+        member mistyped: ``--create-members`` adds it only with ``--allow-similar``."""
+        from rapidfuzz import fuzz, process
+
+        if self._keys is None:
+            self._keys = sorted(self.members)
+        at = bisect_left(self._keys, key)
+        similar = (
+            self._keys[at] if at < len(self._keys) and self._keys[at].startswith(key) else None
+        )
+        if similar is None:
+            best = process.extractOne(
+                key, self._keys, scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE
+            )
+            similar = None if best is None else best[0]
+        if similar is not None:
+            raise LedgerError(
+                "import.similar_member",
+                "No member is named '{name}', but {similar} is close; use that name, or rerun "
+                "with --allow-similar to add '{name}' as a new member.",
+                name=name,
+                similar=self.members[similar][1],
+            )
+
+    def _check_writer(
+        self,
+        kind: str,
+        giving: tuple[int, str],
+        receiving: tuple[int, str],
+        place: tuple[int, str],
+        *,
+        voided: bool,
+    ) -> None:
+        """The rules of the direct commands, for the acting member, with no query: an
+        organiser may do anything in their network; a member logs only what they give or
+        receive, records as voided only what they gave, and adds no members."""
+        writer = self.writer_id
+        if writer is None or place[0] in self.organised:
+            return
+        organiser = organiser_phrase([place[1]])
+        for member in (giving, receiving):
+            if member[0] < 0:
+                raise LedgerError(
+                    "role.organiser_of",
+                    "Only {organiser} may {doing}.",
+                    organiser=organiser,
+                    doing=f"add members to {place[1]}",
+                )
+        if writer not in (giving[0], receiving[0]):
+            raise LedgerError(
+                "role.log_exchange",
+                "Only {names} or an organiser of {network} may log this {kind}: "
+                "members log what they give or receive.",
+                names=f"{giving[1]}, {receiving[1]}",
+                network=place[1],
+                kind=Term(kind),
+            )
+        if voided and writer != giving[0]:
+            raise LedgerError(
+                "role.import_voided",
+                "Only its giver, {who}, or {organiser} may void this {kind}; leave voided_at "
+                "and void_reason empty.",
+                who=giving[1],
+                organiser=organiser,
+                kind=Term(kind),
+            )
 
     def _network(self, raw: str) -> tuple[int, str]:
         found = self._places.get(raw)
         if found is not None:
             return found
         name = require_text(raw, field="network", limit=NAME_MAX)
-        found = self.networks.get(name.lower())
+        found = self.networks.get(name_key(name))
         if found is None:
             raise LedgerError(
                 "name.unknown_network",
@@ -315,6 +442,7 @@ class _ExchangeChecker:
         receiving = self._member(receiver, "receiver")
         place = self._network(network)
         check_not_self(giving[0], receiving[0], name=giving[1])
+        self._check_writer(clean_kind, giving, receiving, place, voided=bool(voided_at.strip()))
         when = self._dates(occurred_on)
         # A voided exchange has left the metrics: its members need a membership, not one
         # that covers its date.
@@ -342,6 +470,8 @@ class _ExchangeChecker:
             fields = self._free_fields(free)
             if not (contact_name or contact_details):
                 self._seen_free[free] = fields
+        if fields["voided_at"] is not None:
+            check_void_moment(fields["voided_at"], when)
         if fields["introduction_group"] is not None:
             group = fields["introduction_group"]
             if group not in self.introductions:
@@ -375,24 +505,44 @@ def import_exchanges(
     session: Session,
     path: str | Path,
     create_members: bool = False,
+    allow_similar: bool = False,
     dry_run: bool = False,
     created_by: int | None = None,
     today: date | None = None,
 ) -> ExchangeImport:
     """Check every row of an exchanges file, then add the new ones in one transaction.
 
+    ``created_by`` is the acting member (``None``: the ledger's owner), held to the rules of
+    ``log`` row by row: a member imports only what they give or receive, and only an
+    organiser of a row's network adds members there (``create_members``). A new name that
+    starts or nearly matches a member's is refused unless ``allow_similar``.
+
     Raises :class:`ImportRejected` listing every bad row, or :class:`LedgerError` for a
     file that cannot be read; in both cases the database is unchanged.
     """
     source = Path(path).expanduser()
     width, rows = read_data_rows(source, known=EXCHANGE_COLUMNS, required=EXCHANGE_REQUIRED)
-    checker = _ExchangeChecker(session, create_members=create_members, today=today or date.today())
+    checker = _ExchangeChecker(
+        session,
+        create_members=create_members,
+        allow_similar=allow_similar,
+        writer_id=created_by,
+        today=today,
+    )
     # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
     checked: list[tuple[Any, ...]] = []
     problems: list[str] = []
+    first_of_row: dict[int, int] = {}
+    identical: list[tuple[int, int]] = []
     seen = skipped = 0
     for line, cells in rows:
         seen += 1
+        if cells and not cells[0].strip():
+            # Only rows without an external_id can repeat one another unnoticed (a repeated
+            # id is an error); a 64-bit hash is enough to tell a million rows apart.
+            first = first_of_row.setdefault(hash(cells), line)
+            if first != line:
+                identical.append((first, line))
         try:
             if not cells:
                 raise wrong_width(width)
@@ -420,6 +570,7 @@ def import_exchanges(
         already_present=skipped,
         members_added=list(checker.new_members.values()),
         dry_run=dry_run,
+        identical_rows=identical,
     )
 
 

@@ -2,6 +2,8 @@
 which it then reproduces row for row. See ``docs/csv-formats.md``.
 """
 
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +15,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reciprocity.i18n import Term
+from reciprocity.ledger import files
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import FORMER_MEMBER
 from reciprocity.ledger.rules import (
     LONG_TEXT_MAX,
     MAX_ID,
@@ -26,16 +30,19 @@ from reciprocity.ledger.rules import (
     check_email,
     check_introduction_pairs,
     check_meeting_hours,
+    check_name,
     check_next_step,
     check_not_future,
     check_not_self,
     check_scale,
     check_sla_days,
+    check_void_moment,
     check_weights,
     clean_exchange_fields,
     clean_text,
     field_key,
     is_member_on,
+    latest_today,
     line_problem,
     require_text,
 )
@@ -75,7 +82,8 @@ from reciprocity.store.models import (
     RequestStatus,
     Role,
 )
-from reciprocity.store.tables import advance_id_sequences, table_of
+from reciprocity.store.name_keys import name_key
+from reciprocity.store.tables import advance_id_sequences, stored_columns, table_of
 from reciprocity.store.types import UTCDateTime
 
 # --- The whole ledger by id -----------------------------------------------------------------
@@ -112,6 +120,13 @@ def export_all(
     ``for_sharing`` leaves the exchanges' outside contacts (names and details) empty.
     """
     folder = Path(directory).expanduser()
+    if folder.is_symlink():
+        raise LedgerError(
+            "export.folder_is_link",
+            "{folder} is a link; export into a new or empty folder that is not a link.",
+            field="folder",
+            folder=str(folder),
+        )
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise LedgerError(
             "export.folder_not_empty",
@@ -119,7 +134,28 @@ def export_all(
             field="folder",
             folder=str(folder),
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    # The files are written into a new hidden folder beside the target, which becomes the
+    # target once every file is complete: a failed export leaves no file behind, and the
+    # same command can simply run again (an empty target folder is replaced, POSIX rename).
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = files.sibling(folder)
+        files.make_folder(staging)
+    except OSError as error:
+        raise files.write_failed(folder, error) from None
+    try:
+        counts = _export_tables(session, staging, folder, for_sharing=for_sharing)
+        os.rename(staging, folder)
+    except OSError as error:
+        raise files.write_failed(folder, error) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return LedgerTransfer(directory=str(folder), tables=counts)
+
+
+def _export_tables(
+    session: Session, staging: Path, folder: Path, *, for_sharing: bool
+) -> dict[str, int]:
     counts: dict[str, int] = {}
     bind = session.get_bind()
     engine = bind if isinstance(bind, sa.Engine) else bind.engine
@@ -131,6 +167,7 @@ def export_all(
             connection.exec_driver_sql("BEGIN")
         for model in TABLES_IN_DEPENDENCY_ORDER:
             table = table_of(model)
+            columns = stored_columns(table)
             query = sa.select(
                 *(
                     sa.null().label(column.name)
@@ -138,17 +175,18 @@ def export_all(
                     and table is EXCHANGE_TABLE
                     and column.name in THIRD_PARTY_COLUMNS
                     else column
-                    for column in table.columns
+                    for column in columns
                 )
             ).order_by(table.c.id)
             counts[table.name] = write_csv(
-                folder / f"{table.name}.csv",
-                table.columns.keys(),
+                staging / f"{table.name}.csv",
+                [column.name for column in columns],
                 stream_rows(connection, query),
                 formats=cell_formatters(query),
                 overwrite=False,
+                shown_as=folder / f"{table.name}.csv",
             )
-    return LedgerTransfer(directory=str(folder), tables=counts)
+    return counts
 
 
 class _Parse(Protocol):
@@ -288,8 +326,8 @@ class _LedgerChecker:
         )
 
     def _network(self, line: int, row: dict[str, Any]) -> None:
-        row["name"] = require_text(row["name"], field="network name", limit=NAME_MAX)
-        first = self._first_line("network", row["name"].lower(), line)
+        row["name"] = check_name(row["name"], field="network name")
+        first = self._first_line("network", name_key(row["name"]), line)
         if first is not None:
             raise LedgerError(
                 "import.duplicate_network",
@@ -310,8 +348,12 @@ class _LedgerChecker:
         self.network_names[row["id"]] = row["name"]
 
     def _member(self, line: int, row: dict[str, Any]) -> None:
-        row["name"] = require_text(row["name"], field="member name", limit=NAME_MAX)
-        first = self._first_line("member", row["name"].lower(), line)
+        name = require_text(row["name"], field="member name", limit=NAME_MAX)
+        # A forgotten member keeps the one name that is reserved for them.
+        if name != FORMER_MEMBER.format(id=row["id"]):
+            name = check_name(name, field="member name")
+        row["name"] = name
+        first = self._first_line("member", name_key(name), line)
         if first is not None:
             raise LedgerError(
                 "import.duplicate_member",
@@ -417,6 +459,8 @@ class _LedgerChecker:
                     network=network,
                 )
         check_not_future(row["occurred_on"], what="date", today=self.today)
+        if row["voided_at"] is not None:
+            check_void_moment(row["voided_at"], row["occurred_on"])
         if row["created_by"] is not None:
             self._member_name(row["created_by"], field="created_by")
         if row["referral_type"] is not None:
@@ -683,7 +727,7 @@ class _LedgerChecker:
                 folder=str(path.parent),
                 file=path.name,
             )
-        columns = [(c.name, _column_parser(c), c.nullable) for c in table.columns]
+        columns = [(c.name, _column_parser(c), c.nullable) for c in stored_columns(table)]
         names = [name for name, _, _ in columns]
         width, rows = read_data_rows(path, known=names, required=names)
         parsed: list[tuple[int, dict[str, Any]]] = []
@@ -763,7 +807,7 @@ def import_all(
             "import.no_folder", "There is no folder {folder}.", field="folder", folder=str(folder)
         )
     _require_empty(session)
-    checker = _LedgerChecker(today=today or date.today())
+    checker = _LedgerChecker(today=today or latest_today())
     problems: list[str] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     for model in TABLES_IN_DEPENDENCY_ORDER:

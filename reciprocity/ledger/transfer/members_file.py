@@ -2,6 +2,7 @@
 updates and extends, never duplicates. See ``docs/csv-formats.md``.
 """
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,10 +12,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reciprocity.ledger.errors import LedgerError
+from reciprocity.ledger.members import FORMER_MEMBER
+from reciprocity.ledger.roles import organised_network_ids, organiser_phrase
 from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
     check_email,
+    check_name,
     clean_text,
     line_problem,
     require_text,
@@ -36,6 +40,7 @@ from reciprocity.ledger.transfer.csvfiles import (
 from reciprocity.store.models import (
     Role,
 )
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.types import utcnow
 
 # --- Members by name --------------------------------------------------------------------------
@@ -85,26 +90,41 @@ class _MemberPlan:
 
 
 class _MemberChecker:
-    """Checks member rows against members, networks and memberships loaded once."""
+    """Checks member rows against members, networks and memberships loaded once.
 
-    def __init__(self, session: Session, *, today: date) -> None:
+    The acting member (``writer_id``; ``None`` is the owner) is held to the rules of the
+    direct commands for what each row changes, from the same loaded sets, with no query
+    per row: ``member add`` for a new member, ``member edit`` for changed details,
+    deactivating and reactivating for ``active``, and ``member join`` for a membership
+    joined, rejoined or made an organiser's. A row that changes nothing needs no right.
+    """
+
+    def __init__(self, session: Session, *, today: date, writer_id: int | None) -> None:
         self.today = today
         self.members: dict[str, dict[str, Any]] = {
-            row.name.lower(): dict(row._mapping)
+            row.name_key: dict(row._mapping)
             for row in session.execute(
                 sa.select(
                     MEMBER_TABLE.c.id,
                     MEMBER_TABLE.c.name,
+                    MEMBER_TABLE.c.name_key,
                     *(MEMBER_TABLE.c[f] for f in _MEMBER_FIELDS),
                 )
             )
         }
         self.networks: dict[str, tuple[int, str]] = {
-            name.lower(): (network_id, name)
-            for network_id, name in session.execute(
-                sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name)
+            key: (network_id, name)
+            for network_id, name, key in session.execute(
+                sa.select(NETWORK_TABLE.c.id, NETWORK_TABLE.c.name, NETWORK_TABLE.c.name_key)
             )
         }
+        self.network_names = dict(self.networks.values())
+        self.writer_id = writer_id
+        self.organised: set[int] = (
+            set()
+            if writer_id is None
+            else organised_network_ids(session=session, member_id=writer_id)
+        )
         self.memberships: dict[tuple[int, int], tuple[int, str, date | None]] = {
             (member_id, network_id): (membership_id, role, left_on)
             for membership_id, member_id, network_id, role, left_on in session.execute(
@@ -117,6 +137,7 @@ class _MemberChecker:
                 )
             )
         }
+        self._current_networks: dict[int, set[int]] | None = None
         self.first_line: dict[str, int] = {}
         self.plan = _MemberPlan()
 
@@ -126,7 +147,7 @@ class _MemberChecker:
             name = part.strip()
             if not name:
                 continue
-            found = self.networks.get(name.lower())
+            found = self.networks.get(name_key(name))
             if found is None:
                 raise LedgerError(
                     "import.unknown_network_in",
@@ -143,7 +164,7 @@ class _MemberChecker:
         """Check one row and add what it changes to the plan."""
         name, company, category, email, phone, active, networks, organiser_of = cells
         clean_name = require_text(name, field="member name", limit=NAME_MAX)
-        key = clean_name.lower()
+        key = name_key(clean_name)
         first = self.first_line.setdefault(key, line)
         if first != line:
             raise LedgerError(
@@ -165,11 +186,106 @@ class _MemberChecker:
         wanted.update(dict.fromkeys(organiser_ids, Role.ORGANISER.value))
         existing = self.members.get(key)
         if existing is None:
-            self._plan_new(clean_name, values, wanted)
+            self._plan_new(check_name(clean_name, field="member name"), values, wanted)
         else:
             self._plan_update(existing, values, wanted)
 
+    # -- the acting member's rights, from the loaded sets ----------------------------------
+
+    def _current(self, member_id: int) -> set[int]:
+        """The networks the member is in now, before this import."""
+        if self._current_networks is None:
+            self._current_networks = {}
+            for (member, network_id), (_, _, left_on) in self.memberships.items():
+                if left_on is None:
+                    self._current_networks.setdefault(member, set()).add(network_id)
+        return self._current_networks.get(member_id, set())
+
+    def _names_of(self, network_ids: set[int]) -> str:
+        return ", ".join(sorted(self.network_names[n] for n in network_ids))
+
+    def _require_may_add(self, wanted: dict[int, str]) -> None:
+        """``member add``: an organiser of every network named; outside any, the owner."""
+        if self.writer_id is None:
+            return
+        if not wanted:
+            raise LedgerError(
+                "role.owner_adds_member_outside_network",
+                "Only the ledger's owner may add a member outside any network; "
+                "name a network you organise.",
+            )
+        self._require_may_join(wanted, doing="add members to {network}")
+
+    def _require_may_join(self, network_ids: Iterable[int], *, doing: str) -> None:
+        """``member join``: an organiser of each network (for joining oneself too)."""
+        for network_id in network_ids:
+            if self.writer_id is not None and network_id not in self.organised:
+                network = self.network_names[network_id]
+                raise LedgerError(
+                    "role.organiser_of",
+                    "Only {organiser} may {doing}.",
+                    organiser=organiser_phrase([network]),
+                    doing=doing.format(network=network),
+                )
+
+    def _require_may_edit(self, existing: dict[str, Any]) -> None:
+        """``member edit``: the member themself or an organiser of a network they are in."""
+        member_id, name = existing["id"], existing["name"]
+        if self.writer_id in (None, member_id):
+            return
+        theirs = self._current(member_id)
+        if theirs & self.organised:
+            return
+        doing = f"change {name}'s details"
+        if not theirs:
+            raise LedgerError(
+                "role.self_or_owner",
+                "Only {name} or the ledger's owner may {doing}.",
+                name=name,
+                doing=doing,
+            )
+        raise LedgerError(
+            "role.self_or_organiser",
+            "Only {name} or {organiser} may {doing}.",
+            name=name,
+            organiser=organiser_phrase([self.network_names[n] for n in theirs]),
+            doing=doing,
+        )
+
+    def _require_may_set_active(self, existing: dict[str, Any], active: bool) -> None:
+        """Deactivating: the member or an organiser of every network they are in now;
+        reactivating: such an organiser only (a member cannot undo it alone)."""
+        member_id, name = existing["id"], existing["name"]
+        or_self = not active
+        if self.writer_id is None or (or_self and self.writer_id == member_id):
+            return
+        theirs = self._current(member_id)
+        if theirs and theirs <= self.organised:
+            return
+        doing = f"{'reactivate' if active else 'deactivate'} {name}"
+        if not theirs:
+            raise LedgerError(
+                "role.self_or_owner_no_network" if or_self else "role.owner_no_network",
+                "Only {name} or the ledger's owner may {doing}: they are in no network."
+                if or_self
+                else "Only the ledger's owner may {doing}: they are in no network.",
+                name=name,
+                doing=doing,
+            )
+        raise LedgerError(
+            "role.self_or_organiser_of_all" if or_self else "role.organiser_of_all",
+            "Only {name} or an organiser of every network they are in ({networks}) may {doing}."
+            if or_self
+            else "Only an organiser of every network they are in ({networks}) may {doing}.",
+            name=name,
+            networks=self._names_of(theirs),
+            doing=doing,
+        )
+
+    # -- the plan ----------------------------------------------------------------------------
+
     def _plan_new(self, name: str, values: dict[str, Any], wanted: dict[int, str]) -> None:
+        self._require_may_add(wanted)
         placeholder = -(len(self.plan.new_members) + 1)  # real once written
         self.plan.new_members.append(
             {**values, "name": name, "active": values["active"] is not False}
@@ -184,14 +300,16 @@ class _MemberChecker:
     ) -> None:
         # An empty cell keeps what the ledger has: a sparse file never wipes details.
         merged = {f: existing[f] if values[f] is None else values[f] for f in _MEMBER_FIELDS}
-        changed = any(merged[f] != existing[f] for f in _MEMBER_FIELDS)
-        if changed:
-            self.plan.member_updates.append({"member_id": existing["id"], **merged})
+        details = [f for f in _MEMBER_FIELDS if f != "active" and merged[f] != existing[f]]
+        activity = merged["active"] != existing["active"]
+        joins: list[int] = []
+        updates: list[dict[str, Any]] = []
+        new_memberships: list[dict[str, Any]] = []
         for network_id, role in wanted.items():
             current = self.memberships.get((existing["id"], network_id))
             if current is None:
-                changed = True
-                self.plan.new_memberships.append(
+                joins.append(network_id)
+                new_memberships.append(
                     {"member_id": existing["id"], "network_id": network_id, "role": role}
                 )
                 continue
@@ -200,12 +318,27 @@ class _MemberChecker:
             # file never demotes an organiser or removes anyone from a network.
             new_role = Role.ORGANISER.value if role == Role.ORGANISER else current_role
             if left_on is not None or new_role != current_role:
-                changed = True
-                self.plan.membership_updates.append(
-                    {"membership_id": membership_id, "role": new_role}
-                )
-        if not changed:
+                joins.append(network_id)
+                updates.append({"membership_id": membership_id, "role": new_role})
+        if not (details or activity or joins):
             self.plan.unchanged += 1
+            return
+        if existing["name"] == FORMER_MEMBER.format(id=existing["id"]):
+            raise LedgerError(
+                "member.forgotten_unchanged",
+                "Member #{id} was forgotten; their name and details cannot be set again.",
+                field="name",
+                id=existing["id"],
+            )
+        if details:
+            self._require_may_edit(existing)
+        if activity:
+            self._require_may_set_active(existing, bool(merged["active"]))
+        self._require_may_join(joins, doing="add members to {network} or change their role there")
+        if details or activity:
+            self.plan.member_updates.append({"member_id": existing["id"], **merged})
+        self.plan.new_memberships.extend(new_memberships)
+        self.plan.membership_updates.extend(updates)
 
 
 def import_members(
@@ -213,16 +346,19 @@ def import_members(
     session: Session,
     path: str | Path,
     dry_run: bool = False,
+    acting_id: int | None = None,
     today: date | None = None,
 ) -> MemberImport:
     """Add the file's new members and update or extend the known ones, all or nothing.
 
-    Members are matched by exact name, in any case. A known member's empty cells keep
-    their values, and listed networks are joined (or rejoined). Nothing is ever removed.
+    Members are matched by their whole name, in any case (its key). A known member's empty
+    cells keep their values, and listed networks are joined (or rejoined). Nothing is ever
+    removed. ``acting_id`` (``None``: the owner) may change, row by row, only what the
+    direct commands let them change.
     """
     source = Path(path).expanduser()
     width, rows = read_data_rows(source, known=MEMBER_COLUMNS, required=("name",))
-    checker = _MemberChecker(session, today=today or date.today())
+    checker = _MemberChecker(session, today=today or date.today(), writer_id=acting_id)
     problems: list[str] = []
     seen = 0
     for line, cells in rows:
