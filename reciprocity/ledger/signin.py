@@ -22,7 +22,6 @@ and never put in an exception's text. The parameters follow OWASP's minimum for 
 """
 
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -30,7 +29,7 @@ from functools import cache
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
@@ -48,6 +47,7 @@ from reciprocity.store.models import (
     SignIn,
     SignInEvent,
 )
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.tables import table_of
 from reciprocity.store.types import utcnow
 
@@ -132,17 +132,9 @@ def _require_inviter(session: Session, *, member: Member, acting_id: int | None)
 
 
 def _exact_member(session: Session, name: str, *, field: str = "member") -> Member:
-    """The member named exactly (any case): signing in and destructive commands take no
+    """The member named exactly (any case or spacing): inviting and unlocking take no
     prefixes."""
-    member = resolve_member(session=session, name=name, field=field)
-    if unicodedata.normalize("NFC", name.strip()).casefold() != member.name.casefold():
-        raise LedgerError(
-            "member.name_exactly",
-            "Type the member's whole name: did you mean {name}?",
-            field=field,
-            name=member.name,
-        )
-    return member
+    return resolve_member(session=session, name=name, field=field, exact=True)
 
 
 def invite_member(
@@ -229,15 +221,12 @@ class SignedIn:
 
 
 def _find(session: Session, name: str) -> Member | None:
-    """The member with exactly this name (case, spacing and Unicode form aside), if any."""
-    wanted = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    """The member with exactly this name (under its key: case, spacing and Unicode form
+    aside), if any."""
+    wanted = name_key(name)
     if not wanted:
         return None
-    rows = session.execute(sa.select(table_of(Member).c.id, table_of(Member).c.name)).all()
-    for member_id, stored in rows:
-        if " ".join(stored.split()).casefold() == wanted:
-            return session.get(Member, member_id)
-    return None
+    return session.exec(select(Member).where(col(Member.name_key) == wanted)).first()
 
 
 def _lock_credential(session: Session, member_id: int) -> Credential | None:

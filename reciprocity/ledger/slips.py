@@ -38,15 +38,6 @@ MAX_COUNT = 10_000
 _SPACES = re.compile(r"\s+")
 
 
-def name_key(name: str) -> str:
-    """How a name from BNI Connect is matched: whitespace runs as one space, any case.
-
-    BNI Connect keeps double and trailing spaces (``Aarti  Lakhwani``); the ledger's
-    names never carry them.
-    """
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip().casefold()
-
-
 def tidy_name(name: str) -> str:
     """A name as the ledger stores one made from BNI Connect: single spaces, trimmed."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()

@@ -285,6 +285,46 @@ def test_a_bad_row_is_named_by_its_line_and_nothing_changes(
     assert snapshot(engine) == before
 
 
+@pytest.mark.parametrize(
+    ("giver", "sentence"),
+    [
+        (
+            "Eve\u202egnp.exe",
+            "line 2: The member name contains the invisible character U+202E; type the name "
+            "without it.",
+        ),
+        (
+            "Former member #87",
+            "line 2: Names like 'Former member #87' are kept for forgotten members; choose "
+            "another name.",
+        ),
+    ],
+)
+def test_members_created_from_slips_obey_the_name_rules_of_member_add(
+    engine: Engine, session: Session, alpha: Alpha, tmp_path: Path, giver: str, sentence: str
+) -> None:
+    report = write_xls(
+        tmp_path / "names.xls",
+        _rows([giver, "Bilal Khan", "Referral", "Tier 1 (inside)"] + [""] * 3),
+    )
+    before = snapshot(engine)
+    with pytest.raises(ImportRejected) as refused:
+        _import(session, alpha, report, create_members=True)
+    assert refused.value.problems == [sentence]
+    assert snapshot(engine) == before
+
+
+def test_a_name_in_another_spelling_is_the_member_not_a_new_one(
+    engine: Engine, session: Session, alpha: Alpha, tmp_path: Path
+) -> None:
+    report = write_xls(
+        tmp_path / "spelling.xls",
+        _rows(["ＡＡＲＴＩ  lakhwani", "Bilal Khan", "Referral", "Tier 1 (inside)", "", "", ""]),
+    )
+    result = _import(session, alpha, report, create_members=True)
+    assert result.members_added == [] and result.added == 1
+
+
 def test_a_different_header_names_the_one_expected(
     engine: Engine, session: Session, alpha: Alpha, tmp_path: Path
 ) -> None:

@@ -200,7 +200,7 @@ def test_who_may_invite(session: Session, chapter: Chapter) -> None:
     )
     with pytest.raises(LedgerError) as prefix:
         invite_member(session=session, name="Carl", acting_id=None)
-    assert prefix.value.key == "member.name_exactly"
+    assert prefix.value.key == "name.not_exact_member"
 
 
 def test_a_deactivated_member_or_one_who_left_is_told_only_after_the_right_password(

@@ -22,8 +22,14 @@ from reciprocity.i18n import Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.networks import get_network
 from reciprocity.ledger.roles import require_organiser_of
-from reciprocity.ledger.rules import NAME_MAX, check_amount, line_problem, require_text
-from reciprocity.ledger.slips import PALMS_COUNTS, check_count, check_period, name_key, tidy_name
+from reciprocity.ledger.rules import (
+    NAME_MAX,
+    check_amount,
+    check_name,
+    line_problem,
+    require_text,
+)
+from reciprocity.ledger.slips import PALMS_COUNTS, check_count, check_period, tidy_name
 from reciprocity.ledger.transfer.bni_slips import bni_number
 from reciprocity.ledger.transfer.csvfiles import (
     MEMBER_TABLE,
@@ -33,6 +39,7 @@ from reciprocity.ledger.transfer.csvfiles import (
 )
 from reciprocity.ledger.transfer.spreadsheets import rows_under_header
 from reciprocity.store.models import PalmsBaseline, Role
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.tables import table_of
 from reciprocity.store.types import utcnow
 
@@ -149,6 +156,7 @@ def import_bni_palms(
                         field="member",
                         name=name,
                     )
+                name = check_name(name, field="member name")
                 found = members[name_key(name)] = (-(len(new_members) + 1), name)
                 new_members[found[0]] = name
             if found[0] > 0 and found[0] not in in_network:

@@ -39,12 +39,13 @@ from reciprocity.ledger.roles import require_organiser_of
 from reciprocity.ledger.rules import (
     NAME_MAX,
     check_amount,
+    check_name,
     check_not_future,
     is_member_on,
     line_problem,
     require_text,
 )
-from reciprocity.ledger.slips import check_credits, check_period, name_key, tidy_name
+from reciprocity.ledger.slips import check_credits, check_period, tidy_name
 from reciprocity.ledger.transfer.csvfiles import (
     BATCH_ROWS,
     EXCHANGE_TABLE,
@@ -70,6 +71,7 @@ from reciprocity.store.models import (
     Role,
     Visitor,
 )
+from reciprocity.store.name_keys import name_key
 from reciprocity.store.tables import table_of
 from reciprocity.store.types import utcnow
 
@@ -182,7 +184,7 @@ class _People:
         return self.members.get(name_key(name))
 
     def create_member(self, raw: str) -> tuple[int, str]:
-        name = tidy_name(raw)
+        name = check_name(tidy_name(raw), field="member name")
         made = (-(len(self.new_members) + 1), name)
         self.members[name_key(name)] = made
         self.new_members[made[0]] = name
