@@ -19,21 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
+from reciprocity.store.tables import table_of
 from tests.trust.racing import cli
 
 CLI = "import sys; sys.argv[0] = 'reciprocity'; from reciprocity.cli import main; main()"
-TABLE_FILES = {
-    "network.csv",
-    "member.csv",
-    "membership.csv",
-    "meeting.csv",
-    "exchange.csv",
-    "followup.csv",
-    "feedback.csv",
-    "one_to_one.csv",
-    "ask.csv",
-    "offer.csv",
-}
+TABLE_FILES = {f"{table_of(model).name}.csv" for model in TABLES_IN_DEPENDENCY_ORDER}
+"""One file per ledger table, as ``export all`` writes them."""
 
 
 def reciprocity(
