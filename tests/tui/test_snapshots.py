@@ -3,9 +3,11 @@
 Reviewed by eye before accepting (``pytest tests/tui --snapshot-update`` rewrites them).
 """
 
+import asyncio
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from tests.tui.conftest import Fixture, make_app, ready, settle
 
@@ -45,6 +47,12 @@ def test_quick_log_refusal(db: DB, snap_compare: Any) -> None:
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("a", "n", "n", "enter", "ctrl+s")
+        # A loaded machine may paint the refusal a few frames after the workers end.
+        deadline = asyncio.get_running_loop().time() + 10
+        error = pilot.app.screen.query_one("#to-error", Label)
+        while "themselves" not in str(error.content):
+            assert asyncio.get_running_loop().time() < deadline, "the refusal never showed"
+            await pilot.pause(0.05)
         await settle(pilot)
 
     assert snap_compare(make_app(db[0]), terminal_size=SIZE, run_before=before)

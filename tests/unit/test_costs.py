@@ -146,7 +146,7 @@ BAD = [
     (
         "negative other costs",
         {"other_costs": -3.5},
-        "The other costs must be zero or more, not -3.5.",
+        "The other costs must be zero or more, not -3.50.",
     ),
     (
         "other costs in the future",
