@@ -1,4 +1,4 @@
-"""Every performance figure of issue 6 in one run, each against a baseline from that run.
+"""Every performance figure of issues 6 and 18 in one run, each against a baseline from that run.
 
     python benchmarks/run.py --tier chapter                  # 40 members, ~3,000 exchanges
     python benchmarks/run.py --tier national --out results.json
@@ -429,6 +429,70 @@ def balance_processes(database: Path, tier: Tier) -> list[dict[str, Any]]:
     return rows
 
 
+# --- Figure 9: start-up of short commands, each a whole process --------------------------------
+
+STARTUP_BASELINE = "import sqlalchemy, typer"
+"""What any command of ours must import at least: the database toolkit and the CLI's."""
+
+
+def latest_referral(database: Path) -> tuple[str, str, str, str]:
+    """Giver, receiver, network and day of the newest referral: a pair ``log`` accepts."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        found = connection.execute(
+            "SELECT g.name, r.name, n.name, e.occurred_on FROM exchange e"
+            " JOIN member g ON g.id = e.giver_id JOIN member r ON r.id = e.receiver_id"
+            " JOIN network n ON n.id = e.network_id"
+            " WHERE e.kind = 'referral' AND e.voided_at IS NULL"
+            " ORDER BY e.occurred_on DESC, e.id DESC LIMIT 1"
+        ).fetchone()
+    connection.close()
+    return str(found[0]), str(found[1]), str(found[2]), str(found[3])
+
+
+def startup_processes(database: Path, tier: Tier, member: str) -> list[dict[str, Any]]:
+    """``--help``, ``log referral`` and one member's ``balance --month --json``, each as a
+    whole process, against a process that only imports SQLAlchemy and Typer."""
+    giver, receiver, network, day = latest_referral(database)
+    with tempfile.TemporaryDirectory(prefix="reciprocity-startup-") as folder:
+        # A copy: log writes a referral per run, and the cache stays as built.
+        ledger = Path(folder) / "ledger.sqlite"
+        shutil.copyfile(database, ledger)
+        url = sqlite_url(ledger)
+        commands = {
+            "reciprocity --help": [sys.executable, "-m", "reciprocity", "--help"],
+            "reciprocity log referral (process)": reciprocity(
+                url, "log", "referral", giver, receiver, "--network", network, "--date", day
+            ),
+            "balance --month --member --json (process)": reciprocity(
+                url, "balance", "--month", REPORT_MONTH, "--member", member, "--json"
+            ),
+        }
+        checked(run_child(commands["reciprocity log referral (process)"]), "log")  # migrations
+        rows = []
+        for figure, command in commands.items():
+            ours, theirs = [], []
+            for _ in range(tier.repeat):
+                ours.append(checked(run_child(command), figure))
+                theirs.append(
+                    checked(run_child([sys.executable, "-c", STARTUP_BASELINE]), "baseline")
+                )
+            seconds = min(c.wall_s for c in ours)
+            base = min(c.wall_s for c in theirs)
+            rows.append(
+                row(
+                    9,
+                    figure,
+                    seconds=seconds,
+                    baseline=base,
+                    rss=max(c.peak_rss_mb for c in ours),
+                    target="≤2.5×",
+                    met=seconds / base <= 2.5,
+                    note=f"baseline: python -c {STARTUP_BASELINE!r}",
+                )
+            )
+    return rows
+
+
 # --- Figure 3: import exchanges ------------------------------------------------------------------
 
 
@@ -802,7 +866,7 @@ def main() -> None:
         arguments.repeat or base.repeat,
         base.dashboard_target,
     )
-    wanted = {int(n) for n in arguments.only.split(",")} if arguments.only else set(range(1, 9))
+    wanted = {int(n) for n in arguments.only.split(",")} if arguments.only else set(range(1, 10))
     started = time.perf_counter()
     database = dataset(tier, arguments.cache.resolve())
     who = subject(database)
@@ -813,6 +877,7 @@ def main() -> None:
         ({3}, lambda: [import_figure(database, arguments.cache.resolve())]),
         ({5}, lambda: report_figures(database, tier, who["network"])),
         ({6, 7}, lambda: tui_figures(database, tier, who["member"])),
+        ({9}, lambda: startup_processes(database, tier, who["member"])),
     ]
     for numbers, step in steps:
         if numbers & wanted:

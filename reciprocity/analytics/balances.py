@@ -2,23 +2,29 @@
 
 See DESIGN.md "Gives and takes" and "Business value", and docs/analytics.md for the
 details. SQL counts per member, network and side, one column per kind; the weights of
-each exchange's own network turn counts into points here.
+each exchange's own network turn counts into points here. One member's balance needs no
+frame: :func:`compute_balances` hands that scope to
+:func:`reciprocity.analytics.cards.member_balances`, and pandas is imported only for a
+table of members (so ``reciprocity balance --member`` starts without it).
 """
 
-from typing import Any
+from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING, Any
+
 from sqlmodel import Session
 
-from reciprocity.analytics import frames
+from reciprocity.analytics.cards import KINDS, SIDES, member_balances
 from reciprocity.analytics.keys import BALANCE_KEYS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
 
-SIDES = ("given", "received")
+if TYPE_CHECKING:
+    import pandas as pd
+
 WON_BY = {"given": "giver_id", "received": "receiver_id"}
 """Who a won step counts for, per side."""
-COUNT_COLUMNS = tuple(f"{side}_{kind}" for side in SIDES for kind in frames.KINDS)
+COUNT_COLUMNS = tuple(f"{side}_{kind}" for side in SIDES for kind in KINDS)
 
 
 def balance_frame(session: Session, scope: Scope, *, values: bool = True) -> pd.DataFrame:
@@ -27,6 +33,10 @@ def balance_frame(session: Session, scope: Scope, *, values: bool = True) -> pd.
     ``values=False`` skips the business value (its columns are then zero), for callers
     that only need points.
     """
+    import pandas as pd
+
+    from reciprocity.analytics import frames
+
     filters = frames.filters(scope)
     totals = frames.member_totals(session, scope)
     table = frames.listed(session, scope, totals["member_id"].unique().tolist())
@@ -66,6 +76,8 @@ def _won_by_side(session: Session, filters: dict[str, Any]) -> dict[str, pd.Seri
     far fewer rows. For one member or network, each side's SQL sum starts from that
     member's or network's own exchanges instead of from every won step.
     """
+    from reciprocity.analytics import frames
+
     everyone = filters["member_id"] is None and filters["network_id"] is None
     if everyone and session.get_bind().dialect.name == "sqlite":
         steps = frames.frame(
@@ -83,4 +95,8 @@ def _aligned(values: pd.Series, index: pd.Index) -> pd.Series:
 
 def compute_balances(*, session: Session, scope: Scope) -> list[dict[str, Any]]:
     """One row per listed member with exactly :data:`BALANCE_KEYS`, highest balance first."""
+    if scope.member_id is not None:
+        return member_balances(session=session, scope=scope)
+    from reciprocity.analytics import frames
+
     return frames.records(balance_frame(session, scope), BALANCE_KEYS)

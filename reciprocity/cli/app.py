@@ -5,41 +5,229 @@ subcommand and build one :class:`~reciprocity.ledger.workspace.Workspace` per ru
 engine is opened lazily, so ``--help`` never touches a database. Every user mistake ends
 as one sentence on stderr and exit code 1: ledger errors, schema errors, unreachable
 databases and Click's own usage errors alike.
+
+Commands are registered lazily: :data:`COMMANDS` names each top-level command, the
+modules that define it and its one-line help, so ``reciprocity --help`` lists every
+command without importing one, and ``reciprocity log …`` imports ``cli/exchanges.py``
+alone. A command module registers its commands on :data:`app` as usual (``@app.command``,
+``app.add_typer``); :class:`_Cli` turns them into Click commands when they are first
+asked for. This module imports only Typer at load; the database, the ledger and Rich
+come in where a function needs them (docs/performance.md, "Start-up").
 """
 
+from __future__ import annotations
+
+import importlib
 import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from difflib import get_close_matches
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy.exc import OperationalError
-from sqlmodel import SQLModel
+import typer.main
+from typer._click import Command, Context, HelpFormatter
 from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
-from reciprocity.config import Settings, SettingsError, demo_database_url, load_settings
-from reciprocity.ledger.errors import ImportRejected, LedgerError
-from reciprocity.ledger.rules import MAX_ID
-from reciprocity.ledger.workspace import ActingSource, Workspace
-from reciprocity.store.engine import DatabaseUnavailable, SchemaError
-from reciprocity.store.tables import stored_columns, table_of
+from reciprocity.i18n import N_, _
+
+if TYPE_CHECKING:
+    from sqlmodel import SQLModel
+
+    from reciprocity.config import Settings
+    from reciprocity.ledger.workspace import Workspace
 
 GLOBAL_OPTIONS = frozenset({"--db", "--as", "--owner", "--demo", "--lang"})
 
+COMMANDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "attendance",
+        ("bni",),
+        N_("Record how a member attended a meeting (an organiser of its network)."),
+    ),
+    (
+        "palms",
+        ("bni",),
+        N_(
+            "PALMS per member from the ledger: P, A, L, M, S, referrals, visitors, 1-2-1s, "
+            "TYFCB, CEU."
+        ),
+    ),
+    (
+        "traffic-lights",
+        ("bni",),
+        N_("Each member's Traffic Light over the scoring table's window (six months by default)."),
+    ),
+    (
+        "cross-chapter",
+        ("bni",),
+        N_(
+            "Which chapters a chapter gives referrals to and takes them from (all time by default)."
+        ),
+    ),
+    ("init", ("database",), N_("Create the database (or upgrade it) and print where it is.")),
+    (
+        "demo",
+        ("demo",),
+        N_(
+            "Fill an empty database with a realistic demo ledger; a database with members is "
+            "refused."
+        ),
+    ),
+    ("ack", ("exchanges",), N_("Acknowledge a referral you received.")),
+    ("followup", ("exchanges",), N_("Move a referral you received one step forward.")),
+    (
+        "feedback",
+        ("exchanges",),
+        N_("Rate how the receiver treated a referral you gave (a new rating replaces the old)."),
+    ),
+    (
+        "void",
+        ("exchanges",),
+        N_("Void a wrong entry; it stays for the audit trail and leaves every metric."),
+    ),
+    ("one-to-one", ("exchanges",), N_("Record a one-to-one between members A and B.")),
+    (
+        "exchanges",
+        ("exchanges",),
+        N_("List exchanges, newest first (voided ones included and marked)."),
+    ),
+    (
+        "show",
+        ("exchanges",),
+        N_("Show one exchange with its whole story: acknowledgement, steps and feedback."),
+    ),
+    ("one-to-ones", ("exchanges",), N_("List one-to-ones, newest first.")),
+    (
+        "balance",
+        ("metrics",),
+        N_("Gives and takes per member: counts, points, balance, ratio and business value."),
+    ),
+    (
+        "quality",
+        ("metrics",),
+        N_("Follow-up of the referrals each member received, and the yield of those they gave."),
+    ),
+    (
+        "pairs",
+        ("metrics",),
+        N_("Who owes whom: points given and received between two members (balance < 0: you owe)."),
+    ),
+    (
+        "stats",
+        ("metrics",),
+        N_("A network at a glance: members, activity, spread of giving, reciprocity, free riders."),
+    ),
+    (
+        "nudges",
+        ("metrics",),
+        N_(
+            "What a member should do next: follow-ups due, whom to give back to, asks, one-to-ones."
+        ),
+    ),
+    (
+        "sign-ins",
+        ("signin",),
+        N_("The sign-in log, newest first: sign-ins, failures, locks, invitations, sign-outs."),
+    ),
+    (
+        "serve",
+        ("signin",),
+        N_("Serve the app to the group's browsers, with sign-in (invite members first)."),
+    ),
+    (
+        "worth",
+        ("worth",),
+        N_("Is it worth it? Each of a member's networks side by side: points, value, hours, cost."),
+    ),
+    (
+        "compare",
+        ("worth",),
+        N_("Networks side by side, for organisers of several: members, giving, follow-up, money."),
+    ),
+    (
+        "import",
+        ("transfer", "bni"),
+        N_("Import exchanges, members or a whole ledger from CSV (all or nothing)."),
+    ),
+    ("export", ("transfer",), N_("Export exchanges, members or the whole ledger to CSV.")),
+    ("visitor", ("bni",), N_("Record and list visitors members bring.")),
+    ("ceu", ("bni",), N_("Record and list CEU credits.")),
+    ("ask", ("board",), N_("Add, list and withdraw asks.")),
+    ("offer", ("board",), N_("Add, list and withdraw offers.")),
+    ("db", ("database",), N_("Upgrade, check and back up the database.")),
+    ("log", ("exchanges",), N_("Log a referral, help or introduction.")),
+    (
+        "network",
+        ("records",),
+        N_("Add, edit, list and deactivate networks (the groups that meet)."),
+    ),
+    (
+        "member",
+        ("records", "signin"),
+        N_("Add, edit, list, deactivate and forget members."),
+    ),
+    ("meeting", ("records",), N_("Add, edit and list meetings.")),
+    (
+        "report",
+        ("report",),
+        N_("Write the organiser's monthly report or a member's personal review."),
+    ),
+    (
+        "membership",
+        ("worth",),
+        N_("A member's own figures in a network: yearly fee, hours per meeting, other costs."),
+    ),
+)
+"""Every top-level command: its name, the ``reciprocity.cli`` modules that register it (a
+group's subcommands may come from several), and its one-line help as ``--help`` lists it
+(the first paragraph of the command's own help; a test keeps them equal)."""
+_MODULES = {name: modules for name, modules, _help in COMMANDS}
+
 
 class _Cli(TyperGroup):
-    """Turns every user mistake into one sentence on stderr and exit code 1.
+    """Loads commands on demand, and turns every user mistake into one sentence on stderr
+    and exit code 1.
 
     A rejected import first lists its bad rows, one ``line N: …`` each, then the sentence.
     """
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [name for name, _modules, _help in COMMANDS]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name not in self.commands and cmd_name in _MODULES:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        """As Typer's, with "Did you mean …?" drawn from every command, loaded or not."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            matches = get_close_matches(args[0], list(_MODULES)) if args else []
+            if matches:
+                suggestions = ", ".join(f"{match!r}" for match in matches)
+                error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, without importing any command."""
+        limit = formatter.width - 6 - max(len(name) for name in _MODULES)
+        rows = [
+            (name, make_default_short_help(_(help_text), limit))
+            for name, _modules, help_text in COMMANDS
+        ]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
     def main(
         self,
@@ -70,19 +258,8 @@ class _Cli(TyperGroup):
                 )
             hint = " See --help." if isinstance(error, UsageError) else ""
             _fail(message + hint)
-        except ImportRejected as rejected:
-            for problem in rejected.problems:
-                typer.echo(problem, err=True)
-            _fail(rejected.summary)
-        except (LedgerError, SchemaError, DatabaseUnavailable, SettingsError) as error:
-            _fail(str(error))
-        except OSError as error:
-            # A file the user named (export target, backup, import source) is unusable.
-            where = f" {error.filename}" if error.filename else ""
-            _fail(f"The file{where} could not be used ({error.strerror or error}).")
-        except OperationalError as error:
-            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            _fail(f"The database could not be used ({detail}); check --db or RECIPROCITY_DB.")
+        except Exception as error:
+            _fail_for(error)
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
@@ -91,6 +268,52 @@ class _Cli(TyperGroup):
 def _fail(message: str) -> None:
     typer.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _fail_for(error: Exception) -> None:
+    """One sentence for a user's mistake or an unusable database or file; anything else
+    is a bug and is raised again. (The error types are imported here, when one arrives.)"""
+    from sqlalchemy.exc import OperationalError
+
+    from reciprocity.config import SettingsError
+    from reciprocity.ledger.errors import ImportRejected, LedgerError
+    from reciprocity.store.engine import DatabaseUnavailable, SchemaError
+
+    if isinstance(error, ImportRejected):
+        for problem in error.problems:
+            typer.echo(problem, err=True)
+        _fail(error.summary)
+    elif isinstance(error, LedgerError | SchemaError | DatabaseUnavailable | SettingsError):
+        _fail(str(error))
+    elif isinstance(error, OSError):
+        # A file the user named (export target, backup, import source) is unusable.
+        where = f" {error.filename}" if error.filename else ""
+        _fail(f"The file{where} could not be used ({error.strerror or error}).")
+    elif isinstance(error, OperationalError):
+        detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        _fail(f"The database could not be used ({detail}); check --db or RECIPROCITY_DB.")
+    raise error
+
+
+def load_command(name: str) -> Command:
+    """The Click command for a top-level command of :data:`COMMANDS`, its modules imported."""
+    for module in _MODULES[name]:
+        importlib.import_module(f"reciprocity.cli.{module}")
+    short = app.pretty_exceptions_short
+    for command_info in app.registered_commands:
+        if command_info.name == name:
+            return typer.main.get_command_from_info(
+                command_info, pretty_exceptions_short=short, rich_markup_mode=None
+            )
+    for group_info in app.registered_groups:
+        if group_info.name == name:
+            return typer.main.get_group_from_info(
+                group_info,
+                pretty_exceptions_short=short,
+                rich_markup_mode=None,
+                suggest_commands=True,
+            )
+    raise LookupError(f"{name} is in COMMANDS but none of {_MODULES[name]} registers it")
 
 
 app = typer.Typer(
@@ -102,11 +325,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    suggest_commands=False,  # _Cli suggests from every command, not only the loaded ones
 )
 
 
 def state(ctx: typer.Context) -> Workspace:
     """The run's workspace (database and acting member), set by the global callback."""
+    from reciprocity.ledger.workspace import Workspace
+
     obj = ctx.find_root().obj
     assert isinstance(obj, Workspace)
     return obj
@@ -147,6 +373,8 @@ def _global_options(
     if demo and db:
         # The demo never touches a configured database.
         _fail("--demo uses its own database; leave out --db.")
+    from reciprocity.config import load_settings
+
     overrides: dict[str, Any] = {"db": db} if db else {}
     settings = load_settings(**overrides)
     _choose_language(lang, settings.lang)
@@ -176,6 +404,9 @@ def _choose_language(explicit: str | None, setting: str | None) -> None:
 
 def _workspace(settings: Settings, *, acting_as: str | None, owner: bool, demo: bool) -> Workspace:
     """Who acts, by the order in :mod:`reciprocity.ledger.workspace`."""
+    from reciprocity.config import demo_database_url
+    from reciprocity.ledger.workspace import ActingSource, Workspace
+
     if demo:
         # The demo acts as its organiser unless --as says otherwise: settings from the
         # environment or file do not apply to it.
@@ -217,6 +448,8 @@ def _json_default(value: Any) -> Any:
 def as_dict(record: SQLModel | dict[str, Any]) -> dict[str, Any]:
     """A row as a plain dict of its columns, in the table's column order (derived columns,
     such as a name's key, left out)."""
+    from reciprocity.store.tables import stored_columns, table_of
+
     if isinstance(record, dict):
         return record
     columns = stored_columns(table_of(type(record)))
@@ -269,6 +502,10 @@ def print_rows(
 
     Ids, dates and kinds stay on one line; names and free text wrap to fit the terminal.
     """
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     dicts = [as_dict(row) for row in rows]
     if as_json:
         print_json(dicts)
@@ -297,6 +534,8 @@ JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.
 
 
 def _valid_id(value: int | None) -> int | None:
+    from reciprocity.ledger.rules import MAX_ID
+
     if value is not None and not 1 <= value <= MAX_ID:
         raise typer.BadParameter(f"{value} is not an id; ids run from 1 to {MAX_ID:,}")
     return value

@@ -31,7 +31,6 @@ from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
-from reciprocity.ledger.transfer.csvfiles import guard_row
 
 NETWORK_OPTION = typer.Option(None, "--network", help="Only this network (default: all).")
 MEMBER_OPTION = typer.Option(None, "--member", help="Only this member.")
@@ -96,6 +95,8 @@ def _format(key: str, value: Any) -> str:
 
 def print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
     """The rows as CSV, text guarded against spreadsheet formulas like every CSV we write."""
+    from reciprocity.ledger.transfer.csvfiles import guard_row  # the import code: only here
+
     writer = csv.DictWriter(sys.stdout, fieldnames=list(keys), lineterminator="\n")
     writer.writeheader()
     writer.writerows(guard_row(row) for row in rows)

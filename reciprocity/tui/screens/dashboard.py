@@ -2,8 +2,10 @@
 
 ``n`` cycles the network filter through all networks and each of mine; the cards, the
 trend and the nudges follow it (the referrals I gave stay across networks). Each part
-loads in its own thread worker, cards first, so the screen paints at once and fills in;
-once the cards hold values the app's readiness signal is set. Enter on a nudge
+loads in its own thread worker, so the screen paints at once and fills in. The cards come
+first, from one member's SQL aggregates without pandas (:mod:`reciprocity.analytics.cards`);
+once they hold values the app's readiness signal is set, and only then do the trend and the
+nudges start, which import pandas (so that import never delays the cards). Enter on a nudge
 acts on it: a due follow-up opens the follow-up dialog, a cold pair a one-to-one form,
 "give back" the quick log, a matching ask the board, news of a referral the feedback form.
 """
@@ -21,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Label, OptionList, Sparkl
 from textual.widgets.option_list import Option
 
 from reciprocity.i18n import _
+from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import next_period, period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import (
@@ -77,6 +80,8 @@ class DashboardScreen(LedgerScreen):
         """The acting member's networks; the filter shows all, or one of these."""
         self.network_index: int | None = None
         """The network shown: an index into :attr:`networks`, ``None`` for all."""
+        self._rest: tuple[int, date, int | None] = (0, date.min, None)
+        """Whose trend and nudges load after the cards: member, today and network."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,13 +143,23 @@ class DashboardScreen(LedgerScreen):
                 card.show("—")
             app.mark_dashboard_ready()
             return
-        today = app.today()
         network_id = shown[0] if shown is not None else None
+        self._rest = (me, app.today(), network_id)
         self.ledger_call(
             lambda session: self._cards(session, me, start, end, network_id),
             self._show_cards,
             group="cards",
+            refused=self._cards_refused,
+            failed=self._load_rest,
         )
+        self.ledger_call(lambda session: self._given(session, me), self._show_given, group="given")
+        self.ledger_call(
+            lambda session: self._networks(session, me), self._networks_loaded, group="networks"
+        )
+
+    def _load_rest(self) -> None:
+        """The trend and the nudges (which import pandas), once the cards are in."""
+        me, today, network_id = self._rest
         self.ledger_call(
             lambda session: self._trend(session, me, today, network_id),
             self._show_trend,
@@ -155,10 +170,10 @@ class DashboardScreen(LedgerScreen):
             self._show_nudges,
             group="nudges",
         )
-        self.ledger_call(lambda session: self._given(session, me), self._show_given, group="given")
-        self.ledger_call(
-            lambda session: self._networks(session, me), self._networks_loaded, group="networks"
-        )
+
+    def _cards_refused(self, refusal: LedgerError) -> None:
+        self.rapp.notify_refused(refusal)
+        self._load_rest()
 
     def forget(self) -> None:
         """Another member acts now: clear the last one's cards, nudges and referrals."""
@@ -188,38 +203,32 @@ class DashboardScreen(LedgerScreen):
     def _cards(
         session: Session, me: int, start: date, end: date, network_id: int | None
     ) -> dict[str, Any]:
-        from reciprocity.analytics.balances import compute_balances
-        from reciprocity.analytics.quality import compute_quality
-        from reciprocity.analytics.scope import Scope
+        from reciprocity.analytics.cards import member_cards
 
-        scope = Scope(network_id=network_id, member_id=me, start=start, end=end)
-        balances = [
-            r for r in compute_balances(session=session, scope=scope) if r["member_id"] == me
-        ]
-        quality = [r for r in compute_quality(session=session, scope=scope) if r["member_id"] == me]
-        return {**(quality[0] if quality else {}), **(balances[0] if balances else {})}
+        return member_cards(
+            session=session, member_id=me, start=start, end=end, network_id=network_id
+        )
 
     def _show_cards(self, row: dict[str, Any]) -> None:
         self.query_one("#card-points", Card).show(
-            f"{short_number(row.get('given_points', 0))} / "
-            f"{short_number(row.get('received_points', 0))}"
+            f"{short_number(row['given_points'])} / {short_number(row['received_points'])}"
         )
-        ratio = row.get("ratio")
-        balance = row.get("balance", 0)
+        ratio = row["ratio"]
+        balance = row["balance"]
         self.query_one("#card-balance", Card).show(
             f"{'+' if balance >= 0 else ''}{short_number(balance)} · "
             f"{'—' if ratio is None else f'{ratio:.2f}'}"
         )
         self.query_one("#card-value", Card).show(
-            f"{short_number(row.get('value_given', 0))} / "
-            f"{short_number(row.get('value_received', 0))}"
+            f"{short_number(row['value_given'])} / {short_number(row['value_received'])}"
         )
-        rate = row.get("contact_rate")
-        received = row.get("received", 0)
+        rate = row["contact_rate"]
+        received = row["received"]
         self.query_one("#card-contact", Card).show(
             "no referrals" if not received else f"{rate:.0%} of {received}"
         )
         self.rapp.mark_dashboard_ready()
+        self._load_rest()
 
     @staticmethod
     def _trend(
