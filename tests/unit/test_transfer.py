@@ -4,6 +4,7 @@ Each test runs on SQLite and, with ``RECIPROCITY_TEST_PG_URL``, on PostgreSQL.
 """
 
 import csv
+import gc
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -226,6 +227,7 @@ def test_a_bad_row_deep_in_a_large_file_is_reported_by_its_line_and_nothing_is_w
         "line 24000: The external_id 'ext-3' is also on line 3; each exchange needs its own.",
     ]
     assert snapshot(engine) == before
+    assert gc.isenabled(), "the cycle collector runs again after a rejected import"
 
 
 def test_a_large_file_imports_every_row_as_written_and_again_adds_nothing(
@@ -237,6 +239,7 @@ def test_a_large_file_imports_every_row_as_written_and_again_adds_nothing(
     again = import_exchanges(session=session, path=file, today=TODAY)
 
     assert (first.added, again.added, again.already_present) == (25_000, 0, 25_000)
+    assert gc.isenabled(), "the cycle collector runs again after an import"
     imported = {row["external_id"]: row for row in iter_exchanges(session=session)}
     referral, help_ = imported["ext-2"], imported["ext-3"]
     assert (referral["kind"], referral["giver"], referral["receiver"]) == (

@@ -49,6 +49,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     REBUILD_INDEXES_FROM,
     THIRD_PARTY_COLUMNS,
     cell_formatters,
+    cycles_not_collected,
     parse_int,
     parse_moment,
     parse_number,
@@ -208,6 +209,11 @@ class _ExchangeChecker:
         self.new_members: dict[int, str] = {}
         self.new_memberships: dict[tuple[int, int], date] = {}
         self._names: dict[str, tuple[int, str]] = {}
+        # For the column checks: name cells of members the ledger holds, and memberships
+        # with no end that began on or before ``_open_since`` (they cover any later day).
+        self._member_ids: dict[str, int] = {}
+        self._open: set[tuple[int, int]] = set()
+        self._open_since = date.max
         self._seen_free: dict[tuple[str, ...], dict[str, Any]] = {}
         self._places: dict[str, tuple[int, str]] = {}
         self._kinds = _Memo(lambda raw: check_choice(raw, field="kind", choices=ExchangeKind))
@@ -483,11 +489,17 @@ class _ExchangeChecker:
         if not pairs <= spans.keys():
             return False
         first, last = min(days), max(days)
-        partial = {
-            pair
-            for pair in pairs
-            if not (spans[pair][0] or date.min) <= first or not last <= (spans[pair][1] or date.max)
-        }
+        if first < self._open_since:
+            # Memberships found open since an earlier batch's first day may have begun
+            # after this one's: look at every pair again.
+            self._open, self._open_since = set(), first
+        partial: set[tuple[int, int]] = set()
+        for pair in pairs - self._open:
+            joined, left = spans[pair]
+            if left is None and (joined is None or joined <= self._open_since):
+                self._open.add(pair)
+            elif not (joined or date.min) <= first or not last <= (left or date.max):
+                partial.add(pair)
         if not partial:
             return True
         for member_ids in (giver_ids, receiver_ids):
@@ -552,8 +564,8 @@ class _ExchangeChecker:
             }
         except LedgerError:
             return None
-        member_of: dict[str, int] = {}
-        for raw in set(givers) | set(receivers):
+        member_of = self._member_ids
+        for raw in (set(givers) | set(receivers)) - member_of.keys():
             found = self._known_member(raw)
             if found is None or found[0] < 0:
                 return None
@@ -765,67 +777,68 @@ def import_exchanges(
     Raises :class:`ImportRejected` listing every bad row, or :class:`LedgerError` for a
     file that cannot be read; in both cases the database is unchanged.
     """
-    source = Path(path).expanduser()
-    width, rows = read_data_rows(source, known=EXCHANGE_COLUMNS, required=EXCHANGE_REQUIRED)
-    checker = _ExchangeChecker(
-        session,
-        create_members=create_members,
-        allow_similar=allow_similar,
-        writer_id=created_by,
-        today=today,
-    )
-    # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
-    checked: list[tuple[Any, ...]] = []
-    problems: list[str] = []
-    first_of_row: dict[int, int] = {}
-    identical: list[tuple[int, int]] = []
-    seen = skipped = 0
-    while batch := list(islice(rows, BATCH_ROWS)):
-        seen += len(batch)
-        for line, cells in batch:
-            if cells and not cells[0].strip():
-                # Only rows without an external_id can repeat one another unnoticed (a
-                # repeated id is an error); a 64-bit hash tells a million rows apart.
-                first = first_of_row.setdefault(hash(cells), line)
-                if first != line:
-                    identical.append((first, line))
-        lines, cells_of = zip(*batch, strict=True)
-        fast = None if not all(cells_of) else checker.check_columns(lines, cells_of)
-        if fast is not None:
-            skipped += fast.count(None)
-            if not problems:
-                checked.extend(row for row in fast if row is not None)
-            continue
-        for line, cells in batch:
-            try:
-                if not cells:
-                    raise wrong_width(width)
-                row = checker.check_row(line, cells)
-            except LedgerError as error:
-                problems.append(line_problem(line, error))
-                checked.clear()  # nothing will be written: stop holding rows
-                continue
-            if row is None:
-                skipped += 1
-            elif not problems:
-                checked.append(row)
-    problems.extend(check_introduction_pairs(checker.introductions))
-    if problems:
-        raise rejected(source.name, problems)
-    added = seen - skipped
-    if not dry_run and added:
-        write_in_one_transaction(
-            session, lambda: _write_exchanges(session, checker, checked, created_by=created_by)
+    with cycles_not_collected():
+        source = Path(path).expanduser()
+        width, rows = read_data_rows(source, known=EXCHANGE_COLUMNS, required=EXCHANGE_REQUIRED)
+        checker = _ExchangeChecker(
+            session,
+            create_members=create_members,
+            allow_similar=allow_similar,
+            writer_id=created_by,
+            today=today,
         )
-    return ExchangeImport(
-        file=str(source),
-        rows=seen,
-        added=added,
-        already_present=skipped,
-        members_added=list(checker.new_members.values()),
-        dry_run=dry_run,
-        identical_rows=identical,
-    )
+        # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
+        checked: list[tuple[Any, ...]] = []
+        problems: list[str] = []
+        first_of_row: dict[int, int] = {}
+        identical: list[tuple[int, int]] = []
+        seen = skipped = 0
+        while batch := list(islice(rows, BATCH_ROWS)):
+            seen += len(batch)
+            for line, cells in batch:
+                if cells and not cells[0].strip():
+                    # Only rows without an external_id can repeat one another unnoticed (a
+                    # repeated id is an error); a 64-bit hash tells a million rows apart.
+                    first = first_of_row.setdefault(hash(cells), line)
+                    if first != line:
+                        identical.append((first, line))
+            lines, cells_of = zip(*batch, strict=True)
+            fast = None if not all(cells_of) else checker.check_columns(lines, cells_of)
+            if fast is not None:
+                skipped += fast.count(None)
+                if not problems:
+                    checked.extend(row for row in fast if row is not None)
+                continue
+            for line, cells in batch:
+                try:
+                    if not cells:
+                        raise wrong_width(width)
+                    row = checker.check_row(line, cells)
+                except LedgerError as error:
+                    problems.append(line_problem(line, error))
+                    checked.clear()  # nothing will be written: stop holding rows
+                    continue
+                if row is None:
+                    skipped += 1
+                elif not problems:
+                    checked.append(row)
+        problems.extend(check_introduction_pairs(checker.introductions))
+        if problems:
+            raise rejected(source.name, problems)
+        added = seen - skipped
+        if not dry_run and added:
+            write_in_one_transaction(
+                session, lambda: _write_exchanges(session, checker, checked, created_by=created_by)
+            )
+        return ExchangeImport(
+            file=str(source),
+            rows=seen,
+            added=added,
+            already_present=skipped,
+            members_added=list(checker.new_members.values()),
+            dry_run=dry_run,
+            identical_rows=identical,
+        )
 
 
 def _write_exchanges(
