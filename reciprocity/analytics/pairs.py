@@ -13,6 +13,7 @@ from reciprocity.analytics import frames
 from reciprocity.analytics.keys import PAIR_KEYS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
+from reciprocity.store.models import DEFAULT_WEIGHTS
 
 
 def pair_frame(session: Session, scope: Scope) -> pd.DataFrame:
@@ -66,4 +67,51 @@ def compute_pairs(*, session: Session, scope: Scope) -> list[dict[str, Any]]:
     With a member, only their pairs, whom they owe most first (balance ascending); else by
     member name, then balance ascending.
     """
+    if scope.member_id is not None:
+        return _member_pairs(session, scope, scope.member_id)
     return frames.records(pair_frame(session, scope), PAIR_KEYS)
+
+
+def _member_pairs(session: Session, scope: Scope, member_id: int) -> list[dict[str, Any]]:
+    """One member's pairs, the rows :func:`pair_frame` gives, summed in plain Python: a
+    member has a few dozen partners, where building frames would be most of the time,
+    and only the networks of their own exchanges' weights are read."""
+    flows = aggregates.pair_flows(
+        session,
+        network_id=scope.network_id,
+        member_id=member_id,
+        start=scope.start,
+        end=scope.end,
+    )
+    weights = {
+        network_id: own or {}
+        for network_id, own in aggregates.network_weights(
+            session, {row.network_id for row in flows}
+        )
+    }
+    given: dict[int, int] = {}
+    received: dict[int, int] = {}
+    for giver_id, receiver_id, network_id, kind, count in flows:
+        points = int(count) * int(weights[network_id].get(kind, DEFAULT_WEIGHTS[kind]))
+        if giver_id == member_id:
+            given[receiver_id] = given.get(receiver_id, 0) + points
+        else:
+            received[giver_id] = received.get(giver_id, 0) + points
+    others = list(given.keys() | received.keys())
+    names = dict(tuple(row) for row in aggregates.member_names(session, {*others, member_id}))
+
+    def balance(other: int) -> int:
+        return given.get(other, 0) - received.get(other, 0)
+
+    others.sort(key=lambda other: (balance(other), frames.name_key(names[other]), other))
+    values = (
+        (
+            names[member_id],
+            names[other],
+            given.get(other, 0),
+            received.get(other, 0),
+            balance(other),
+        )
+        for other in others
+    )
+    return [dict(zip(PAIR_KEYS, row, strict=True)) for row in values]

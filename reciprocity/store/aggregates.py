@@ -124,6 +124,14 @@ def network_settings(session: Session) -> Rows:
     return session.execute(query).all()
 
 
+def network_weights(session: Session, network_ids: Collection[int]) -> Rows:
+    """``(network_id, weights)`` of the given networks."""
+    if not network_ids:
+        return []
+    query = sa.select(NETWORK.c.id, NETWORK.c.weights).where(NETWORK.c.id.in_(list(network_ids)))
+    return session.execute(query).all()
+
+
 def network_currencies(session: Session) -> list[str]:
     """The distinct currencies of the networks."""
     return list(session.execute(sa.select(NETWORK.c.currency).distinct()).scalars())

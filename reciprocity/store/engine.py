@@ -22,6 +22,19 @@ from reciprocity.paths import resource_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+PG_WORK_MEM = "64MB"
+"""``work_mem`` of every PostgreSQL session Reciprocity opens, unless
+``RECIPROCITY_PG_WORK_MEM`` says otherwise (``server`` keeps the server's own setting).
+
+The metrics group a year of a national ledger by member in hash tables: at the server's
+default 4 MB, the follow-up quality's per-referral aggregate (~100 MB for 400k referrals)
+spills to temporary files in batches; at 64 MB (which PostgreSQL may double for hashing,
+``hash_mem_multiplier``) it stays in memory. It is a per-operation ceiling, reached only by
+the large aggregates, so a session of small queries uses no more memory. See
+docs/performance.md, "PostgreSQL"."""
+WORK_MEM_VARIABLE = "RECIPROCITY_PG_WORK_MEM"
+_MEMORY_SIZE = re.compile(r"\d{1,7}\s*(kB|MB|GB)?")
+
 SCHEMA_HEAD = "0007"
 """The newest revision in ``db/versions``. Kept here so that opening an up-to-date
 database never loads Alembic; a test keeps it equal to Alembic's own head."""
@@ -257,8 +270,9 @@ def make_engine(
         # Ask for text as UTF-8 whatever the server stores, so a SQL_ASCII database can be
         # named in a sentence instead of failing inside the driver with bytes.
         kwargs["connect_args"] = {"client_encoding": "UTF8"}
-        if read_only:
-            kwargs["connect_args"]["options"] = "-c default_transaction_read_only=on"
+        options = _postgresql_options(parsed, read_only=read_only)
+        if options:
+            kwargs["connect_args"]["options"] = options
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
@@ -289,6 +303,25 @@ def make_engine(
         engine.dispose()
         raise
     return engine
+
+
+def _postgresql_options(parsed: URL, *, read_only: bool) -> str:
+    """The ``options`` of a PostgreSQL connection: the URL's own, then read-only
+    transactions for a reader and :data:`PG_WORK_MEM` unless the URL sets ``work_mem``."""
+    given = parsed.query.get("options")
+    options = [given] if isinstance(given, str) and given else []
+    if read_only:
+        options.append("-c default_transaction_read_only=on")
+    work_mem = os.environ.get(WORK_MEM_VARIABLE, PG_WORK_MEM).strip()
+    if work_mem.lower() == "server" or "work_mem" in " ".join(options):
+        return " ".join(options)
+    if not _MEMORY_SIZE.fullmatch(work_mem):
+        raise DatabaseUnavailable(
+            f"{WORK_MEM_VARIABLE} is '{work_mem}', not a size such as 64MB (kB, MB or GB), "
+            "or 'server' for the server's own setting."
+        )
+    options.append(f"-c work_mem={work_mem.replace(' ', '')}")
+    return " ".join(options)
 
 
 def _require_ledger_at_head(reader: Engine, url: str, *, writable: bool, init_command: str) -> None:

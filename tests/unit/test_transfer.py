@@ -4,6 +4,7 @@ Each test runs on SQLite and, with ``RECIPROCITY_TEST_PG_URL``, on PostgreSQL.
 """
 
 import csv
+import gc
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -184,6 +185,79 @@ def test_every_bad_row_is_reported_with_its_physical_line_and_nothing_is_written
     ]
     assert caught.value.summary.startswith("bad.csv has 10 bad rows; nothing was imported.")
     assert snapshot(engine) == before
+
+
+def large_file(path: Path, rows: int, bad: dict[int, str]) -> Path:
+    """An exchanges file of ``rows`` good helps and referrals, with the rows of ``bad``
+    (by line) replaced: larger than one batch of the column checks."""
+    lines = [HEADER]
+    for line in range(2, rows + 2):
+        giver, receiver = ("Anna de Vries", "Bert Jansen")[:: 1 if line % 2 else -1]
+        kind = ",referral," if line % 3 else ",help,"
+        extra = ",  Eva Visser ,eva@example.nl,inside,4,1500.5,,," if line % 3 else ",,,,,,,,"
+        lines.append(
+            bad.get(
+                line,
+                f"ext-{line}{kind}{giver},{receiver},BNI Zuid,2025-0{1 + line % 9}-02,"
+                f" Roofing {line % 5} {extra}",
+            )
+        )
+    return write(path, "\n".join(lines) + "\n")
+
+
+def test_a_bad_row_deep_in_a_large_file_is_reported_by_its_line_and_nothing_is_written(
+    engine: Engine, session: Session, club: dict[str, int], tmp_path: Path
+) -> None:
+    file = large_file(
+        tmp_path / "large.csv",
+        25_000,
+        {
+            3: "ext-3,help,Anna de Vries,Bert Jansen,BNI Zuid,2025-01-02,ok,,,,,,,,",
+            17_003: "ext-17003,help,Anna de Vries,anna de vries,BNI Zuid,2025-01-02,,,,,,,,,",
+            24_000: "ext-3,help,Anna de Vries,Bert Jansen,BNI Zuid,2025-01-02,,,,,,,,,",
+        },
+    )
+    before = snapshot(engine)
+
+    with pytest.raises(ImportRejected) as caught:
+        import_exchanges(session=session, path=file, today=TODAY)
+
+    assert caught.value.problems == [
+        "line 17003: Anna de Vries cannot give to themselves; giver and receiver must differ.",
+        "line 24000: The external_id 'ext-3' is also on line 3; each exchange needs its own.",
+    ]
+    assert snapshot(engine) == before
+    assert gc.isenabled(), "the cycle collector runs again after a rejected import"
+
+
+def test_a_large_file_imports_every_row_as_written_and_again_adds_nothing(
+    session: Session, club: dict[str, int], tmp_path: Path
+) -> None:
+    file = large_file(tmp_path / "large.csv", 25_000, {})
+
+    first = import_exchanges(session=session, path=file, today=TODAY)
+    again = import_exchanges(session=session, path=file, today=TODAY)
+
+    assert (first.added, again.added, again.already_present) == (25_000, 0, 25_000)
+    assert gc.isenabled(), "the cycle collector runs again after an import"
+    imported = {row["external_id"]: row for row in iter_exchanges(session=session)}
+    referral, help_ = imported["ext-2"], imported["ext-3"]
+    assert (referral["kind"], referral["giver"], referral["receiver"]) == (
+        "referral",
+        "Bert Jansen",
+        "Anna de Vries",
+    )
+    assert (referral["summary"], referral["contact_name"], referral["estimated_value"]) == (
+        "Roofing 2",
+        "Eva Visser",
+        1500.5,
+    )
+    assert (referral["hotness"], referral["referral_type"]) == (4, "inside")
+    assert (help_["kind"], help_["occurred_on"], help_["summary"]) == (
+        "help",
+        date(2025, 4, 2),
+        "Roofing 3",
+    )
 
 
 def test_rules_the_log_functions_keep_hold_for_imported_rows(

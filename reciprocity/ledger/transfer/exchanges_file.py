@@ -3,9 +3,11 @@
 """
 
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from itertools import compress, islice, repeat
+from operator import eq, is_
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -20,12 +22,15 @@ from reciprocity.ledger.rules import (
     NAME_MAX,
     SHORT_TEXT_MAX,
     IntroductionHalf,
+    check_amount,
     check_choice,
     check_introduction_pairs,
     check_name,
     check_not_future,
     check_not_self,
+    check_scale,
     check_void_moment,
+    clean_column,
     clean_exchange_fields,
     clean_text,
     close_names,
@@ -44,6 +49,7 @@ from reciprocity.ledger.transfer.csvfiles import (
     REBUILD_INDEXES_FROM,
     THIRD_PARTY_COLUMNS,
     cell_formatters,
+    cycles_not_collected,
     parse_int,
     parse_moment,
     parse_number,
@@ -93,6 +99,9 @@ EXCHANGE_KEYS: tuple[str, ...] = tuple(
     for column in EXCHANGE_COLUMNS
 )
 """The exchange columns a checked row fills, in the order of its tuple."""
+
+_FREE_KEYS: tuple[str, ...] = EXCHANGE_KEYS[6:]
+"""The free fields of a row, after its kind, members, network and day."""
 
 SIMILAR_SCORE = 85
 """How alike (rapidfuzz ``ratio`` of the two keys, 0–100) a new name may be to a member's
@@ -200,6 +209,11 @@ class _ExchangeChecker:
         self.new_members: dict[int, str] = {}
         self.new_memberships: dict[tuple[int, int], date] = {}
         self._names: dict[str, tuple[int, str]] = {}
+        # For the column checks: name cells of members the ledger holds, and memberships
+        # with no end that began on or before ``_open_since`` (they cover any later day).
+        self._member_ids: dict[str, int] = {}
+        self._open: set[tuple[int, int]] = set()
+        self._open_since = date.max
         self._seen_free: dict[tuple[str, ...], dict[str, Any]] = {}
         self._places: dict[str, tuple[int, str]] = {}
         self._kinds = _Memo(lambda raw: check_choice(raw, field="kind", choices=ExchangeKind))
@@ -402,6 +416,249 @@ class _ExchangeChecker:
             fields["referral_type"] = ReferralType.OUTSIDE.value  # log_referral's default
         return fields
 
+    def _known_member(self, raw: str) -> tuple[int, str] | None:
+        """The member a name cell resolves to without planning a new one; ``None`` when it
+        names nobody yet (or nobody at all)."""
+        found = self._names.get(raw)
+        if found is not None or raw in self._refused:
+            return found
+        try:
+            key = name_key(require_text(raw, field="member name", limit=NAME_MAX))
+        except LedgerError:
+            return None
+        if key not in self.members:
+            return None
+        return self._member(raw, "giver")
+
+    def check_columns(
+        self, lines: Sequence[int], rows: Sequence[tuple[str, ...]]
+    ) -> list[tuple[Any, ...] | None] | None:
+        """A batch of rows checked a column at a time: what :meth:`check_row` returns for
+        each row, or ``None`` when any row of the batch needs :meth:`check_row` itself.
+
+        Every rule of :meth:`check_row` holds, as set operations over the batch: each
+        distinct name, network, kind, date and number is checked once, memberships once
+        per (member, network, day), the text columns in one pass each
+        (:func:`clean_column`), and the rules between free fields once per pattern of
+        empty and filled cells. Nothing about the batch is remembered unless all of it
+        passes, so a batch that fails is checked again row by row, which words each
+        problem exactly as it always has. An acting member other than the owner, and
+        names ``--create-members`` would add, always take the row-by-row way.
+        """
+        if self.writer_id is not None:
+            return None
+        ids = clean_column([row[0] for row in rows], field="external_id")
+        if ids is None:
+            return None
+        named = [value for value in ids if value is not None]
+        if len(set(named)) != len(named) or not self.first_line.keys().isdisjoint(named):
+            return None
+        present = self.present.intersection(named)
+        if present:
+            keep = [value is None or value not in present for value in ids]
+            checked = self._check_new_rows(
+                list(compress(lines, keep)), list(compress(ids, keep)), list(compress(rows, keep))
+            )
+        else:
+            checked = self._check_new_rows(lines, ids, rows)
+        if checked is None:
+            return None
+        self.first_line.update(
+            (value, line) for value, line in zip(ids, lines, strict=True) if value is not None
+        )
+        if not present:
+            return list(checked)
+        results = iter(checked)
+        return [next(results) if wanted else None for wanted in keep]
+
+    def _members_on(
+        self,
+        giver_ids: list[int],
+        receiver_ids: list[int],
+        network_ids: list[int],
+        days: list[date],
+        voided: list[datetime | None],
+    ) -> bool:
+        """Whether every row's giver and receiver are members of its network on its day
+        (a voided row's, at any time): every (member, network) pair must be a membership,
+        and only the pairs whose span does not cover the batch's first to last day are
+        looked at row by row."""
+        pairs = set(zip(giver_ids, network_ids, strict=True))
+        pairs.update(zip(receiver_ids, network_ids, strict=True))
+        spans = self.memberships
+        if not pairs <= spans.keys():
+            return False
+        first, last = min(days), max(days)
+        if first < self._open_since:
+            # Memberships found open since an earlier batch's first day may have begun
+            # after this one's: look at every pair again.
+            self._open, self._open_since = set(), first
+        partial: set[tuple[int, int]] = set()
+        for pair in pairs - self._open:
+            joined, left = spans[pair]
+            if left is None and (joined is None or joined <= self._open_since):
+                self._open.add(pair)
+            elif not (joined or date.min) <= first or not last <= (left or date.max):
+                partial.add(pair)
+        if not partial:
+            return True
+        for member_ids in (giver_ids, receiver_ids):
+            for pair, day, moment in zip(
+                zip(member_ids, network_ids, strict=True), days, voided, strict=True
+            ):
+                if pair in partial and moment is None and not is_member_on(*spans[pair], day):
+                    return False
+        return True
+
+    def _check_new_rows(
+        self,
+        lines: Sequence[int],
+        ids: Sequence[str | None],
+        rows: Sequence[tuple[str, ...]],
+    ) -> list[tuple[Any, ...]] | None:
+        """:meth:`check_columns` for rows the ledger does not hold yet, with their clean
+        external ids; ``None`` as there. Remembers the batch's introductions on success."""
+        if not rows:
+            return []
+        (
+            _ids,
+            kind_cells,
+            givers,
+            receivers,
+            network_cells,
+            day_cells,
+            *free_cells,
+        ) = zip(*rows, strict=True)
+        (
+            summaries,
+            contact_names,
+            contact_details,
+            type_cells,
+            hotness_cells,
+            value_cells,
+            group_cells,
+            voided_cells,
+            reason_cells,
+        ) = free_cells
+        try:
+            kind_of = {raw: self._kinds(raw) for raw in set(kind_cells)}
+            place_of = {raw: self._network(raw)[0] for raw in set(network_cells)}
+            day_of = {raw: self._dates(raw) for raw in set(day_cells)}
+            type_of = {raw: self._referral_types(raw) for raw in set(type_cells) if raw.strip()}
+            hotness_of = {
+                raw: check_scale(parse_int(raw, field="hotness"), field="hotness")
+                for raw in set(hotness_cells)
+                if raw.strip()
+            }
+            value_of = {
+                raw: check_amount(
+                    parse_number(raw, field="estimated value"), field="estimated value"
+                )
+                for raw in set(value_cells)
+                if raw.strip()
+            }
+            moment_of = {
+                raw: parse_moment(raw, field="voided_at")
+                for raw in set(voided_cells)
+                if raw.strip()
+            }
+        except LedgerError:
+            return None
+        member_of = self._member_ids
+        for raw in (set(givers) | set(receivers)) - member_of.keys():
+            found = self._known_member(raw)
+            if found is None or found[0] < 0:
+                return None
+            member_of[raw] = found[0]
+        texts: list[list[str | None]] = []
+        for cells, label in (
+            (summaries, "summary"),
+            (contact_names, "contact name"),
+            (contact_details, "contact details"),
+            (group_cells, "introduction group"),
+            (reason_cells, "void reason"),
+        ):
+            column = clean_column(cells, field=label)
+            if column is None:
+                return None
+            texts.append(column)
+        summary, contact, details, group, reason = texts
+        giver_ids = list(map(member_of.__getitem__, givers))
+        receiver_ids = list(map(member_of.__getitem__, receivers))
+        if any(map(eq, giver_ids, receiver_ids)):
+            return None
+        network_ids = list(map(place_of.__getitem__, network_cells))
+        days = list(map(day_of.__getitem__, day_cells))
+        kinds = list(map(kind_of.__getitem__, kind_cells))
+        voided = list(map(moment_of.get, voided_cells))
+        if not self._members_on(giver_ids, receiver_ids, network_ids, days, voided):
+            return None
+        types = list(map(type_of.get, type_cells))
+        hotness = list(map(hotness_of.get, hotness_cells))
+        values = list(map(value_of.get, value_cells))
+        free: tuple[list[Any], ...] = (
+            summary,
+            contact,
+            details,
+            types,
+            hotness,
+            values,
+            group,
+            voided,
+            reason,
+        )
+        # The rules between fields depend on the kind and on which cells are empty: check
+        # each pattern once, on a row that has it.
+        empty = [list(map(is_, column, repeat(None))) for column in free]
+        patterns = dict(
+            zip(zip(kinds, *empty, strict=True), zip(kinds, *free, strict=True), strict=True)
+        )
+        try:
+            for kind, *fields in patterns.values():
+                clean_exchange_fields(kind, dict(zip(_FREE_KEYS, fields, strict=True)))
+            if moment_of:
+                for moment, day in zip(voided, days, strict=True):
+                    if moment is not None:
+                        check_void_moment(moment, day)
+        except LedgerError:
+            return None
+        if any(key[0] == ExchangeKind.REFERRAL and key[4] for key in patterns):  # no type
+            types = [
+                ReferralType.OUTSIDE.value
+                if kind_type is None and kind == ExchangeKind.REFERRAL
+                else kind_type
+                for kind, kind_type in zip(kinds, types, strict=True)
+            ]
+        if any(value is not None for value in group):
+            for line, giver_id, network_id, day, intro in zip(
+                lines, giver_ids, network_ids, days, group, strict=True
+            ):
+                if intro is not None:
+                    if intro not in self.introductions:
+                        self.introductions[intro] = list(self.stored_groups.get(intro, []))
+                    self.introductions[intro].append((line, giver_id, network_id, day))
+        filled = [value or new_external_id() for value in ids] if None in ids else ids
+        return list(
+            zip(
+                filled,
+                kinds,
+                giver_ids,
+                receiver_ids,
+                network_ids,
+                days,
+                summary,
+                contact,
+                details,
+                types,
+                hotness,
+                values,
+                group,
+                voided,
+                reason,
+                strict=True,
+            )
+        )
+
     def check_row(self, line: int, cells: tuple[str, ...]) -> tuple[Any, ...] | None:
         """The row as values in :data:`EXCHANGE_KEYS` order, or ``None`` if already present."""
         (
@@ -520,58 +777,68 @@ def import_exchanges(
     Raises :class:`ImportRejected` listing every bad row, or :class:`LedgerError` for a
     file that cannot be read; in both cases the database is unchanged.
     """
-    source = Path(path).expanduser()
-    width, rows = read_data_rows(source, known=EXCHANGE_COLUMNS, required=EXCHANGE_REQUIRED)
-    checker = _ExchangeChecker(
-        session,
-        create_members=create_members,
-        allow_similar=allow_similar,
-        writer_id=created_by,
-        today=today,
-    )
-    # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
-    checked: list[tuple[Any, ...]] = []
-    problems: list[str] = []
-    first_of_row: dict[int, int] = {}
-    identical: list[tuple[int, int]] = []
-    seen = skipped = 0
-    for line, cells in rows:
-        seen += 1
-        if cells and not cells[0].strip():
-            # Only rows without an external_id can repeat one another unnoticed (a repeated
-            # id is an error); a 64-bit hash is enough to tell a million rows apart.
-            first = first_of_row.setdefault(hash(cells), line)
-            if first != line:
-                identical.append((first, line))
-        try:
-            if not cells:
-                raise wrong_width(width)
-            row = checker.check_row(line, cells)
-        except LedgerError as error:
-            problems.append(line_problem(line, error))
-            checked.clear()  # nothing will be written: stop holding rows
-            continue
-        if row is None:
-            skipped += 1
-        elif not problems:
-            checked.append(row)
-    problems.extend(check_introduction_pairs(checker.introductions))
-    if problems:
-        raise rejected(source.name, problems)
-    added = seen - skipped
-    if not dry_run and added:
-        write_in_one_transaction(
-            session, lambda: _write_exchanges(session, checker, checked, created_by=created_by)
+    with cycles_not_collected():
+        source = Path(path).expanduser()
+        width, rows = read_data_rows(source, known=EXCHANGE_COLUMNS, required=EXCHANGE_REQUIRED)
+        checker = _ExchangeChecker(
+            session,
+            create_members=create_members,
+            allow_similar=allow_similar,
+            writer_id=created_by,
+            today=today,
         )
-    return ExchangeImport(
-        file=str(source),
-        rows=seen,
-        added=added,
-        already_present=skipped,
-        members_added=list(checker.new_members.values()),
-        dry_run=dry_run,
-        identical_rows=identical,
-    )
+        # Tuples, not dicts: a million checked rows must fit in memory until the last is read.
+        checked: list[tuple[Any, ...]] = []
+        problems: list[str] = []
+        first_of_row: dict[int, int] = {}
+        identical: list[tuple[int, int]] = []
+        seen = skipped = 0
+        while batch := list(islice(rows, BATCH_ROWS)):
+            seen += len(batch)
+            for line, cells in batch:
+                if cells and not cells[0].strip():
+                    # Only rows without an external_id can repeat one another unnoticed (a
+                    # repeated id is an error); a 64-bit hash tells a million rows apart.
+                    first = first_of_row.setdefault(hash(cells), line)
+                    if first != line:
+                        identical.append((first, line))
+            lines, cells_of = zip(*batch, strict=True)
+            fast = None if not all(cells_of) else checker.check_columns(lines, cells_of)
+            if fast is not None:
+                skipped += fast.count(None)
+                if not problems:
+                    checked.extend(row for row in fast if row is not None)
+                continue
+            for line, cells in batch:
+                try:
+                    if not cells:
+                        raise wrong_width(width)
+                    row = checker.check_row(line, cells)
+                except LedgerError as error:
+                    problems.append(line_problem(line, error))
+                    checked.clear()  # nothing will be written: stop holding rows
+                    continue
+                if row is None:
+                    skipped += 1
+                elif not problems:
+                    checked.append(row)
+        problems.extend(check_introduction_pairs(checker.introductions))
+        if problems:
+            raise rejected(source.name, problems)
+        added = seen - skipped
+        if not dry_run and added:
+            write_in_one_transaction(
+                session, lambda: _write_exchanges(session, checker, checked, created_by=created_by)
+            )
+        return ExchangeImport(
+            file=str(source),
+            rows=seen,
+            added=added,
+            already_present=skipped,
+            members_added=list(checker.new_members.values()),
+            dry_run=dry_run,
+            identical_rows=identical,
+        )
 
 
 def _write_exchanges(
