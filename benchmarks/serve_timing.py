@@ -245,6 +245,7 @@ async def _member(
     import aiohttp
 
     result: dict[str, Any] = {"errors": 0, "saves": []}
+    waiting = True
     socket_url = address.replace("http", "ws", 1) + "ws?width=120&height=34"
     try:
         async with (
@@ -256,6 +257,7 @@ async def _member(
             await terminal.type(f"{giver}\t{PASSWORD}\r")
             await terminal.wait_for("Welcome")
             await asyncio.sleep(2)  # the dashboard's cards, trend and nudges
+            waiting = False
             await signed_in.wait()
             # After a meeting: l once, then one referral after another in the quick log,
             # which keeps the form open for the next entry.
@@ -276,6 +278,8 @@ async def _member(
     except Exception as error:  # a benchmark reports failures, it does not stop at one
         result["errors"] += 1
         result["error"] = f"{type(error).__name__}: {error}"
+        if waiting:  # the others still wait for this member at the barrier
+            await signed_in.wait()
     return result
 
 

@@ -35,7 +35,7 @@ docs/performance.md, "PostgreSQL"."""
 WORK_MEM_VARIABLE = "RECIPROCITY_PG_WORK_MEM"
 _MEMORY_SIZE = re.compile(r"\d{1,7}\s*(kB|MB|GB)?")
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 """The newest revision in ``db/versions``. Kept here so that opening an up-to-date
 database never loads Alembic; a test keeps it equal to Alembic's own head."""
 

@@ -91,7 +91,7 @@ DERIVED = "derived"
 
 def _name_key_field() -> Any:
     """``name_key``: the name's key (:mod:`reciprocity.store.name_keys`) under a UNIQUE
-    index (revision 0006). An insert that does not give it gets the key of its ``name``;
+    index (revision 0008). An insert that does not give it gets the key of its ``name``;
     the ledger sets it again whenever it renames. It is derived (``info["derived"]``), so
     files and JSON leave it out: they carry the name it comes from."""
     return Field(

@@ -4,7 +4,7 @@ Two names that a person reads as the same name must never belong to two rows: "R
 Person" and "RACE PERSON", "Anna  de Vries" and "Anna de Vries", "Ｂｏｂ" and "Bob", or
 "Bob" and "Bob" followed by an invisible zero-width space. :func:`name_key` maps all of
 them to one key, and the ``name_key`` columns of ``member`` and ``network`` carry a
-UNIQUE index on it (revision 0006), so the database itself refuses the second of two
+UNIQUE index on it (revision 0008), so the database itself refuses the second of two
 such names, even when two processes add them at the same moment.
 
 The key is the name with format characters (Unicode category Cf: zero-width spaces and

@@ -377,7 +377,7 @@ def connection_rows(engine: sa.engine.Engine, table: str) -> list[Any]:
 def test_names_that_collide_under_the_new_key_are_renamed_visibly_and_no_row_is_lost(
     db_url: str, tmp_path: Any
 ) -> None:
-    """Revision 0006: names unique under their key. The older row of two that share a key
+    """Revision 0008: names unique under their key. The older row of two that share a key
     keeps its name, the other gets its id appended; invisible characters leave names; a
     member named like a forgotten one is renamed, so that one can still be forgotten."""
     engine = make_engine(db_url, migrate=False)

@@ -1,7 +1,7 @@
 """signing in to the served app: credentials, invitations and the sign-in log
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0005
 Create Date: 2026-12-06 14:00:00.000000
 
 Three new tables, nothing else changes:
@@ -22,7 +22,7 @@ from alembic import op
 from reciprocity.store.types import UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

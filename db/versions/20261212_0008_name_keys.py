@@ -1,8 +1,8 @@
 """names unique under a normalised key; invisible characters out of stored names
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-10 09:00:00.000000
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-12 09:00:00.000000
 
 ``member`` and ``network`` get ``name_key``: the name without format characters
 (Unicode Cf), in NFKC, case-folded, white space collapsed
@@ -34,8 +34,8 @@ from alembic import op
 
 from reciprocity.store.name_keys import name_key
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
