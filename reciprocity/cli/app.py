@@ -202,7 +202,12 @@ class _Cli(TyperGroup):
         return [name for name, _modules, _help in COMMANDS]
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        if cmd_name not in self.commands and cmd_name in _MODULES:
+        # Typer builds what is registered when the app runs: a group whose other module
+        # was not imported yet (``member`` with ``records`` but not ``signin``) is built
+        # again once every one of its modules is in.
+        modules = _MODULES.get(cmd_name, ())
+        built = cmd_name in self.commands
+        if modules and not (built and all(f"reciprocity.cli.{m}" in sys.modules for m in modules)):
             self.commands[cmd_name] = load_command(cmd_name)
         return self.commands.get(cmd_name)
 

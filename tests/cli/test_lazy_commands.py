@@ -47,3 +47,19 @@ def test_a_mistyped_command_is_answered_with_the_closest_ones() -> None:
     )
     assert result.returncode == 1
     assert "No such command 'balanc'. Did you mean 'balance'?" in result.stderr
+
+
+def test_a_group_from_two_modules_has_all_its_commands_whichever_came_first() -> None:
+    code = (
+        "import reciprocity.cli.records\n"  # member's own commands, not yet signin's
+        "from reciprocity.cli import app\n"
+        "try:\n"
+        "    app(['member', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    commands = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines()[1:]]
+    assert {"add", "list", "invite", "unlock"} <= set(commands)
