@@ -291,15 +291,22 @@ def log_help(
             continue
         if request.network_id != network_id:
             is_ask = request is ask
-            raise LedgerError(
-                "help.ask_other_network" if is_ask else "help.offer_other_network",
-                "Ask #{id} was posted in another network; "
-                "log the help there or leave out the network."
+            raise (
+                LedgerError(
+                    "help.ask_other_network",
+                    "Ask #{id} was posted in another network; "
+                    "log the help there or leave out the network.",
+                    field="network",
+                    id=request.id,
+                )
                 if is_ask
-                else "Offer #{id} was posted in another network; "
-                "log the help there or leave out the network.",
-                field="network",
-                id=request.id,
+                else LedgerError(
+                    "help.offer_other_network",
+                    "Offer #{id} was posted in another network; "
+                    "log the help there or leave out the network.",
+                    field="network",
+                    id=request.id,
+                )
             )
     if network_id is None:
         network_id = (ask.network_id if ask else None) or (offer.network_id if offer else None)
@@ -465,17 +472,28 @@ def _require_party(
     who = get_member(session=session, member_id=party_id).name
     organiser = organisers_of(session=session, network_ids={exchange.network_id})
     giver = party == "giver"
-    raise LedgerError(
-        "role.not_giver" if giver else "role.not_receiver",
-        "Only its giver, {who}, or {organiser} may {doing} {kind} #{id}."
+    raise (
+        LedgerError(
+            "role.not_giver",
+            "Only its giver, {who}, or {organiser} may {doing} {kind} #{id}.",
+            field=None,
+            who=who,
+            organiser=organiser,
+            doing=Term(doing),
+            kind=Term(exchange.kind),
+            id=exchange.id,
+        )
         if giver
-        else "Only its receiver, {who}, or {organiser} may {doing} {kind} #{id}.",
-        field=None,
-        who=who,
-        organiser=organiser,
-        doing=Term(doing),
-        kind=Term(exchange.kind),
-        id=exchange.id,
+        else LedgerError(
+            "role.not_receiver",
+            "Only its receiver, {who}, or {organiser} may {doing} {kind} #{id}.",
+            field=None,
+            who=who,
+            organiser=organiser,
+            doing=Term(doing),
+            kind=Term(exchange.kind),
+            id=exchange.id,
+        )
     )
 
 

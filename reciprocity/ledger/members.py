@@ -332,15 +332,23 @@ def plan_forget(*, session: Session, member_id: int, acting_id: int | None = Non
         organised = organised_network_ids(session=session, member_id=acting_id)
         if not theirs or not theirs <= organised:
             networks = sorted(get_network(session=session, network_id=n).name for n in theirs)
-            raise LedgerError(
-                "role.forget" if networks else "role.forget_no_network",
-                "Only {name} or an organiser of every network they were in ({networks}) "
-                "may forget them."
+            raise (
+                LedgerError(
+                    "role.forget",
+                    "Only {name} or an organiser of every network they were in ({networks}) "
+                    "may forget them.",
+                    field=None,
+                    name=member.name,
+                    networks=", ".join(networks),
+                )
                 if networks
-                else "Only {name} or an organiser of every network they were in may forget them.",
-                field=None,
-                name=member.name,
-                networks=", ".join(networks),
+                else LedgerError(
+                    "role.forget_no_network",
+                    "Only {name} or an organiser of every network they were in may forget them.",
+                    field=None,
+                    name=member.name,
+                    networks=", ".join(networks),
+                )
             )
     exchanges, one_to_ones = table_of(Exchange), table_of(OneToOne)
     with_contact = sa.or_(

@@ -464,16 +464,25 @@ def require_membership(
             network=network.name,
         )
     joined_today = _joined_today_after(session, member=member, network=network, on=on)
-    raise LedgerError(
-        "network.not_member_joined_today" if joined_today else "network.not_member_on",
-        "{member} is not a member of {network} on {day}: they joined today; if they joined "
-        "earlier, give their joining date first."
+    raise (
+        LedgerError(
+            "network.not_member_joined_today",
+            "{member} is not a member of {network} on {day}: they joined today; if they joined "
+            "earlier, give their joining date first.",
+            field=field,
+            member=member.name,
+            network=network.name,
+            day=on.isoformat(),
+        )
         if joined_today
-        else "{member} is not a member of {network} on {day}.",
-        field=field,
-        member=member.name,
-        network=network.name,
-        day=on.isoformat(),
+        else LedgerError(
+            "network.not_member_on",
+            "{member} is not a member of {network} on {day}.",
+            field=field,
+            member=member.name,
+            network=network.name,
+            day=on.isoformat(),
+        )
     )
 
 
@@ -523,27 +532,46 @@ def shared_network(
                     )
     day = on.isoformat() if on is not None else ""
     if not networks:
-        raise LedgerError(
-            "network.none_shared" if on is None else "network.none_shared_on",
-            "{first} and {second} share no network; add them to one or name the network."
+        raise (
+            LedgerError(
+                "network.none_shared",
+                "{first} and {second} share no network; add them to one or name the network.",
+                field=field,
+                first=first.name,
+                second=second.name,
+                day=day,
+            )
             if on is None
-            else "{first} and {second} share no network on {day}; "
-            "add them to one or name the network.",
-            field=field,
+            else LedgerError(
+                "network.none_shared_on",
+                "{first} and {second} share no network on {day}; "
+                "add them to one or name the network.",
+                field=field,
+                first=first.name,
+                second=second.name,
+                day=day,
+            )
+        )
+    raise (
+        LedgerError(
+            "network.several_shared",
+            "{first} and {second} share several networks ({names}); name the network.",
+            field="network",
             first=first.name,
             second=second.name,
             day=day,
+            names=", ".join(sorted(n.name for n in networks)),
         )
-    raise LedgerError(
-        "network.several_shared" if on is None else "network.several_shared_on",
-        "{first} and {second} share several networks ({names}); name the network."
         if on is None
-        else "{first} and {second} share several networks on {day} ({names}); name the network.",
-        field="network",
-        first=first.name,
-        second=second.name,
-        day=day,
-        names=", ".join(sorted(n.name for n in networks)),
+        else LedgerError(
+            "network.several_shared_on",
+            "{first} and {second} share several networks on {day} ({names}); name the network.",
+            field="network",
+            first=first.name,
+            second=second.name,
+            day=day,
+            names=", ".join(sorted(n.name for n in networks)),
+        )
     )
 
 

@@ -189,24 +189,41 @@ def require_organiser_of_all(
     if theirs and theirs <= organised_network_ids(session=session, member_id=acting_id):
         return
     if not theirs:
-        raise LedgerError(
-            "role.self_or_owner_no_network" if or_self else "role.owner_no_network",
-            "Only {name} or the ledger's owner may {doing}: they are in no network."
+        raise (
+            LedgerError(
+                "role.self_or_owner_no_network",
+                "Only {name} or the ledger's owner may {doing}: they are in no network.",
+                field=None,
+                name=member.name,
+                doing=doing,
+            )
             if or_self
-            else "Only the ledger's owner may {doing}: they are in no network.",
+            else LedgerError(
+                "role.owner_no_network",
+                "Only the ledger's owner may {doing}: they are in no network.",
+                field=None,
+                name=member.name,
+                doing=doing,
+            )
+        )
+    raise (
+        LedgerError(
+            "role.self_or_organiser_of_all",
+            "Only {name} or an organiser of every network they are in ({networks}) may {doing}.",
             field=None,
             name=member.name,
+            networks=", ".join(_network_names(session, theirs)),
             doing=doing,
         )
-    raise LedgerError(
-        "role.self_or_organiser_of_all" if or_self else "role.organiser_of_all",
-        "Only {name} or an organiser of every network they are in ({networks}) may {doing}."
         if or_self
-        else "Only an organiser of every network they are in ({networks}) may {doing}.",
-        field=None,
-        name=member.name,
-        networks=", ".join(_network_names(session, theirs)),
-        doing=doing,
+        else LedgerError(
+            "role.organiser_of_all",
+            "Only an organiser of every network they are in ({networks}) may {doing}.",
+            field=None,
+            name=member.name,
+            networks=", ".join(_network_names(session, theirs)),
+            doing=doing,
+        )
     )
 
 

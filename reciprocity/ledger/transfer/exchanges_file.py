@@ -238,14 +238,21 @@ class _ExchangeChecker:
             return found
         if not self.create_members:
             close = close_names(name, [known for _, known in self.members.values()])
-            raise LedgerError(
-                "import.unknown_member_close" if close else "import.unknown_member",
-                "No member is named '{name}' (did you mean {close}?); rerun with "
-                "--create-members or add them first."
+            raise (
+                LedgerError(
+                    "import.unknown_member_close",
+                    "No member is named '{name}' (did you mean {close}?); rerun with "
+                    "--create-members or add them first.",
+                    name=name,
+                    close=" or ".join(close),
+                )
                 if close
-                else "No member is named '{name}'; rerun with --create-members or add them first.",
-                name=name,
-                close=" or ".join(close),
+                else LedgerError(
+                    "import.unknown_member",
+                    "No member is named '{name}'; rerun with --create-members or add them first.",
+                    name=name,
+                    close=" or ".join(close),
+                )
             )
         name = check_name(name, field="member name")
         if not self.allow_similar:

@@ -264,22 +264,38 @@ class _MemberChecker:
             return
         doing = f"{'reactivate' if active else 'deactivate'} {name}"
         if not theirs:
-            raise LedgerError(
-                "role.self_or_owner_no_network" if or_self else "role.owner_no_network",
-                "Only {name} or the ledger's owner may {doing}: they are in no network."
+            raise (
+                LedgerError(
+                    "role.self_or_owner_no_network",
+                    "Only {name} or the ledger's owner may {doing}: they are in no network.",
+                    name=name,
+                    doing=doing,
+                )
                 if or_self
-                else "Only the ledger's owner may {doing}: they are in no network.",
+                else LedgerError(
+                    "role.owner_no_network",
+                    "Only the ledger's owner may {doing}: they are in no network.",
+                    name=name,
+                    doing=doing,
+                )
+            )
+        raise (
+            LedgerError(
+                "role.self_or_organiser_of_all",
+                "Only {name} or an organiser of every network they are in ({networks}) "
+                "may {doing}.",
                 name=name,
+                networks=self._names_of(theirs),
                 doing=doing,
             )
-        raise LedgerError(
-            "role.self_or_organiser_of_all" if or_self else "role.organiser_of_all",
-            "Only {name} or an organiser of every network they are in ({networks}) may {doing}."
             if or_self
-            else "Only an organiser of every network they are in ({networks}) may {doing}.",
-            name=name,
-            networks=self._names_of(theirs),
-            doing=doing,
+            else LedgerError(
+                "role.organiser_of_all",
+                "Only an organiser of every network they are in ({networks}) may {doing}.",
+                name=name,
+                networks=self._names_of(theirs),
+                doing=doing,
+            )
         )
 
     # -- the plan ----------------------------------------------------------------------------
