@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
+from reciprocity.i18n import N_
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, LedgerScreen, shown_in
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
 from reciprocity.tui.text import plain
@@ -19,8 +20,17 @@ class AnswerDialog(LedgerModal[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="AnswerDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="answer.cancel", tooltip="Change nothing."),
-        Binding("ctrl+s", "save", "Save", id="answer.save", priority=True, tooltip="Log the help."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="answer.cancel", tooltip=N_("Change nothing.")
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            N_("Save"),
+            id="answer.save",
+            priority=True,
+            tooltip=N_("Log the help."),
+        ),
     ]
 
     def __init__(self, ask: dict[str, Any]) -> None:
@@ -79,7 +89,13 @@ class BoardScreen(LedgerScreen):
     """Open asks and offers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer", "Answer ask", id="board.answer", tooltip="Answer the selected ask."),
+        Binding(
+            "a",
+            "answer",
+            N_("Answer ask"),
+            id="board.answer",
+            tooltip=N_("Answer the selected ask."),
+        ),
     ]
 
     def __init__(self) -> None:

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from reciprocity.i18n import _
+from reciprocity.i18n import N_, _
 from reciprocity.reporting.audience import Audience, audience_words
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, shown_in
 
@@ -43,12 +43,14 @@ DIALOG_CSS = """
 
 def _escape_binding(owner: str) -> Binding:
     return Binding(
-        "escape", "cancel", "Cancel", id=f"{owner}.cancel", tooltip="Close, change nothing."
+        "escape", "cancel", N_("Cancel"), id=f"{owner}.cancel", tooltip=N_("Close, change nothing.")
     )
 
 
 def _save_binding(owner: str) -> Binding:
-    return Binding("ctrl+s", "save", "Save", id=f"{owner}.save", priority=True, tooltip="Save.")
+    return Binding(
+        "ctrl+s", "save", N_("Save"), id=f"{owner}.save", priority=True, tooltip=N_("Save.")
+    )
 
 
 SAVE_HINT = "Enter or ctrl+s saves · escape cancels"
@@ -349,8 +351,10 @@ class ConfirmDialog(LedgerModal[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes", tooltip="Go ahead."),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Change nothing."),
+        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead.")),
+        Binding(
+            "n,escape", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing.")
+        ),
     ]
 
     def __init__(self, question: str) -> None:
@@ -379,16 +383,16 @@ class AudienceDialog(LedgerModal[Audience | None]):
         Binding(
             "c",
             "choose('chapter')",
-            "Whole group",
+            N_("Whole group"),
             id="audience.chapter",
-            tooltip="The report for the whole group: safe to forward.",
+            tooltip=N_("The report for the whole group: safe to forward."),
         ),
         Binding(
             "l",
             "choose('leadership')",
-            "Leadership",
+            N_("Leadership"),
             id="audience.leadership",
-            tooltip="The leadership team's report, with the notes for a private word.",
+            tooltip=N_("The leadership team's report, with the notes for a private word."),
         ),
     ]
 
@@ -437,12 +441,22 @@ class ReportReadyDialog(LedgerModal[None]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ReportReadyDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,p", "send('.pdf')", "PDF", id="report_ready.pdf", tooltip="The report."),
         Binding(
-            "x", "send('.xlsx')", "Workbook", id="report_ready.xlsx", tooltip="The spreadsheet."
+            "enter,p", "send('.pdf')", N_("PDF"), id="report_ready.pdf", tooltip=N_("The report.")
         ),
         Binding(
-            "z", "send('.zip')", "Everything", id="report_ready.zip", tooltip="Every file, zipped."
+            "x",
+            "send('.xlsx')",
+            N_("Workbook"),
+            id="report_ready.xlsx",
+            tooltip=N_("The spreadsheet."),
+        ),
+        Binding(
+            "z",
+            "send('.zip')",
+            N_("Everything"),
+            id="report_ready.zip",
+            tooltip=N_("Every file, zipped."),
         ),
         _escape_binding("report_ready"),
     ]

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from reciprocity.i18n import N_
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
@@ -31,21 +32,23 @@ class ExchangesScreen(LedgerScreen):
     """A lazily loaded, filterable list of exchanges."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "void", "Void", id="exchanges.void", tooltip="Void the selected exchange."),
+        Binding(
+            "v", "void", N_("Void"), id="exchanges.void", tooltip=N_("Void the selected exchange.")
+        ),
         Binding(
             "slash",
             "focus_filter",
-            "Filter",
+            N_("Filter"),
             id="exchanges.filter",
-            tooltip="Type to filter by text.",
+            tooltip=N_("Type to filter by text."),
         ),
         Binding(
             "escape",
             "focus_table",
-            "Table",
+            N_("Table"),
             id="exchanges.table",
             show=False,
-            tooltip="Back to the table.",
+            tooltip=N_("Back to the table."),
         ),
     ]
     AUTO_FOCUS = "#exchanges"

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
+from reciprocity.i18n import N_
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import STEP_KEYS, FeedbackDialog, FollowupStep, WonDialog
 from reciprocity.tui.text import plain
@@ -46,9 +47,9 @@ class FollowupsScreen(LedgerScreen):
         Binding(
             "f",
             "feedback",
-            "Feedback",
+            N_("Feedback"),
             id="followups.feedback",
-            tooltip="Rate (1–5) how the selected referral I gave was treated.",
+            tooltip=N_("Rate (1–5) how the selected referral I gave was treated."),
         ),
     ]
 

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from reciprocity.i18n import N_
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, LedgerScreen, shown_in
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, ConfirmDialog
 from reciprocity.tui.text import plain
@@ -41,8 +42,12 @@ class MemberForm(LedgerModal[bool]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="member_form.cancel", tooltip="Change nothing."),
-        Binding("ctrl+s", "save", "Save", id="member_form.save", priority=True, tooltip="Save."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="member_form.cancel", tooltip=N_("Change nothing.")
+        ),
+        Binding(
+            "ctrl+s", "save", N_("Save"), id="member_form.save", priority=True, tooltip=N_("Save.")
+        ),
     ]
 
     def __init__(self, member: dict[str, Any] | None = None) -> None:
@@ -132,23 +137,27 @@ class MembersScreen(LedgerScreen):
     """Find members; add, edit, deactivate; see balances."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="members.add", tooltip="Add a member."),
-        Binding("e", "edit", "Edit", id="members.edit", tooltip="Edit the selected member."),
+        Binding("a", "add", N_("Add"), id="members.add", tooltip=N_("Add a member.")),
+        Binding(
+            "e", "edit", N_("Edit"), id="members.edit", tooltip=N_("Edit the selected member.")
+        ),
         Binding(
             "x",
             "deactivate",
-            "Deactivate",
+            N_("Deactivate"),
             id="members.deactivate",
-            tooltip="Deactivate the selected member (history stays).",
+            tooltip=N_("Deactivate the selected member (history stays)."),
         ),
-        Binding("slash", "search", "Search", id="members.search", tooltip="Search by name."),
+        Binding(
+            "slash", "search", N_("Search"), id="members.search", tooltip=N_("Search by name.")
+        ),
         Binding(
             "escape",
             "focus_table",
-            "Table",
+            N_("Table"),
             id="members.table",
             show=False,
-            tooltip="Leave the search box for the table.",
+            tooltip=N_("Leave the search box for the table."),
         ),
     ]
     AUTO_FOCUS = "#members"

@@ -15,6 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from reciprocity.i18n import _
+
 
 class KeysPanel(VerticalScroll):
     """A panel docked on the right with every key that acts here, most useful first."""
@@ -48,7 +50,7 @@ class KeysPanel(VerticalScroll):
     def groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """``(title, [(keys, description)])``: this screen's, the app's, then Textual's."""
         screen, app = self.screen, self.app
-        titles = ("This screen", "Everywhere", "Moving around")
+        titles = (_("This screen"), _("Everywhere"), _("Moving around"))
         found: dict[str, dict[str, tuple[list[str], str]]] = {t: {} for t in titles}
         for namespace, binding, _enabled, _tooltip in screen.active_bindings.values():
             if binding.system:
@@ -60,7 +62,7 @@ class KeysPanel(VerticalScroll):
                 title = titles[1]
             else:
                 title = titles[2]
-            keys, _ = found[title].setdefault(binding.action, ([], ""))
+            keys, _description = found[title].setdefault(binding.action, ([], ""))
             display = app.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
