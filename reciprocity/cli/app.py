@@ -26,6 +26,7 @@ from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
 from reciprocity.config import Settings, SettingsError, demo_database_url, load_settings
+from reciprocity.console import choose_early
 from reciprocity.i18n import N_, _, format_number
 from reciprocity.ledger.errors import ImportRejected, LedgerError
 from reciprocity.ledger.rules import MAX_ID
@@ -51,6 +52,9 @@ class _Cli(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        # Click's own usage errors come before the global options are read: speak the
+        # run's language from the start (the global callback sets it again, or reports it).
+        choose_early(sys.argv[1:] if args is None else args)
         try:
             result = super().main(
                 args, prog_name, complete_var, False, windows_expand_args, **extra
