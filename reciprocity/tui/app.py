@@ -21,6 +21,7 @@ from sqlmodel import Session
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
@@ -444,6 +445,13 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         yield SystemCommand(
             _("Theme"), _("Change the theme (light or dark)"), self.action_change_theme
         )
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search field in the active language."""
+        if self.use_command_palette and self.screen.id != "--command-palette":
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
 
     def palette_allows(self, action: str) -> bool:
         """Whether the command palette offers this action (every one, here)."""
