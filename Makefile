@@ -22,7 +22,7 @@ pg-test:
 
 # The gettext catalogues (docs/i18n.md): extract every marked sentence into
 # messages.pot, merge it into each language's messages.po, compile the .mo files that
-# ship in the wheel. Translate the new or fuzzy entries in the .po, then run it again.
+# ship in the wheel. Translate the new entries in the .po, then run it again.
 # A ledger error's key is its sentence's context (LedgerError:1c,2).
 BABEL_KEYWORDS = -k _ -k N_ -k Term -k ngettext:1,2 -k pgettext:1c,2 \
 	-k LedgerError:1c,2 -k ImportRejected:2c,3
