@@ -367,7 +367,7 @@ def _valid_id(value: int | None) -> int | None:
     return value
 
 
-def id_argument(help: str = "The id, as the lists show it.") -> Any:
+def id_argument(help: str = _("The id, as the lists show it.")) -> Any:
     """A positional row id."""
     return typer.Argument(..., metavar="ID", help=help, callback=_valid_id)
 

@@ -16,6 +16,7 @@ from reciprocity.cli.app import (
     print_rows,
     state,
 )
+from reciprocity.i18n import _
 from reciprocity.ledger import members as ledger_members
 from reciprocity.ledger import networks as ledger_networks
 from reciprocity.ledger.errors import LedgerError
@@ -23,12 +24,12 @@ from reciprocity.ledger.rules import parse_date
 from reciprocity.store.models import DEFAULT_CURRENCY, NetworkKind, Role
 
 network_app = typer.Typer(
-    help="Add, edit, list and deactivate networks (the groups that meet).", no_args_is_help=True
+    help=_("Add, edit, list and deactivate networks (the groups that meet)."), no_args_is_help=True
 )
 member_app = typer.Typer(
-    help="Add, edit, list, deactivate and forget members.", no_args_is_help=True
+    help=_("Add, edit, list, deactivate and forget members."), no_args_is_help=True
 )
-meeting_app = typer.Typer(help="Add, edit and list meetings.", no_args_is_help=True)
+meeting_app = typer.Typer(help=_("Add, edit and list meetings."), no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(member_app, name="member")
 app.add_typer(meeting_app, name="meeting")
@@ -60,13 +61,13 @@ def _parse_weights(pairs: list[str]) -> dict[str, int]:
 @network_app.command("add")
 def network_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Name of the network."),
+    name: str = typer.Argument(..., help=_("Name of the network.")),
     kind: str = typer.Option(NetworkKind.REFERRAL_CLUB.value, "--kind", help=KIND_HELP),
     sla_days: int = typer.Option(
-        2, "--sla-days", help="Days within which a referral is followed up."
+        2, "--sla-days", help=_("Days within which a referral is followed up.")
     ),
     weight: list[str] = typer.Option(
-        [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. referral=3."
+        [], "--weight", metavar="KIND=N", help=_("Points per exchange kind, e.g. referral=3.")
     ),
     fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
     currency: str = typer.Option(DEFAULT_CURRENCY, "--currency", help=CURRENCY_HELP),
@@ -95,12 +96,12 @@ def network_add(
 @network_app.command("edit")
 def network_edit(
     ctx: typer.Context,
-    network: str = typer.Argument(..., help="Network name."),
-    name: str | None = typer.Option(None, "--name", help="New name."),
+    network: str = typer.Argument(..., help=_("Network name.")),
+    name: str | None = typer.Option(None, "--name", help=_("New name.")),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
     sla_days: int | None = typer.Option(None, "--sla-days"),
     weight: list[str] = typer.Option(
-        [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. help=2."
+        [], "--weight", metavar="KIND=N", help=_("Points per exchange kind, e.g. help=2.")
     ),
     fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
     currency: str | None = typer.Option(None, "--currency", help=CURRENCY_HELP),
@@ -109,8 +110,10 @@ def network_edit(
         None,
         "--scoring",
         metavar="FILE|default",
-        help="Keep this Traffic Lights scoring table (TOML) as the network's own; "
-        "'default' goes back to the shipped one.",
+        help=_(
+            "Keep this Traffic Lights scoring table (TOML) as the network's own; "
+            "'default' goes back to the shipped one."
+        ),
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -176,18 +179,22 @@ def network_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @member_app.command("add")
 def member_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Full name."),
-    network: list[str] = typer.Option([], "--network", help="Network to join (repeatable)."),
+    name: str = typer.Argument(..., help=_("Full name.")),
+    network: list[str] = typer.Option([], "--network", help=_("Network to join (repeatable).")),
     company: str | None = typer.Option(None, "--company"),
-    category: str | None = typer.Option(None, "--category", help="Profession, e.g. 'Accountant'."),
+    category: str | None = typer.Option(
+        None, "--category", help=_("Profession, e.g. 'Accountant'.")
+    ),
     email: str | None = typer.Option(None, "--email"),
     phone: str | None = typer.Option(None, "--phone"),
-    role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
+    role: str = typer.Option(Role.MEMBER.value, "--role", help=_("member or organiser.")),
     joined: str | None = typer.Option(
         None,
         "--joined",
-        help="Day they joined the networks, YYYY-MM-DD or today; left out, they count as "
-        "members from the start (for a group's existing members).",
+        help=_(
+            "Day they joined the networks, YYYY-MM-DD or today; left out, they count as "
+            "members from the start (for a group's existing members)."
+        ),
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -220,14 +227,14 @@ def member_add(
 @member_app.command("edit")
 def member_edit(
     ctx: typer.Context,
-    member: str = typer.Argument(..., help="Member name (a unique prefix will do)."),
-    name: str | None = typer.Option(None, "--name", help="New name."),
+    member: str = typer.Argument(..., help=_("Member name (a unique prefix will do).")),
+    name: str | None = typer.Option(None, "--name", help=_("New name.")),
     company: str | None = typer.Option(None, "--company"),
     category: str | None = typer.Option(None, "--category"),
     email: str | None = typer.Option(None, "--email"),
     phone: str | None = typer.Option(None, "--phone"),
     reactivate: bool = typer.Option(
-        False, "--reactivate", help="Make a deactivated member active."
+        False, "--reactivate", help=_("Make a deactivated member active.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -273,8 +280,8 @@ def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> 
 @member_app.command("forget")
 def member_forget(
     ctx: typer.Context,
-    member: str = typer.Argument(..., help="The member's whole name (any case)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    member: str = typer.Argument(..., help=_("The member's whole name (any case).")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask for confirmation.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Erase a member's personal data for good; their anonymous history stays."""
@@ -319,14 +326,16 @@ def member_join(
     role: str | None = typer.Option(
         None,
         "--role",
-        help="member or organiser; a new member is a member, a current one keeps theirs.",
+        help=_("member or organiser; a new member is a member, a current one keeps theirs."),
     ),
     joined: str | None = typer.Option(
         None,
         "--joined",
         "--date",
-        help="Joining date, YYYY-MM-DD or today; left out, a newcomer counts from the "
-        "start, a rejoining member from today and a current member keeps their date.",
+        help=_(
+            "Joining date, YYYY-MM-DD or today; left out, a newcomer counts from the "
+            "start, a rejoining member from today and a current member keeps their date."
+        ),
     ),
 ) -> None:
     """Add a member to a network, change their role or their joining date (an organiser)."""
@@ -354,7 +363,7 @@ def member_leave(
     ctx: typer.Context,
     member: str = typer.Argument(...),
     network: str = typer.Argument(...),
-    left: str = typer.Option("today", "--date", help="Leaving date, YYYY-MM-DD or today."),
+    left: str = typer.Option("today", "--date", help=_("Leaving date, YYYY-MM-DD or today.")),
 ) -> None:
     """Record that a member left a network (the member or an organiser of it)."""
     run = state(ctx)
@@ -375,7 +384,7 @@ def member_leave(
 @member_app.command("list")
 def member_list(
     ctx: typer.Context,
-    network: str | None = typer.Option(None, "--network", help="Only members of this network."),
+    network: str | None = typer.Option(None, "--network", help=_("Only members of this network.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List members."""
@@ -396,8 +405,8 @@ def member_list(
 @meeting_app.command("add")
 def meeting_add(
     ctx: typer.Context,
-    network: str = typer.Argument(..., help="Network name."),
-    held: str = typer.Option("today", "--date", help="YYYY-MM-DD or today."),
+    network: str = typer.Argument(..., help=_("Network name.")),
+    held: str = typer.Option("today", "--date", help=_("YYYY-MM-DD or today.")),
     title: str | None = typer.Option(None, "--title"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -423,9 +432,9 @@ def meeting_add(
 @meeting_app.command("edit")
 def meeting_edit(
     ctx: typer.Context,
-    meeting_id: int = id_argument("The meeting's id."),
-    held: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD or today."),
-    title: str | None = typer.Option(None, "--title", help="New title ('' clears it)."),
+    meeting_id: int = id_argument(_("The meeting's id.")),
+    held: str | None = typer.Option(None, "--date", help=_("New date, YYYY-MM-DD or today.")),
+    title: str | None = typer.Option(None, "--title", help=_("New title ('' clears it).")),
 ) -> None:
     """Change a meeting's date or title (an organiser of its network)."""
     run = state(ctx)
