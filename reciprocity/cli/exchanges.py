@@ -22,7 +22,7 @@ from reciprocity.cli.app import (
     print_rows,
     state,
 )
-from reciprocity.i18n import _
+from reciprocity.i18n import N_, _
 from reciprocity.ledger import exchanges as ledger_exchanges
 from reciprocity.ledger import followups as ledger_followups
 from reciprocity.ledger.entry import Entry, log_exchange
@@ -175,7 +175,7 @@ def ack(ctx: typer.Context, exchange_id: int = id_argument(_("The referral's id.
         ledger_followups.acknowledge(
             session=session, exchange_id=exchange_id, acting_id=run.acting_member_id(session)
         )
-    typer.echo(f"Acknowledged referral #{exchange_id}.")
+    typer.echo(_("Acknowledged referral #{id}.").format(id=exchange_id))
 
 
 @app.command("followup")
@@ -207,7 +207,9 @@ def followup(
     print_created(
         [step.id],
         as_json=as_json,
-        sentence=f"Referral #{exchange_id} is now '{step.status}' (step #{step.id}).",
+        sentence=_("Referral #{id} is now '{status}' (step #{step}).").format(
+            id=exchange_id, status=step.status, step=step.id
+        ),
     )
 
 
@@ -230,7 +232,9 @@ def feedback(
             acting_id=run.acting_member_id(session),
         )
     print_created(
-        [given.id], as_json=as_json, sentence=f"Rated referral #{exchange_id}: {given.rating}/5."
+        [given.id],
+        as_json=as_json,
+        sentence=_("Rated referral #{id}: {rating}/5.").format(id=exchange_id, rating=given.rating),
     )
 
 
@@ -252,11 +256,13 @@ def void(
             acting_id=run.acting_member_id(session),
         )
         partner = ledger_exchanges.live_introduction_partner(session=session, exchange=voided)
-    typer.echo(f"Voided exchange #{exchange_id}.")
+    typer.echo(_("Voided exchange #{id}.").format(id=exchange_id))
     if partner is not None:
         typer.echo(
-            f"It was half of an introduction with #{partner}, which stays; "
-            f"void #{partner} too if the whole introduction was wrong."
+            _(
+                "It was half of an introduction with #{partner}, which stays; "
+                "void #{partner} too if the whole introduction was wrong."
+            ).format(partner=partner)
         )
 
 
@@ -282,7 +288,11 @@ def one_to_one(
             note=note,
             acting_id=run.acting_member_id(session),
         )
-    print_created([meeting.id], as_json=as_json, sentence=f"Logged one-to-one #{meeting.id}.")
+    print_created(
+        [meeting.id],
+        as_json=as_json,
+        sentence=_("Logged one-to-one #{id}.").format(id=meeting.id),
+    )
 
 
 @app.command("exchanges")
@@ -331,9 +341,11 @@ def exchanges(
         rows,
         columns=EXCHANGE_COLUMNS,
         as_json=False,
-        title="Exchanges",
-        empty="No exchanges match.",
-        footer=f"The newest {shown}; --limit N shows more, --json shows all." if more else None,
+        title=_("Exchanges"),
+        empty=_("No exchanges match."),
+        footer=_("The newest {count}; --limit N shows more, --json shows all.").format(count=shown)
+        if more
+        else None,
     )
 
 
@@ -355,23 +367,31 @@ def show(
         return
     exchange = story["exchange"]
     typer.echo(
-        f"#{exchange['id']} {exchange['kind']} on {exchange['occurred_on']}: "
-        f"{exchange['giver']} → {exchange['receiver']} ({exchange['network']})"
+        _("#{id} {kind} on {day}: {giver} → {receiver} ({network})").format(
+            id=exchange["id"],
+            kind=_(exchange["kind"]),
+            day=exchange["occurred_on"],
+            giver=exchange["giver"],
+            receiver=exchange["receiver"],
+            network=exchange["network"],
+        )
     )
     details = {
-        "Summary": exchange["summary"],
-        "Contact": (
-            f"(only the giver, the receiver and the organisers of {exchange['network']} see it)"
+        N_("Summary"): exchange["summary"],
+        N_("Contact"): (
+            _("(only the giver, the receiver and the organisers of {network} see it)").format(
+                network=exchange["network"]
+            )
             if exchange["contact_hidden"]
             else ", ".join(
                 part for part in (exchange["contact_name"], exchange["contact_details"]) if part
             )
         ),
-        "Type": exchange["referral_type"],
-        "Hotness": exchange["hotness"],
-        "Estimated value": exchange["estimated_value"],
-        "Acknowledged": exchange["acknowledged_at"],
-        "Voided": (
+        N_("Type"): exchange["referral_type"],
+        N_("Hotness"): exchange["hotness"],
+        N_("Estimated value"): exchange["estimated_value"],
+        N_("Acknowledged"): exchange["acknowledged_at"],
+        N_("Voided"): (
             f"{exchange['voided_at']:%Y-%m-%d}: {exchange['void_reason']}"
             if exchange["voided_at"]
             else None
@@ -379,19 +399,24 @@ def show(
     }
     for label, value in details.items():
         if value not in (None, ""):
-            typer.echo(f"  {label}: {value}")
+            typer.echo(f"  {_(label)}: {value}")
     if exchange["kind"] == "referral":
         print_rows(
             story["steps"],
             columns=("occurred_on", "status", "value", "business", "note"),
             as_json=False,
-            title="Steps",
-            empty="  No follow-up steps yet.",
+            title=_("Steps"),
+            empty="  " + _("No follow-up steps yet."),
         )
     feedback = story["feedback"]
     if feedback is not None:
         comment = f" — {feedback['comment']}" if feedback["comment"] else ""
-        typer.echo(f"  Feedback from the giver: {feedback['rating']}/5{comment}")
+        typer.echo(
+            "  "
+            + _("Feedback from the giver: {rating}/5{comment}").format(
+                rating=feedback["rating"], comment=comment
+            )
+        )
 
 
 @app.command("one-to-ones")
@@ -409,6 +434,6 @@ def one_to_ones(
         rows,
         columns=("id", "held_on", "member_a", "member_b", "network", "note"),
         as_json=as_json,
-        title="One-to-ones",
-        empty="No one-to-ones yet.",
+        title=_("One-to-ones"),
+        empty=_("No one-to-ones yet."),
     )

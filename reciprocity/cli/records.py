@@ -89,7 +89,9 @@ def network_add(
             acting_id=run.acting_member_id(session),
         )
     print_created(
-        [network.id], as_json=as_json, sentence=f"Added network #{network.id}: {network.name}."
+        [network.id],
+        as_json=as_json,
+        sentence=_("Added network #{id}: {name}.").format(id=network.id, name=network.name),
     )
 
 
@@ -146,7 +148,7 @@ def network_edit(
     if as_json:
         print_json(as_dict(changed))
     else:
-        typer.echo(f"Updated network #{changed.id}: {changed.name}.")
+        typer.echo(_("Updated network #{id}: {name}.").format(id=changed.id, name=changed.name))
 
 
 @network_app.command("deactivate")
@@ -159,7 +161,7 @@ def network_deactivate(ctx: typer.Context, network: str = typer.Argument(...)) -
         ledger_networks.deactivate_network(
             session=session, network_id=found.id, acting_id=run.acting_member_id(session)
         )
-    typer.echo(f"Deactivated network #{found.id}: {found.name}.")
+    typer.echo(_("Deactivated network #{id}: {name}.").format(id=found.id, name=found.name))
 
 
 @network_app.command("list")
@@ -171,8 +173,8 @@ def network_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         rows,
         columns=NETWORK_COLUMNS,
         as_json=as_json,
-        title="Networks",
-        empty="No networks yet; add one with: reciprocity network add NAME",
+        title=_("Networks"),
+        empty=_("No networks yet; add one with: reciprocity network add NAME"),
     )
 
 
@@ -220,7 +222,9 @@ def member_add(
             acting_id=run.acting_member_id(session),
         )
     print_created(
-        [member.id], as_json=as_json, sentence=f"Added member #{member.id}: {member.name}."
+        [member.id],
+        as_json=as_json,
+        sentence=_("Added member #{id}: {name}.").format(id=member.id, name=member.name),
     )
 
 
@@ -260,7 +264,7 @@ def member_edit(
     if as_json:
         print_json(as_dict(changed))
     else:
-        typer.echo(f"Updated member #{changed.id}: {changed.name}.")
+        typer.echo(_("Updated member #{id}: {name}.").format(id=changed.id, name=changed.name))
 
 
 @member_app.command("deactivate")
@@ -274,7 +278,7 @@ def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> 
         ledger_members.deactivate_member(
             session=session, member_id=found.id, acting_id=run.acting_member_id(session)
         )
-    typer.echo(f"Deactivated member #{found.id}: {found.name}.")
+    typer.echo(_("Deactivated member #{id}: {name}.").format(id=found.id, name=found.name))
 
 
 @member_app.command("forget")
@@ -397,8 +401,8 @@ def member_list(
         rows,
         columns=MEMBER_COLUMNS,
         as_json=as_json,
-        title="Members",
-        empty="No members yet; add one with: reciprocity member add NAME",
+        title=_("Members"),
+        empty=_("No members yet; add one with: reciprocity member add NAME"),
     )
 
 
@@ -425,7 +429,9 @@ def meeting_add(
     print_created(
         [meeting.id],
         as_json=as_json,
-        sentence=f"Added meeting #{meeting.id} of {net.name} on {meeting.held_on}.",
+        sentence=_("Added meeting #{id} of {network} on {day}.").format(
+            id=meeting.id, network=net.name, day=meeting.held_on
+        ),
     )
 
 
@@ -446,7 +452,7 @@ def meeting_edit(
             title=title,
             acting_id=run.acting_member_id(session),
         )
-    typer.echo(f"Updated meeting #{meeting.id} on {meeting.held_on}.")
+    typer.echo(_("Updated meeting #{id} on {day}.").format(id=meeting.id, day=meeting.held_on))
 
 
 @meeting_app.command("list")
@@ -462,5 +468,9 @@ def meeting_list(
         )
         rows = ledger_networks.list_meetings(session=session, network_id=network_id)
     print_rows(
-        rows, columns=MEETING_COLUMNS, as_json=as_json, title="Meetings", empty="No meetings yet."
+        rows,
+        columns=MEETING_COLUMNS,
+        as_json=as_json,
+        title=_("Meetings"),
+        empty=_("No meetings yet."),
     )

@@ -12,7 +12,7 @@ import typer
 from sqlmodel import Session
 
 from reciprocity.cli.app import app, print_json, state
-from reciprocity.i18n import _, format_number, ngettext
+from reciprocity.i18n import N_, _, format_number, ngettext
 from reciprocity.ledger import transfer
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.roles import require_organiser
@@ -45,13 +45,14 @@ _NAMES_SHOWN = 5
 
 def _require_contacts(session: Session, acting_id: int | None, network_id: int | None) -> None:
     """Outside contacts' details leave the ledger only with an organiser of their networks."""
-    hint = "; add --for-sharing to leave them out"
     require_organiser(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"export its outside contacts' details{hint}",
-        doing_all=f"export outside contacts' details of all networks{hint}",
+        doing=N_("export its outside contacts' details; add --for-sharing to leave them out"),
+        doing_all=N_(
+            "export outside contacts' details of all networks; add --for-sharing to leave them out"
+        ),
     )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
@@ -245,7 +245,7 @@ def log_help(
 ) -> Exchange:
     """Log help given; it may answer the receiver's ask or take up the giver's offer."""
     clean_summary = clean_text(summary, field="summary")
-    answering = "it cannot be answered now"
+    answering = N_("it cannot be answered now")
     ask = (
         open_request(
             session=session,
@@ -533,7 +533,7 @@ def void_exchange(
             field="reason",
         )
     exchange = get_exchange(session=session, exchange_id=exchange_id, for_update=True)
-    require_giver(session=session, exchange=exchange, acting_id=acting_id, doing="void")
+    require_giver(session=session, exchange=exchange, acting_id=acting_id, doing=N_("void"))
     if exchange.voided_at is not None:
         raise LedgerError(
             "exchange.already_voided",

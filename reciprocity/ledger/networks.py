@@ -18,6 +18,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
+from reciprocity.i18n import N_, Phrase
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name, refuse_taken_name
 from reciprocity.ledger.roles import may_act as may_act
@@ -153,7 +154,7 @@ def edit_network(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"change {network.name}",
+        doing=Phrase(N_("change {network}"), network=network.name),
     )
     changes: dict[str, object] = {}
     if name is not None:
@@ -196,7 +197,7 @@ def deactivate_network(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"deactivate {network.name}",
+        doing=Phrase(N_("deactivate {network}"), network=network.name),
     )
     if not network.active:
         raise LedgerError(
@@ -249,7 +250,9 @@ def join_network(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"add members to {network.name} or change their role there",
+        doing=Phrase(
+            N_("add members to {network} or change their role there"), network=network.name
+        ),
     )
     if not network.active:
         raise LedgerError(
@@ -593,7 +596,7 @@ def add_meeting(
         session=session,
         acting_id=acting_id,
         network_id=network.id,
-        doing=f"add a meeting of {network.name}",
+        doing=Phrase(N_("add a meeting of {network}"), network=network.name),
     )
     if not network.active:
         raise LedgerError(
@@ -641,7 +644,7 @@ def edit_meeting(
         session=session,
         acting_id=acting_id,
         network_id=meeting.network_id,
-        doing=f"change meeting #{meeting_id} of {network.name}",
+        doing=Phrase(N_("change meeting #{id} of {network}"), id=meeting_id, network=network.name),
     )
     clean_title = clean_text(title, field="meeting title")
     if held_on is not None:

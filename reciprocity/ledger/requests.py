@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
@@ -202,7 +202,7 @@ def withdraw_request(
         session=session,
         table=table,
         request_id=request_id,
-        doing="only an open one can be withdrawn",
+        doing=N_("only an open one can be withdrawn"),
     )
     _require_poster(
         session=session,

@@ -13,6 +13,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from reciprocity.i18n import N_
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import Member, Membership, Network, Role
 
@@ -101,8 +102,8 @@ def require_organiser(
     session: Session,
     acting_id: int | None,
     network_id: int | None,
-    doing: str = "see its report",
-    doing_all: str = "see the report of all networks; choose a network you organise",
+    doing: str = N_("see its report"),
+    doing_all: str = N_("see the report of all networks; choose a network you organise"),
 ) -> None:
     """Refuse an acting member who may not see a network's report (or every network's).
 
@@ -138,7 +139,7 @@ def require_self_or_organiser(
     session: Session,
     acting_id: int | None,
     member_id: int,
-    doing: str = "see their review",
+    doing: str = N_("see their review"),
 ) -> None:
     """Refuse anyone but the member themself or an organiser of a network they are in now.
 
@@ -265,7 +266,7 @@ def networks_to_compare(
                         session=session,
                         acting_id=acting_id,
                         network_id=network_id,
-                        doing="compare it with other networks",
+                        doing=N_("compare it with other networks"),
                     )
         return wanted
     if acting_id is None:

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Phrase, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import new_external_id
 from reciprocity.ledger.roles import organised_network_ids, organiser_phrase
@@ -305,13 +305,14 @@ class _ExchangeChecker:
         if writer is None or place[0] in self.organised:
             return
         organiser = organiser_phrase([place[1]])
+        adding = Phrase(N_("add members to {network}"), network=place[1])
         for member in (giving, receiving):
             if member[0] < 0:
                 raise LedgerError(
                     "role.organiser_of",
                     "Only {organiser} may {doing}.",
                     organiser=organiser,
-                    doing=f"add members to {place[1]}",
+                    doing=adding,
                 )
         if writer not in (giving[0], receiving[0]):
             raise LedgerError(

@@ -21,14 +21,20 @@ from reciprocity.i18n import N_, _
 from reciprocity.reporting.audience import Audience, audience_words
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, shown_in
 
-STEP_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("c", "contacted", "Contacted"),
-    ("m", "meeting", "Meeting"),
-    ("p", "proposal", "Proposal"),
-    ("w", "won", "Won"),
-    ("x", "lost", "Lost"),
-    ("n", "no_response", "No response"),
+STEP_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("c", "contacted", N_("Contacted"), N_("Mark the selected referral I received as contacted.")),
+    ("m", "meeting", N_("Meeting"), N_("Mark the selected referral I received as meeting.")),
+    ("p", "proposal", N_("Proposal"), N_("Mark the selected referral I received as proposal.")),
+    ("w", "won", N_("Won"), N_("Mark the selected referral I received as won.")),
+    ("x", "lost", N_("Lost"), N_("Mark the selected referral I received as lost.")),
+    (
+        "n",
+        "no_response",
+        N_("No response"),
+        N_("Mark the selected referral I received as no response."),
+    ),
 )
+"""A referral's next steps: key, status, label and the key's tooltip (English, marked)."""
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -53,7 +59,7 @@ def _save_binding(owner: str) -> Binding:
     )
 
 
-SAVE_HINT = "Enter or ctrl+s saves · escape cancels"
+SAVE_HINT = N_("Enter or ctrl+s saves · escape cancels")
 """The same words in every dialog that writes."""
 
 
@@ -75,7 +81,7 @@ class FollowupDialog(LedgerModal[FollowupStep | None]):
         _escape_binding("followup_dialog"),
         *(
             Binding(key, f"step('{status}')", label, id=f"followup_dialog.{status}")
-            for key, status, label in STEP_KEYS
+            for key, status, label, _tooltip in STEP_KEYS
         ),
     ]
 
@@ -86,10 +92,13 @@ class FollowupDialog(LedgerModal[FollowupStep | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Follow up referral #{self.exchange_id}")
+            yield Label(_("Follow up referral #{id}").format(id=self.exchange_id))
             yield Label(self.message, classes="hint", markup=False)
             yield OptionList(
-                *(Option(f"{key}  {label}", id=status) for key, status, label in STEP_KEYS),
+                *(
+                    Option(f"{key}  {_(label)}", id=status)
+                    for key, status, label, _tooltip in STEP_KEYS
+                ),
                 id="steps",
             )
 
@@ -130,16 +139,16 @@ class WonDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Referral #{self.exchange_id} won: what was it worth?")
-            yield Input(placeholder="value, e.g. 2500", id="won-value")
+            yield Label(_("Referral #{id} won: what was it worth?").format(id=self.exchange_id))
+            yield Input(placeholder=_("value, e.g. 2500"), id="won-value")
             yield Select(
-                [("new business", "new"), ("repeat business", "repeat")],
+                [(_("new business"), "new"), (_("repeat business"), "repeat")],
                 value="new",
                 allow_blank=False,
                 id="won-business",
             )
             yield Label("", markup=False, classes="error", id="won-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Changed, "#won-value")
     def _typed(self) -> None:
@@ -158,7 +167,11 @@ class WonDialog(LedgerModal[bool]):
             try:
                 value = float(text)
             except ValueError:
-                error.update(f"The value '{text}' is not a number; type an amount such as 2500.")
+                error.update(
+                    _("The value '{text}' is not a number; type an amount such as 2500.").format(
+                        text=text
+                    )
+                )
                 return
         business = self.query_one("#won-business", Select).value
         step = FollowupStep(
@@ -187,13 +200,13 @@ class FeedbackDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Rate how referral #{self.exchange_id} was treated (1–5)")
+            yield Label(_("Rate how referral #{id} was treated (1–5)").format(id=self.exchange_id))
             if self.message:
                 yield Label(self.message, classes="hint", markup=False)
-            yield Input(placeholder="1 to 5", id="rating", max_length=1)
-            yield Input(placeholder="comment (optional)", id="comment")
+            yield Input(placeholder=_("1 to 5"), id="rating", max_length=1)
+            yield Input(placeholder=_("comment (optional)"), id="comment")
             yield Label("", markup=False, classes="error", id="feedback-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -205,7 +218,7 @@ class FeedbackDialog(LedgerModal[bool]):
         comment = self.query_one("#comment", Input).value.strip() or None
         error = self.query_one("#feedback-error", Label)
         if not text.isdigit():
-            error.update("The rating is a whole number from 1 to 5.")
+            error.update(_("The rating is a whole number from 1 to 5."))
             return
         app = self.rapp
 
@@ -220,8 +233,10 @@ class FeedbackDialog(LedgerModal[bool]):
                 acting_id=app.acting_id,
             )
 
-        def saved(_: Any) -> None:
-            app.notify(f"Rated referral #{self.exchange_id}: {text} of 5.")
+        def saved(_result: Any) -> None:
+            app.notify(
+                _("Rated referral #{id}: {rating} of 5.").format(id=self.exchange_id, rating=text)
+            )
             self.post_message(LedgerChanged())
             self.dismiss(True)
 
@@ -247,12 +262,14 @@ class OneToOneDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("One-to-one")
+            yield Label(_("One-to-one"))
             yield Label(self.message, classes="hint", markup=False)
-            yield Input(self.rapp.today().isoformat(), placeholder="date YYYY-MM-DD", id="held-on")
-            yield Input(placeholder="note (optional)", id="note")
+            yield Input(
+                self.rapp.today().isoformat(), placeholder=_("date YYYY-MM-DD"), id="held-on"
+            )
+            yield Input(placeholder=_("note (optional)"), id="note")
             yield Label("", markup=False, classes="error", id="one-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -265,7 +282,7 @@ class OneToOneDialog(LedgerModal[bool]):
         note = self.query_one("#note", Input).value.strip() or None
         me = app.acting_id
         if me is None:
-            self.query_one("#one-error", Label).update("Choose who you are first (press i).")
+            self.query_one("#one-error", Label).update(_("Choose who you are first (press i)."))
             return
 
         def save(session: Session) -> Any:
@@ -282,8 +299,8 @@ class OneToOneDialog(LedgerModal[bool]):
                 today=app.today(),
             )
 
-        def saved(_: Any) -> None:
-            app.notify("One-to-one recorded.")
+        def saved(_result: Any) -> None:
+            app.notify(_("One-to-one recorded."))
             self.post_message(LedgerChanged())
             self.dismiss(True)
 
@@ -308,12 +325,12 @@ class VoidDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Void exchange #{self.exchange_id}?")
+            yield Label(_("Void exchange #{id}?").format(id=self.exchange_id))
             yield Label(self.description, classes="hint")
-            yield Label("It stays for the audit trail and drops out of every metric.")
-            yield Input(placeholder="reason (required)", id="reason")
+            yield Label(_("It stays for the audit trail and drops out of every metric."))
+            yield Input(placeholder=_("reason (required)"), id="reason")
             yield Label("", markup=False, classes="error", id="void-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
@@ -334,8 +351,8 @@ class VoidDialog(LedgerModal[bool]):
                 acting_id=app.acting_id,
             )
 
-        def saved(_: Any) -> None:
-            app.notify(f"Exchange #{self.exchange_id} voided.")
+        def saved(_result: Any) -> None:
+            app.notify(_("Exchange #{id} voided.").format(id=self.exchange_id))
             self.post_message(LedgerChanged())
             self.dismiss(True)
 

@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar
 
-from reciprocity.i18n import N_, _, format_number, format_percent, ngettext
+from reciprocity.i18n import N_, _, format_number, format_percent, ngettext, pgettext
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.reporting.audience import Audience
 from reciprocity.reporting.monthly import write_monthly_report
@@ -65,7 +65,7 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     (N_("refs"), 4),
     (N_("cont"), 5),
     (N_("conv"), 4),
-    (N_("rate"), 4),
+    ("rate", 4),
     (N_("light"), 6),
 )
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "red", "grey": "bright_black"}
@@ -204,7 +204,7 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
                 yield Input(str(self.base or ""), id="export-base", compact=True)
             yield Label("", id="export-where", classes="hint", markup=False)
             yield Label("", markup=False, classes="error", id="export-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#export-folder-row").display = self.base is not None
@@ -245,6 +245,12 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _heading(label: str) -> str:
+    """A column's heading in the active language. 'rate' (the givers' average rating) is
+    also a verb in the ledger's sentences, so here it has a context of its own."""
+    return pgettext("network table", "rate") if label == "rate" else _(label)
 
 
 def _cell(value: Any, key: str) -> str | Text:
@@ -338,7 +344,9 @@ class NetworkScreen(LedgerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        add_columns(self.query_one("#network-table", DataTable), *COLUMN_WIDTHS, flex=("member",))
+        table = self.query_one("#network-table", DataTable)
+        add_columns(table, *COLUMN_WIDTHS, flex=("member",))
+        table.columns["rate"].label = Text(_heading("rate"))  # type: ignore[index]
         self.query_one("#export-progress").display = False
         super().on_mount()
 
@@ -459,7 +467,7 @@ class NetworkScreen(LedgerScreen):
         table = self.query_one("#network-table", DataTable)
         for index, (label, _width) in enumerate(COLUMN_WIDTHS):
             mark = ("▼" if self.sort_reverse else "▲") if index == self.sort_index else ""
-            table.columns[label].label = Text(_(label) + mark)  # type: ignore[index]
+            table.columns[label].label = Text(_heading(label) + mark)  # type: ignore[index]
         table.clear()
         self.shown = 0
         self._add_chunk()
