@@ -32,6 +32,10 @@ Post = TypeVar("Post", Ask, Offer)
 RequestTable = type[Ask] | type[Offer]
 
 
+STATUS_WORDS = {"open": N_("open"), "answered": N_("answered"), "withdrawn": N_("withdrawn")}
+"""An ask's or an offer's status as a word of a sentence, translated when it is rendered."""
+
+
 def _require_poster(
     *,
     session: Session,
@@ -178,7 +182,7 @@ def open_request(
                 "Ask #{id} is already {status}; {doing}.",
                 field=field,
                 id=request_id,
-                status=Term(request.status),
+                status=STATUS_WORDS[str(request.status)],
                 doing=Term(doing),
             )
             if ask
@@ -187,7 +191,7 @@ def open_request(
                 "Offer #{id} is already {status}; {doing}.",
                 field=field,
                 id=request_id,
-                status=Term(request.status),
+                status=STATUS_WORDS[str(request.status)],
                 doing=Term(doing),
             )
         )
