@@ -15,7 +15,39 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from reciprocity.i18n import _
+from reciprocity.i18n import N_, _
+
+TEXTUAL_DESCRIPTIONS = frozenset(
+    {
+        N_("Bottom"),
+        N_("Copy selected text"),
+        N_("Cursor down"),
+        N_("Cursor left"),
+        N_("Cursor right"),
+        N_("Cursor up"),
+        N_("Down"),
+        N_("End"),
+        N_("First"),
+        N_("Focus Next"),
+        N_("Focus Previous"),
+        N_("Home"),
+        N_("Last"),
+        N_("Page Down"),
+        N_("Page Left"),
+        N_("Page Right"),
+        N_("Page Up"),
+        N_("Page down"),
+        N_("Page up"),
+        N_("Scroll Left"),
+        N_("Scroll Right"),
+        N_("Select"),
+        N_("Start"),
+        N_("Top"),
+        N_("Up"),
+    }
+)
+"""Textual's own key descriptions (moving around) that the panel shows, marked for our
+catalogue so that they are translated too."""
 
 
 class KeysPanel(VerticalScroll):
@@ -66,7 +98,10 @@ class KeysPanel(VerticalScroll):
             display = app.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-            found[title][binding.action] = (keys, binding.description)
+            description = binding.description
+            if description in TEXTUAL_DESCRIPTIONS:
+                description = _(description)
+            found[title][binding.action] = (keys, description)
         return [
             (title, [(" ".join(keys), text) for keys, text in found[title].values()])
             for title in titles
