@@ -1,5 +1,5 @@
-"""``python -m reciprocity`` runs the command line."""
+"""``python -m reciprocity`` runs the command line, in the language the run asks for."""
 
-from reciprocity.cli import main
+from reciprocity.console import main
 
 main()

@@ -44,6 +44,33 @@ def N_(text: str) -> Term:
     return Term(text)
 
 
+class Phrase(Term):
+    """A phrase with its own named placeholders that sits inside a sentence, such as the
+    ``{doing}`` of "Only {organiser} may {doing}.": ``Phrase(N_("add members to {network}"),
+    network=name)``. As a ``str`` it is the English phrase filled in; in a rendered sentence
+    it is translated as a whole, then filled."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> "Phrase":
+        phrase = super().__new__(cls, template.format(**params))
+        phrase.template = template
+        phrase.params = params
+        return phrase
+
+    def translated(self) -> str:
+        """The phrase in the active language."""
+        return _(self.template).format(**self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_phrase, (self.template, self.params))
+
+
+def _phrase(template: str, params: dict[str, Any]) -> Phrase:
+    return Phrase(template, **params)
+
+
 class _Active:
     """The process's language and catalogue (one per process, set by the face)."""
 
@@ -117,7 +144,9 @@ def pgettext(context: str, message: str) -> str:
 
 
 def translate_term(value: Any) -> Any:
-    """A :class:`Term` in the active language; anything else as it is."""
+    """A :class:`Term` (or :class:`Phrase`) in the active language; anything else as it is."""
+    if isinstance(value, Phrase):
+        return value.translated()
     return _(value) if isinstance(value, Term) else value
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 from typer.testing import CliRunner
 
+from reciprocity.i18n import DEFAULT_LANGUAGE, set_language
 from reciprocity.store.engine import SCHEMA_HEAD, make_engine
 from reciprocity.store.models import TABLES_IN_DEPENDENCY_ORDER
 from reciprocity.store.tables import table_of
@@ -70,8 +71,16 @@ def isolated_user_dirs(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the real user's config or data folders."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    for name in ("RECIPROCITY_DB", "RECIPROCITY_AS"):
+    for name in ("RECIPROCITY_DB", "RECIPROCITY_AS", "RECIPROCITY_LANG"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """A test that speaks Dutch (``--lang nl``, ``set_language``) leaves the process in
+    English for the next one."""
+    yield
+    set_language(DEFAULT_LANGUAGE)
 
 
 def reset_postgres(url: str) -> None:

@@ -1,4 +1,5 @@
-"""An installed wheel carries db/ and reports/ and can migrate a database from them."""
+"""An installed wheel carries db/, reports/ and the compiled catalogues, and can migrate a
+database and speak Dutch from them."""
 
 import subprocess
 import sys
@@ -26,6 +27,7 @@ def test_wheel_ships_migrations_and_report_templates(tmp_path: Path) -> None:
     assert "reciprocity/_resources/db/script.py.mako" in names
     assert any(n.startswith("reciprocity/_resources/db/versions/") for n in names)
     assert "reciprocity/_resources/reports/README.md" in names
+    assert "reciprocity/locale/nl/LC_MESSAGES/messages.mo" in names
 
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
@@ -36,6 +38,8 @@ def test_wheel_ships_migrations_and_report_templates(tmp_path: Path) -> None:
         "from reciprocity.store.engine import make_engine, current_revision\n"
         "print(resource_dir('db')); print(resource_dir('reports'))\n"
         "print(current_revision(make_engine('sqlite:///' + sys.argv[2])))\n"
+        "from reciprocity.i18n import _, set_language\n"
+        "set_language('nl'); print(_('Members'))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, str(unpacked), str(database)],
@@ -45,7 +49,8 @@ def test_wheel_ships_migrations_and_report_templates(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    db_dir, reports_dir, revision = run.stdout.split()
+    db_dir, reports_dir, revision, members = run.stdout.split()
     assert db_dir == str(unpacked / "reciprocity" / "_resources" / "db")
     assert reports_dir == str(unpacked / "reciprocity" / "_resources" / "reports")
     assert revision != "None"
+    assert members == "Leden"

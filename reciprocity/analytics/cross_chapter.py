@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from reciprocity.analytics.frames import name_key
 from reciprocity.analytics.keys import CROSS_CHAPTER_KEYS, MONEY_DIGITS
+from reciprocity.i18n import N_
 from reciprocity.ledger.roles import require_organiser
 from reciprocity.ledger.slips import check_period
 from reciprocity.store import slips
@@ -35,7 +36,7 @@ def compute_cross_chapter(
     the other chapter's people.
     """
     require_organiser(
-        session=session, acting_id=acting_id, network_id=network_id, doing="see its chapters"
+        session=session, acting_id=acting_id, network_id=network_id, doing=N_("see its chapters")
     )
     check_period(start, end)
     rows: dict[int, dict[str, Any]] = {}

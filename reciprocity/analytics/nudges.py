@@ -15,6 +15,7 @@ from sqlmodel import Session
 from reciprocity.analytics import frames
 from reciprocity.analytics.keys import NUDGE_KEYS
 from reciprocity.analytics.scope import trailing_days
+from reciprocity.i18n import _, ngettext
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import member_network_ids
 from reciprocity.ledger.requests import list_requests
@@ -40,14 +41,6 @@ def _nudge(
     return dict(zip(NUDGE_KEYS, values, strict=True))
 
 
-def _points(points: int) -> str:
-    return f"{points} point" if points == 1 else f"{points} points"
-
-
-def _about(summary: str | None) -> str:
-    return f" ({summary})" if summary else ""
-
-
 def followups_due(
     session: Session, member_id: int, network_id: int | None, as_of: date
 ) -> list[dict[str, Any]]:
@@ -58,8 +51,22 @@ def followups_due(
     return [
         _nudge(
             "followup_due",
-            f"Contact the referral {row.giver} gave you on {row.occurred_on:%Y-%m-%d}"
-            f"{_about(row.summary)}: it is {row.age} days old with no follow-up yet.",
+            (
+                _(
+                    "Contact the referral {giver} gave you on {day} ({summary}): "
+                    "it is {age} days old with no follow-up yet."
+                )
+                if row.summary
+                else _(
+                    "Contact the referral {giver} gave you on {day}: "
+                    "it is {age} days old with no follow-up yet."
+                )
+            ).format(
+                giver=row.giver,
+                day=row.occurred_on.isoformat(),
+                summary=row.summary,
+                age=row.age,
+            ),
             member_id=row.giver_id,
             exchange_id=row.exchange_id,
         )
@@ -95,8 +102,13 @@ def reciprocate(
     return [
         _nudge(
             "reciprocate",
-            f"{names[other]} gave you {_points(owed[other])} in the last {RECIPROCITY_DAYS} "
-            "days and you gave nothing back; look out for a referral for them.",
+            ngettext(
+                "{name} gave you {count} point in the last {days} days and you gave nothing "
+                "back; look out for a referral for them.",
+                "{name} gave you {count} points in the last {days} days and you gave nothing "
+                "back; look out for a referral for them.",
+                owed[other],
+            ).format(name=names[other], count=owed[other], days=RECIPROCITY_DAYS),
             member_id=other,
         )
         for other in ordered
@@ -140,16 +152,31 @@ def asks_to_answer(
         text = " ".join(filter(None, (ask["topic"], ask["details"])))
         asker_category = categories.get(ask["member_id"])
         if mentions(text, me.category):
-            why = f"it asks for your line of work ({me.category})"
+            sentence = _(
+                "{member} asks \u201c{topic}\u201d in {network}; "
+                "you could answer: it asks for your line of work ({category})."
+            ).format(
+                member=ask["member"],
+                topic=ask["topic"],
+                network=ask["network"],
+                category=me.category,
+            )
         elif any(mentions(offer, asker_category) for offer in offers):
-            why = f"your open offer speaks to their trade ({asker_category})"
+            sentence = _(
+                "{member} asks \u201c{topic}\u201d in {network}; "
+                "you could answer: your open offer speaks to their trade ({category})."
+            ).format(
+                member=ask["member"],
+                topic=ask["topic"],
+                network=ask["network"],
+                category=asker_category,
+            )
         else:
             continue
         nudges.append(
             _nudge(
                 "answer_ask",
-                f"{ask['member']} asks \u201c{ask['topic']}\u201d in {ask['network']}; "
-                f"you could answer: {why}.",
+                sentence,
                 member_id=ask["member_id"],
                 ask_id=ask["id"],
             )
@@ -181,8 +208,10 @@ def cold_pairs(
     return [
         _nudge(
             "cold_pair",
-            f"You and {fellows[other]} have had no exchange or one-to-one in "
-            f"{COLD_PAIR_DAYS} days; book a one-to-one.",
+            _(
+                "You and {name} have had no exchange or one-to-one in {days} days; "
+                "book a one-to-one."
+            ).format(name=fellows[other], days=COLD_PAIR_DAYS),
             member_id=other,
         )
         for other in chosen[:COLD_PAIR_LIMIT]
@@ -220,13 +249,35 @@ def given_updates(
         if row.exchange_id in seen:
             continue
         seen.add(row.exchange_id)
-        status = str(row.status).replace("_", " ")
-        ask = "; rate how they handled it" if row.status in ENDINGS and not row.rated else ""
+        rate = row.status in ENDINGS and not row.rated
+        if row.summary:
+            sentence = (
+                _(
+                    "{receiver} moved your referral #{id} ({summary}) to {status} on {day}; "
+                    "rate how they handled it."
+                )
+                if rate
+                else _("{receiver} moved your referral #{id} ({summary}) to {status} on {day}.")
+            )
+        else:
+            sentence = (
+                _(
+                    "{receiver} moved your referral #{id} to {status} on {day}; "
+                    "rate how they handled it."
+                )
+                if rate
+                else _("{receiver} moved your referral #{id} to {status} on {day}.")
+            )
         nudges.append(
             _nudge(
                 "given_update",
-                f"{row.receiver} moved your referral #{row.exchange_id}{_about(row.summary)} "
-                f"to {status} on {row.step_on:%Y-%m-%d}{ask}.",
+                sentence.format(
+                    receiver=row.receiver,
+                    id=row.exchange_id,
+                    summary=row.summary,
+                    status=_(str(row.status).replace("_", " ")),
+                    day=row.step_on.isoformat(),
+                ),
                 member_id=row.receiver_id,
                 exchange_id=row.exchange_id,
             )

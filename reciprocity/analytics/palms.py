@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from reciprocity.analytics.frames import name_key
 from reciprocity.analytics.keys import MONEY_DIGITS, PALMS_KEYS
+from reciprocity.i18n import N_
 from reciprocity.ledger.roles import require_organiser
 from reciprocity.ledger.slips import check_period
 from reciprocity.store import aggregates, slips
@@ -36,7 +37,7 @@ def compute_palms(
     of other chapters in its slips. Only an organiser of the network (or the owner) may.
     """
     require_organiser(
-        session=session, acting_id=acting_id, network_id=network_id, doing="see its PALMS"
+        session=session, acting_id=acting_id, network_id=network_id, doing=N_("see its PALMS")
     )
     check_period(start, end)
     figures, names, ours = palms_by_member(session, network_id=network_id, start=start, end=end)
@@ -103,7 +104,7 @@ def compute_baseline(
     within this one, summed per member: the same keys as :func:`compute_palms`, so the two
     can be set side by side."""
     require_organiser(
-        session=session, acting_id=acting_id, network_id=network_id, doing="see its PALMS"
+        session=session, acting_id=acting_id, network_id=network_id, doing=N_("see its PALMS")
     )
     check_period(start, end)
     rows = []

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from reciprocity.analytics.frames import name_key
 from reciprocity.analytics.keys import MONEY_DIGITS, RATE_DIGITS, TRAFFIC_LIGHT_KEYS
 from reciprocity.analytics.palms import palms_by_member
+from reciprocity.i18n import N_
 from reciprocity.ledger.networks import get_network
 from reciprocity.ledger.roles import require_organiser
 from reciprocity.ledger.rules import is_member_on
@@ -90,7 +91,7 @@ def compute_traffic_lights(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing="see its Traffic Lights",
+        doing=N_("see its Traffic Lights"),
     )
     table = parse_scoring(scoring_text(session, network_id=network_id, override=scoring))
     end = as_of or date.today()

@@ -23,6 +23,7 @@ from reciprocity.analytics.frames import name_key
 from reciprocity.analytics.keys import MONEY_DIGITS, RATE_DIGITS, WORTH_KEYS, WORTH_TREND_KEYS
 from reciprocity.analytics.scope import month_end
 from reciprocity.analytics.trend import trend_months
+from reciprocity.i18n import N_
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.roles import require_self_or_organiser
 from reciprocity.store import aggregates
@@ -320,7 +321,7 @@ def compute_worth(
         session=session,
         acting_id=acting_id,
         member_id=member_id,
-        doing="see what their networks are worth to them",
+        doing=N_("see what their networks are worth to them"),
     )
     if not aggregates.member_network_ids(session, member_id=member_id):
         (name,) = (row.name for row in aggregates.member_names(session, [member_id]))

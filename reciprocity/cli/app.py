@@ -35,7 +35,8 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
 from reciprocity import __version__
-from reciprocity.i18n import N_, _
+from reciprocity.console import choose_early
+from reciprocity.i18n import N_, _, format_number
 
 if TYPE_CHECKING:
     from sqlmodel import SQLModel
@@ -243,6 +244,9 @@ class _Cli(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        # Click's own usage errors come before the global options are read: speak the
+        # run's language from the start (the global callback sets it again, or reports it).
+        choose_early(sys.argv[1:] if args is None else args)
         try:
             result = super().main(
                 args, prog_name, complete_var, False, windows_expand_args, **extra
@@ -251,18 +255,19 @@ class _Cli(TyperGroup):
             typer.echo(error.format_message())
             result = 0
         except Abort:
-            _fail("Aborted.")
+            _fail(_("Aborted."))
         except TyperException as error:
             message = error.format_message().strip()
             if not message.endswith((".", "?")):
                 message += "."
             if isinstance(error, NoSuchOption) and error.option_name in GLOBAL_OPTIONS:
-                message = (
-                    f"{error.option_name} is a global option; put it before the command, "
-                    f"as in: reciprocity {error.option_name} … exchanges."
-                )
-            hint = " See --help." if isinstance(error, UsageError) else ""
-            _fail(message + hint)
+                message = _(
+                    "{option} is a global option; put it before the command, "
+                    "as in: reciprocity {option} … exchanges."
+                ).format(option=error.option_name)
+            if isinstance(error, UsageError):
+                message = _("{message} See --help.").format(message=message)
+            _fail(message)
         except Exception as error:
             _fail_for(error)
         if not standalone_mode:
@@ -271,7 +276,7 @@ class _Cli(TyperGroup):
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(_("Error: {message}").format(message=message), err=True)
     sys.exit(1)
 
 
@@ -292,11 +297,21 @@ def _fail_for(error: Exception) -> None:
         _fail(str(error))
     elif isinstance(error, OSError):
         # A file the user named (export target, backup, import source) is unusable.
-        where = f" {error.filename}" if error.filename else ""
-        _fail(f"The file{where} could not be used ({error.strerror or error}).")
+        reason = error.strerror or str(error)
+        _fail(
+            _("The file {file} could not be used ({reason}).").format(
+                file=error.filename, reason=reason
+            )
+            if error.filename
+            else _("The file could not be used ({reason}).").format(reason=reason)
+        )
     elif isinstance(error, OperationalError):
         detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        _fail(f"The database could not be used ({detail}); check --db or RECIPROCITY_DB.")
+        _fail(
+            _("The database could not be used ({detail}); check --db or RECIPROCITY_DB.").format(
+                detail=detail
+            )
+        )
     raise error
 
 
@@ -323,7 +338,7 @@ def load_command(name: str) -> Command:
 
 app = typer.Typer(
     cls=_Cli,
-    help="Reciprocity: log referrals, help and introductions; see who gives and who takes.",
+    help=_("Reciprocity: log referrals, help and introductions; see who gives and who takes."),
     no_args_is_help=False,
     invoke_without_command=True,
     add_completion=False,
@@ -349,35 +364,35 @@ def _global_options(
     db: str | None = typer.Option(
         None,
         "--db",
-        help="Database URL (sqlite:///… or postgresql+psycopg://…); env RECIPROCITY_DB.",
+        help=_("Database URL (sqlite:///… or postgresql+psycopg://…); env RECIPROCITY_DB."),
     ),
     acting_as: str | None = typer.Option(
-        None, "--as", help="Act as this member; env RECIPROCITY_AS."
+        None, "--as", help=_("Act as this member; env RECIPROCITY_AS.")
     ),
     owner: bool = typer.Option(
-        False, "--owner", help="Act as the ledger's owner, even where a member is saved."
+        False, "--owner", help=_("Act as the ledger's owner, even where a member is saved.")
     ),
     demo: bool = typer.Option(
         False,
         "--demo",
-        help="Use the demo database (seeded on first use) as the referral club's organiser.",
+        help=_("Use the demo database (seeded on first use) as the referral club's organiser."),
     ),
     lang: str | None = typer.Option(
-        None, "--lang", help="Language: en or nl; env RECIPROCITY_LANG."
+        None, "--lang", help=_("Language: en or nl; env RECIPROCITY_LANG.")
     ),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", help=_("Print the version and exit.")),
 ) -> None:
     """Reciprocity: log referrals, help and introductions; see who gives and who takes."""
     if version:
         typer.echo(f"reciprocity {__version__}")
         raise typer.Exit()
     if acting_as is not None and not acting_as.strip():
-        _fail("--as needs a member's name; to act as the ledger's owner, pass --owner.")
+        _fail(_("--as needs a member's name; to act as the ledger's owner, pass --owner."))
     if owner and acting_as is not None:
-        _fail("Pass either --as NAME or --owner, not both.")
+        _fail(_("Pass either --as NAME or --owner, not both."))
     if demo and db:
         # The demo never touches a configured database.
-        _fail("--demo uses its own database; leave out --db.")
+        _fail(_("--demo uses its own database; leave out --db."))
     from reciprocity.config import load_settings
 
     overrides: dict[str, Any] = {"db": db} if db else {}
@@ -390,7 +405,7 @@ def _global_options(
         if not _has_terminal():
             # No terminal to draw on (a pipe, a script, a test): help and how to open the TUI.
             typer.echo(ctx.get_help())
-            typer.echo("\nRun `reciprocity` in a terminal to open the interactive app.")
+            typer.echo("\n" + _("Run `reciprocity` in a terminal to open the interactive app."))
             raise typer.Exit()
         from reciprocity.tui import run_app
 
@@ -404,7 +419,11 @@ def _choose_language(explicit: str | None, setting: str | None) -> None:
     try:
         set_language(choose_language(explicit, setting))
     except ValueError as error:
-        _fail(f"The language '{error}' is not one of: {', '.join(LANGUAGES)}.")
+        _fail(
+            _("The language '{code}' is not one of: {choices}.").format(
+                code=error, choices=", ".join(LANGUAGES)
+            )
+        )
 
 
 def _workspace(settings: Settings, *, acting_as: str | None, owner: bool, demo: bool) -> Workspace:
@@ -480,7 +499,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
@@ -490,7 +509,47 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-_HEADERS = {"occurred_on": "date", "held_on": "date", "answered_by": "by exchange"}
+_HEADERS = {
+    "occurred_on": N_("date"),
+    "held_on": N_("date"),
+    "answered_by": N_("by exchange"),
+    "created_at": N_("created at"),
+    "member_a": N_("member a"),
+    "member_b": N_("member b"),
+    "sla_days": N_("sla days"),
+    "network_id": N_("network id"),
+    "member_id": N_("member id"),
+    "visited_on": N_("visited on"),
+    "invited_by": N_("invited by"),
+    "earned_on": N_("earned on"),
+    "id": N_("id"),
+    "kind": N_("kind"),
+    "giver": N_("giver"),
+    "receiver": N_("receiver"),
+    "network": N_("network"),
+    "summary": N_("summary"),
+    "status": N_("status"),
+    "value": N_("value"),
+    "business": N_("business"),
+    "note": N_("note"),
+    "name": N_("name"),
+    "company": N_("company"),
+    "category": N_("category"),
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "active": N_("active"),
+    "weights": N_("weights"),
+    "fee": N_("fee"),
+    "currency": N_("currency"),
+    "title": N_("title"),
+    "member": N_("member"),
+    "topic": N_("topic"),
+    "credits": N_("credits"),
+    "at": N_("at"),
+    "event": N_("event"),
+    "by": N_("by"),
+}
+"""A list's column headers, in the active language (``--json`` keeps the column names)."""
 _WHOLE = frozenset({"id", "occurred_on", "held_on", "kind", "status", "created_at", "sla_days"})
 
 
@@ -520,7 +579,8 @@ def print_rows(
         return
     table = Table(title=title, title_justify="left", caption=footer, caption_justify="left")
     for column in columns:
-        table.add_column(_HEADERS.get(column, column.replace("_", " ")), no_wrap=column in _WHOLE)
+        header = _HEADERS.get(column, column.replace("_", " "))
+        table.add_column(_(header), no_wrap=column in _WHOLE)
     for row in dicts:
         # Text, not str: user data such as "[voided]" or "[bold]" must not be read as markup.
         table.add_row(*(Text(_cell(row.get(column))) for column in columns))
@@ -535,18 +595,22 @@ def print_created(ids: Sequence[int | None], *, as_json: bool, sentence: str) ->
         typer.echo(sentence)
 
 
-JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
+JSON_OPTION = typer.Option(False, "--json", help=_("Print JSON instead of a table."))
 
 
 def _valid_id(value: int | None) -> int | None:
     from reciprocity.ledger.rules import MAX_ID
 
     if value is not None and not 1 <= value <= MAX_ID:
-        raise typer.BadParameter(f"{value} is not an id; ids run from 1 to {MAX_ID:,}")
+        raise typer.BadParameter(
+            _("{value} is not an id; ids run from 1 to {limit}").format(
+                value=value, limit=format_number(MAX_ID)
+            )
+        )
     return value
 
 
-def id_argument(help: str = "The id, as the lists show it.") -> Any:
+def id_argument(help: str = _("The id, as the lists show it.")) -> Any:
     """A positional row id."""
     return typer.Argument(..., metavar="ID", help=help, callback=_valid_id)
 

@@ -27,17 +27,17 @@ from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
 from reciprocity.ledger.slips import choose_period
 
-NETWORK_REQUIRED = typer.Option(..., "--network", help="The chapter (network).")
+NETWORK_REQUIRED = typer.Option(..., "--network", help=_("The chapter (network)."))
 WEEK_OPTION = typer.Option(
-    None, "--week-of", metavar="DATE", help="The week (Monday to Sunday) holding DATE."
+    None, "--week-of", metavar="DATE", help=_("The week (Monday to Sunday) holding DATE.")
 )
-FROM_OPTION = typer.Option(None, "--from", metavar="DATE", help="First day, inclusive.")
-TO_OPTION = typer.Option(None, "--to", metavar="DATE", help="Last day, inclusive.")
-MONTH_OPTION = typer.Option(None, "--month", metavar="YYYY-MM", help="One calendar month.")
+FROM_OPTION = typer.Option(None, "--from", metavar="DATE", help=_("First day, inclusive."))
+TO_OPTION = typer.Option(None, "--to", metavar="DATE", help=_("Last day, inclusive."))
+MONTH_OPTION = typer.Option(None, "--month", metavar="YYYY-MM", help=_("One calendar month."))
 CREATE_OPTION = typer.Option(
     False,
     "--create-members",
-    help="Add people the report names but the ledger lacks (and other chapters' networks).",
+    help=_("Add people the report names but the ledger lacks (and other chapters' networks)."),
 )
 
 WORDS = {
@@ -53,8 +53,8 @@ WORDS = {
 }
 """Attendance statuses and lights as people read them (JSON keeps the English values)."""
 
-visitor_app = typer.Typer(help="Record and list visitors members bring.", no_args_is_help=True)
-ceu_app = typer.Typer(help="Record and list CEU credits.", no_args_is_help=True)
+visitor_app = typer.Typer(help=_("Record and list visitors members bring."), no_args_is_help=True)
+ceu_app = typer.Typer(help=_("Record and list CEU credits."), no_args_is_help=True)
 app.add_typer(visitor_app, name="visitor")
 app.add_typer(ceu_app, name="ceu")
 
@@ -99,7 +99,7 @@ def _names(names: Sequence[str]) -> str:
 def import_bni_slips(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(
-        ..., metavar="FILE…", help="Slips Audit Reports (.xls from BNI Connect, .xlsx or .csv)."
+        ..., metavar="FILE…", help=_("Slips Audit Reports (.xls from BNI Connect, .xlsx or .csv).")
     ),
     network: str = NETWORK_REQUIRED,
     week: str | None = WEEK_OPTION,
@@ -202,7 +202,9 @@ def import_bni_slips(
 @import_app.command("bni-palms")
 def import_bni_palms(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., metavar="FILE", help="A PALMS summary (.xls, .xlsx, .csv)."),
+    path: Path = typer.Argument(
+        ..., metavar="FILE", help=_("A PALMS summary (.xls, .xlsx, .csv).")
+    ),
     network: str = NETWORK_REQUIRED,
     week: str | None = WEEK_OPTION,
     date_from: str | None = FROM_OPTION,
@@ -257,10 +259,10 @@ def import_bni_palms(
 @app.command("attendance")
 def attendance(
     ctx: typer.Context,
-    meeting: int = typer.Argument(..., metavar="MEETING", help="The meeting's id."),
-    name: str = typer.Argument(..., help="The member."),
+    meeting: int = typer.Argument(..., metavar="MEETING", help=_("The meeting's id.")),
+    name: str = typer.Argument(..., help=_("The member.")),
     status: str = typer.Argument(
-        ..., metavar="STATUS", help="present, absent, late, medical or substitute."
+        ..., metavar="STATUS", help=_("present, absent, late, medical or substitute.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -289,10 +291,10 @@ def attendance(
 @visitor_app.command("add")
 def visitor_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The visitor's name."),
-    meeting: int = typer.Option(..., "--meeting", metavar="ID", help="The meeting's id."),
-    invited_by: str = typer.Option(..., "--invited-by", help="The member who brought them."),
-    company: str | None = typer.Option(None, "--company", help="The visitor's company."),
+    name: str = typer.Argument(..., help=_("The visitor's name.")),
+    meeting: int = typer.Option(..., "--meeting", metavar="ID", help=_("The meeting's id.")),
+    invited_by: str = typer.Option(..., "--invited-by", help=_("The member who brought them.")),
+    company: str | None = typer.Option(None, "--company", help=_("The visitor's company.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record a visitor a member brought to a meeting."""
@@ -322,7 +324,7 @@ def visitor_add(
 @visitor_app.command("list")
 def visitor_list(
     ctx: typer.Context,
-    network: str | None = typer.Option(None, "--network", help="Only this network."),
+    network: str | None = typer.Option(None, "--network", help=_("Only this network.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List visits, newest first."""
@@ -343,11 +345,11 @@ def visitor_list(
 @ceu_app.command("add")
 def ceu_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The member."),
-    credits: float = typer.Option(..., "--credits", help="Credits earned, e.g. 1."),
-    day: str | None = typer.Option(None, "--date", metavar="DATE", help="When (default today)."),
+    name: str = typer.Argument(..., help=_("The member.")),
+    credits: float = typer.Option(..., "--credits", help=_("Credits earned, e.g. 1.")),
+    day: str | None = typer.Option(None, "--date", metavar="DATE", help=_("When (default today).")),
     network: str | None = typer.Option(
-        None, "--network", help="The network they count in (default: the member's one)."
+        None, "--network", help=_("The network they count in (default: the member's one).")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -386,7 +388,7 @@ def ceu_add(
 @ceu_app.command("list")
 def ceu_list(
     ctx: typer.Context,
-    member: str | None = typer.Option(None, "--member", help="Only this member."),
+    member: str | None = typer.Option(None, "--member", help=_("Only this member.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List CEU records, newest first."""
@@ -445,17 +447,17 @@ def palms(
     others: bool = typer.Option(
         False,
         "--include-other-chapters",
-        help="Also list people of other chapters who appear in the chapter's slips.",
+        help=_("Also list people of other chapters who appear in the chapter's slips."),
     ),
     baseline: bool = typer.Option(
-        False, "--baseline", help="BNI Connect's own PALMS as imported (import bni-palms)."
+        False, "--baseline", help=_("BNI Connect's own PALMS as imported (import bni-palms).")
     ),
     as_json: bool = JSON_OPTION,
-    as_csv: bool = typer.Option(False, "--csv", help="Print CSV with BNI's own headers."),
+    as_csv: bool = typer.Option(False, "--csv", help=_("Print CSV with BNI's own headers.")),
     xlsx: Path | None = typer.Option(
-        None, "--xlsx", metavar="FILE", help="Write a workbook with BNI's own headers."
+        None, "--xlsx", metavar="FILE", help=_("Write a workbook with BNI's own headers.")
     ),
-    force: bool = typer.Option(False, "--force", help="Overwrite the --xlsx FILE if it exists."),
+    force: bool = typer.Option(False, "--force", help=_("Overwrite the --xlsx FILE if it exists.")),
 ) -> None:
     """PALMS per member from the ledger: P, A, L, M, S, referrals, visitors, 1-2-1s, TYFCB, CEU.
 
@@ -544,13 +546,13 @@ def traffic_lights(
     ctx: typer.Context,
     network: str = NETWORK_REQUIRED,
     as_of: str | None = typer.Option(
-        None, "--as-of", metavar="DATE", help="The last day of the window (default today)."
+        None, "--as-of", metavar="DATE", help=_("The last day of the window (default today).")
     ),
     scoring: Path | None = typer.Option(
-        None, "--scoring", metavar="FILE", help="A scoring table (TOML) for this run."
+        None, "--scoring", metavar="FILE", help=_("A scoring table (TOML) for this run.")
     ),
     print_scoring: bool = typer.Option(
-        False, "--print-scoring", help="Print the scoring table in force (to copy) and stop."
+        False, "--print-scoring", help=_("Print the scoring table in force (to copy) and stop.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:

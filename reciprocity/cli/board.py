@@ -3,6 +3,7 @@
 import typer
 
 from reciprocity.cli.app import JSON_OPTION, app, id_argument, print_created, print_rows, state
+from reciprocity.i18n import _
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.requests import Post, add_request, list_requests, withdraw_request
@@ -18,7 +19,7 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
     def add(
         ctx: typer.Context,
         member: str = typer.Argument(..., help=f"Who posts the {noun}."),
-        topic: str = typer.Argument(..., help="A short topic, e.g. 'GDPR advice'."),
+        topic: str = typer.Argument(..., help=_("A short topic, e.g. 'GDPR advice'.")),
         details: str | None = typer.Option(None, "--details"),
         network: str | None = typer.Option(None, "--network"),
         as_json: bool = JSON_OPTION,
@@ -41,7 +42,7 @@ def _board(table: type[Post], noun: str) -> typer.Typer:
     @board.command("list")
     def list_(
         ctx: typer.Context,
-        open_only: bool = typer.Option(False, "--open", help="Only open ones."),
+        open_only: bool = typer.Option(False, "--open", help=_("Only open ones.")),
         as_json: bool = JSON_OPTION,
     ) -> None:
         with state(ctx).reading() as session:

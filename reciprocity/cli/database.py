@@ -7,7 +7,7 @@ from reciprocity.cli.app import JSON_OPTION, app, print_json, state
 from reciprocity.i18n import _
 from reciprocity.store.engine import current_revision, display_url
 
-db_app = typer.Typer(help="Upgrade, check and back up the database.", no_args_is_help=True)
+db_app = typer.Typer(help=_("Upgrade, check and back up the database."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -54,7 +54,7 @@ def check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 
 @db_app.command("backup")
-def backup(ctx: typer.Context, path: str = typer.Argument(..., help="File to write.")) -> None:
+def backup(ctx: typer.Context, path: str = typer.Argument(..., help=_("File to write."))) -> None:
     """Copy a SQLite database with the online backup API (safe while others write)."""
     from reciprocity.ledger.integrity import backup_sqlite
 

@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
+from reciprocity.i18n import _
 from reciprocity.ledger.demo import DEFAULT_MONTHS, DEFAULT_SEED, create_demo
 from reciprocity.ledger.rules import parse_date
 
@@ -15,18 +16,20 @@ def demo(
     members: int | None = typer.Option(
         None,
         "--members",
-        help="How many members (default 85: a referral club of 35 and an open coffee of 65, "
-        "fifteen in both). Over 120 are spread over referral-club chapters of 25-50.",
+        help=_(
+            "How many members (default 85: a referral club of 35 and an open coffee of 65, "
+            "fifteen in both). Over 120 are spread over referral-club chapters of 25-50."
+        ),
     ),
-    months: int = typer.Option(DEFAULT_MONTHS, "--months", help="How many months of history."),
+    months: int = typer.Option(DEFAULT_MONTHS, "--months", help=_("How many months of history.")),
     seed: int = typer.Option(
-        DEFAULT_SEED, "--seed", help="The same seed and end date give the same ledger."
+        DEFAULT_SEED, "--seed", help=_("The same seed and end date give the same ledger.")
     ),
     exchanges: int | None = typer.Option(
-        None, "--exchanges", help="How many exchanges (default: grows with members and months)."
+        None, "--exchanges", help=_("How many exchanges (default: grows with members and months).")
     ),
     until: str = typer.Option(
-        "today", "--until", help="Last day of the history: YYYY-MM-DD or today."
+        "today", "--until", help=_("Last day of the history: YYYY-MM-DD or today.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -22,6 +22,7 @@ from reciprocity.cli.app import (
     print_rows,
     state,
 )
+from reciprocity.i18n import N_, _
 from reciprocity.ledger import exchanges as ledger_exchanges
 from reciprocity.ledger import followups as ledger_followups
 from reciprocity.ledger.entry import Entry, log_exchange
@@ -31,19 +32,19 @@ from reciprocity.ledger.one_to_ones import list_one_to_ones, log_one_to_one
 from reciprocity.ledger.rules import MAX_ID, parse_date
 from reciprocity.store.models import ReferralType
 
-log_app = typer.Typer(help="Log a referral, help or introduction.", no_args_is_help=True)
+log_app = typer.Typer(help=_("Log a referral, help or introduction."), no_args_is_help=True)
 app.add_typer(log_app, name="log")
 
 EXCHANGE_COLUMNS = ("id", "occurred_on", "kind", "giver", "receiver", "network", "summary")
 TABLE_LIMIT = 50
 """Rows a table shows when no ``--limit`` is given; ``--json`` lists everything."""
 
-DATE_OPTION = typer.Option("today", "--date", help="YYYY-MM-DD or today.")
+DATE_OPTION = typer.Option("today", "--date", help=_("YYYY-MM-DD or today."))
 NETWORK_OPTION = typer.Option(
-    None, "--network", help="Network name; defaults to the one both share."
+    None, "--network", help=_("Network name; defaults to the one both share.")
 )
-SUMMARY_OPTION = typer.Option(None, "--summary", help="What it was about.")
-MEETING_OPTION = id_option("--meeting", "Meeting id; without --date, its date is used.")
+SUMMARY_OPTION = typer.Option(None, "--summary", help=_("What it was about."))
+MEETING_OPTION = id_option("--meeting", _("Meeting id; without --date, its date is used."))
 
 
 def _member_id(session: Session, name: str) -> int:
@@ -67,18 +68,22 @@ def _log(ctx: typer.Context, entry: Entry, as_json: bool) -> None:
 @log_app.command("referral")
 def log_referral(
     ctx: typer.Context,
-    giver: str = typer.Argument(..., help="Who gave the referral."),
-    receiver: str = typer.Argument(..., help="Who received it."),
+    giver: str = typer.Argument(..., help=_("Who gave the referral.")),
+    receiver: str = typer.Argument(..., help=_("Who received it.")),
     network: str | None = NETWORK_OPTION,
     when: str = DATE_OPTION,
     summary: str | None = SUMMARY_OPTION,
-    contact: str | None = typer.Option(None, "--contact", help="The referred contact's name."),
-    contact_details: str | None = typer.Option(None, "--contact-details", help="Phone or email."),
-    referral_type: str = typer.Option(
-        ReferralType.OUTSIDE.value, "--type", help="inside or outside."
+    contact: str | None = typer.Option(None, "--contact", help=_("The referred contact's name.")),
+    contact_details: str | None = typer.Option(
+        None, "--contact-details", help=_("Phone or email.")
     ),
-    hotness: int | None = typer.Option(None, "--hotness", help="1 (name only) to 5 (in person)."),
-    value: float | None = typer.Option(None, "--value", help="Estimated value of the business."),
+    referral_type: str = typer.Option(
+        ReferralType.OUTSIDE.value, "--type", help=_("inside or outside.")
+    ),
+    hotness: int | None = typer.Option(
+        None, "--hotness", help=_("1 (name only) to 5 (in person).")
+    ),
+    value: float | None = typer.Option(None, "--value", help=_("Estimated value of the business.")),
     meeting: int | None = MEETING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -103,13 +108,13 @@ def log_referral(
 @log_app.command("help")
 def log_help(
     ctx: typer.Context,
-    giver: str = typer.Argument(..., help="Who helped."),
-    receiver: str = typer.Argument(..., help="Who was helped."),
+    giver: str = typer.Argument(..., help=_("Who helped.")),
+    receiver: str = typer.Argument(..., help=_("Who was helped.")),
     network: str | None = NETWORK_OPTION,
     when: str = DATE_OPTION,
     summary: str | None = SUMMARY_OPTION,
-    answers: int | None = id_option("--answers", "The ask id this help answers."),
-    offer: int | None = id_option("--offer", "The offer id this help takes up."),
+    answers: int | None = id_option("--answers", _("The ask id this help answers.")),
+    offer: int | None = id_option("--offer", _("The offer id this help takes up.")),
     meeting: int | None = MEETING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -131,14 +136,14 @@ def log_help(
 @log_app.command("intro")
 def log_intro(
     ctx: typer.Context,
-    introducer: str = typer.Argument(..., help="Who made the introduction."),
-    member: str = typer.Argument(..., help="The member introduced."),
-    with_member: str | None = typer.Option(None, "--with", help="The other member introduced."),
+    introducer: str = typer.Argument(..., help=_("Who made the introduction.")),
+    member: str = typer.Argument(..., help=_("The member introduced.")),
+    with_member: str | None = typer.Option(None, "--with", help=_("The other member introduced.")),
     with_contact: str | None = typer.Option(
-        None, "--with-contact", help="An outside contact's name."
+        None, "--with-contact", help=_("An outside contact's name.")
     ),
     contact_details: str | None = typer.Option(
-        None, "--contact-details", help="The outside contact's phone or email."
+        None, "--contact-details", help=_("The outside contact's phone or email.")
     ),
     network: str | None = NETWORK_OPTION,
     when: str = DATE_OPTION,
@@ -163,26 +168,26 @@ def log_intro(
 
 
 @app.command("ack")
-def ack(ctx: typer.Context, exchange_id: int = id_argument("The referral's id.")) -> None:
+def ack(ctx: typer.Context, exchange_id: int = id_argument(_("The referral's id."))) -> None:
     """Acknowledge a referral you received."""
     run = state(ctx)
     with run.session() as session:
         ledger_followups.acknowledge(
             session=session, exchange_id=exchange_id, acting_id=run.acting_member_id(session)
         )
-    typer.echo(f"Acknowledged referral #{exchange_id}.")
+    typer.echo(_("Acknowledged referral #{id}.").format(id=exchange_id))
 
 
 @app.command("followup")
 def followup(
     ctx: typer.Context,
-    exchange_id: int = id_argument("The exchange's id."),
+    exchange_id: int = id_argument(_("The exchange's id.")),
     status: str = typer.Argument(
-        ..., help="contacted, meeting, proposal, won, lost or no_response."
+        ..., help=_("contacted, meeting, proposal, won, lost or no_response.")
     ),
     when: str = DATE_OPTION,
-    value: float | None = typer.Option(None, "--value", help="Value of won business."),
-    business: str | None = typer.Option(None, "--business", help="new or repeat (for won)."),
+    value: float | None = typer.Option(None, "--value", help=_("Value of won business.")),
+    business: str | None = typer.Option(None, "--business", help=_("new or repeat (for won).")),
     note: str | None = typer.Option(None, "--note"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -202,15 +207,17 @@ def followup(
     print_created(
         [step.id],
         as_json=as_json,
-        sentence=f"Referral #{exchange_id} is now '{step.status}' (step #{step.id}).",
+        sentence=_("Referral #{id} is now '{status}' (step #{step}).").format(
+            id=exchange_id, status=step.status, step=step.id
+        ),
     )
 
 
 @app.command("feedback")
 def feedback(
     ctx: typer.Context,
-    exchange_id: int = id_argument("The exchange's id."),
-    rating: int = typer.Argument(..., help="1 to 5: how well your referral was treated."),
+    exchange_id: int = id_argument(_("The exchange's id.")),
+    rating: int = typer.Argument(..., help=_("1 to 5: how well your referral was treated.")),
     comment: str | None = typer.Option(None, "--comment"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -225,16 +232,18 @@ def feedback(
             acting_id=run.acting_member_id(session),
         )
     print_created(
-        [given.id], as_json=as_json, sentence=f"Rated referral #{exchange_id}: {given.rating}/5."
+        [given.id],
+        as_json=as_json,
+        sentence=_("Rated referral #{id}: {rating}/5.").format(id=exchange_id, rating=given.rating),
     )
 
 
 @app.command("void")
 def void(
     ctx: typer.Context,
-    exchange_id: int = id_argument("The exchange's id."),
+    exchange_id: int = id_argument(_("The exchange's id.")),
     reason: str = typer.Option(
-        ..., "--reason", help="Why the entry is wrong (kept for the audit)."
+        ..., "--reason", help=_("Why the entry is wrong (kept for the audit).")
     ),
 ) -> None:
     """Void a wrong entry; it stays for the audit trail and leaves every metric."""
@@ -247,11 +256,13 @@ def void(
             acting_id=run.acting_member_id(session),
         )
         partner = ledger_exchanges.live_introduction_partner(session=session, exchange=voided)
-    typer.echo(f"Voided exchange #{exchange_id}.")
+    typer.echo(_("Voided exchange #{id}.").format(id=exchange_id))
     if partner is not None:
         typer.echo(
-            f"It was half of an introduction with #{partner}, which stays; "
-            f"void #{partner} too if the whole introduction was wrong."
+            _(
+                "It was half of an introduction with #{partner}, which stays; "
+                "void #{partner} too if the whole introduction was wrong."
+            ).format(partner=partner)
         )
 
 
@@ -277,7 +288,11 @@ def one_to_one(
             note=note,
             acting_id=run.acting_member_id(session),
         )
-    print_created([meeting.id], as_json=as_json, sentence=f"Logged one-to-one #{meeting.id}.")
+    print_created(
+        [meeting.id],
+        as_json=as_json,
+        sentence=_("Logged one-to-one #{id}.").format(id=meeting.id),
+    )
 
 
 @app.command("exchanges")
@@ -285,13 +300,13 @@ def exchanges(
     ctx: typer.Context,
     network: str | None = typer.Option(None, "--network"),
     member: str | None = typer.Option(
-        None, "--member", help="Exchanges this member gave or received."
+        None, "--member", help=_("Exchanges this member gave or received.")
     ),
-    kind: str | None = typer.Option(None, "--kind", help="referral, help or introduction."),
-    date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
-    date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
+    kind: str | None = typer.Option(None, "--kind", help=_("referral, help or introduction.")),
+    date_from: str | None = typer.Option(None, "--from", help=_("First day, YYYY-MM-DD.")),
+    date_to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
     limit: int | None = typer.Option(
-        None, "--limit", min=1, max=MAX_ID, help="At most this many, newest first."
+        None, "--limit", min=1, max=MAX_ID, help=_("At most this many, newest first.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -326,16 +341,18 @@ def exchanges(
         rows,
         columns=EXCHANGE_COLUMNS,
         as_json=False,
-        title="Exchanges",
-        empty="No exchanges match.",
-        footer=f"The newest {shown}; --limit N shows more, --json shows all." if more else None,
+        title=_("Exchanges"),
+        empty=_("No exchanges match."),
+        footer=_("The newest {count}; --limit N shows more, --json shows all.").format(count=shown)
+        if more
+        else None,
     )
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
-    exchange_id: int = id_argument("The exchange's id."),
+    exchange_id: int = id_argument(_("The exchange's id.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show one exchange with its whole story: acknowledgement, steps and feedback."""
@@ -350,23 +367,31 @@ def show(
         return
     exchange = story["exchange"]
     typer.echo(
-        f"#{exchange['id']} {exchange['kind']} on {exchange['occurred_on']}: "
-        f"{exchange['giver']} → {exchange['receiver']} ({exchange['network']})"
+        _("#{id} {kind} on {day}: {giver} → {receiver} ({network})").format(
+            id=exchange["id"],
+            kind=_(exchange["kind"]),
+            day=exchange["occurred_on"],
+            giver=exchange["giver"],
+            receiver=exchange["receiver"],
+            network=exchange["network"],
+        )
     )
     details = {
-        "Summary": exchange["summary"],
-        "Contact": (
-            f"(only the giver, the receiver and the organisers of {exchange['network']} see it)"
+        N_("Summary"): exchange["summary"],
+        N_("Contact"): (
+            _("(only the giver, the receiver and the organisers of {network} see it)").format(
+                network=exchange["network"]
+            )
             if exchange["contact_hidden"]
             else ", ".join(
                 part for part in (exchange["contact_name"], exchange["contact_details"]) if part
             )
         ),
-        "Type": exchange["referral_type"],
-        "Hotness": exchange["hotness"],
-        "Estimated value": exchange["estimated_value"],
-        "Acknowledged": exchange["acknowledged_at"],
-        "Voided": (
+        N_("Type"): exchange["referral_type"],
+        N_("Hotness"): exchange["hotness"],
+        N_("Estimated value"): exchange["estimated_value"],
+        N_("Acknowledged"): exchange["acknowledged_at"],
+        N_("Voided"): (
             f"{exchange['voided_at']:%Y-%m-%d}: {exchange['void_reason']}"
             if exchange["voided_at"]
             else None
@@ -374,25 +399,30 @@ def show(
     }
     for label, value in details.items():
         if value not in (None, ""):
-            typer.echo(f"  {label}: {value}")
+            typer.echo(f"  {_(label)}: {value}")
     if exchange["kind"] == "referral":
         print_rows(
             story["steps"],
             columns=("occurred_on", "status", "value", "business", "note"),
             as_json=False,
-            title="Steps",
-            empty="  No follow-up steps yet.",
+            title=_("Steps"),
+            empty="  " + _("No follow-up steps yet."),
         )
     feedback = story["feedback"]
     if feedback is not None:
         comment = f" — {feedback['comment']}" if feedback["comment"] else ""
-        typer.echo(f"  Feedback from the giver: {feedback['rating']}/5{comment}")
+        typer.echo(
+            "  "
+            + _("Feedback from the giver: {rating}/5{comment}").format(
+                rating=feedback["rating"], comment=comment
+            )
+        )
 
 
 @app.command("one-to-ones")
 def one_to_ones(
     ctx: typer.Context,
-    member: str | None = typer.Option(None, "--member", help="Only this member's one-to-ones."),
+    member: str | None = typer.Option(None, "--member", help=_("Only this member's one-to-ones.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List one-to-ones, newest first."""
@@ -404,6 +434,6 @@ def one_to_ones(
         rows,
         columns=("id", "held_on", "member_a", "member_b", "network", "note"),
         as_json=as_json,
-        title="One-to-ones",
-        empty="No one-to-ones yet.",
+        title=_("One-to-ones"),
+        empty=_("No one-to-ones yet."),
     )

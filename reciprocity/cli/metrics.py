@@ -27,19 +27,20 @@ from reciprocity.analytics.keys import (
 )
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
+from reciprocity.i18n import _
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
 
-NETWORK_OPTION = typer.Option(None, "--network", help="Only this network (default: all).")
-MEMBER_OPTION = typer.Option(None, "--member", help="Only this member.")
-MONTH_OPTION = typer.Option(None, "--month", metavar="YYYY-MM", help="One calendar month.")
-FROM_OPTION = typer.Option(None, "--from", metavar="DATE", help="First day, inclusive.")
-TO_OPTION = typer.Option(None, "--to", metavar="DATE", help="Last day, inclusive.")
-CSV_OPTION = typer.Option(False, "--csv", help="Print CSV (header = the JSON keys).")
+NETWORK_OPTION = typer.Option(None, "--network", help=_("Only this network (default: all)."))
+MEMBER_OPTION = typer.Option(None, "--member", help=_("Only this member."))
+MONTH_OPTION = typer.Option(None, "--month", metavar="YYYY-MM", help=_("One calendar month."))
+FROM_OPTION = typer.Option(None, "--from", metavar="DATE", help=_("First day, inclusive."))
+TO_OPTION = typer.Option(None, "--to", metavar="DATE", help=_("Last day, inclusive."))
+CSV_OPTION = typer.Option(False, "--csv", help=_("Print CSV (header = the JSON keys)."))
 AS_OF_OPTION = typer.Option(
-    None, "--as-of", metavar="DATE", help="Judge as of this day (default: today)."
+    None, "--as-of", metavar="DATE", help=_("Judge as of this day (default: today).")
 )
 
 PERCENT_KEYS = frozenset(
@@ -52,7 +53,7 @@ MONEY_KEYS = frozenset({"value_given", "value_received"})
 TABLE_LIMIT = 100
 """Rows a table shows unless ``--limit`` says otherwise; ``--json`` and ``--csv`` list all."""
 LIMIT_OPTION = typer.Option(
-    TABLE_LIMIT, "--limit", min=1, help="Rows the table shows (--json and --csv list all)."
+    TABLE_LIMIT, "--limit", min=1, help=_("Rows the table shows (--json and --csv list all).")
 )
 
 
@@ -266,7 +267,7 @@ def quality(
 def pairs(
     ctx: typer.Context,
     member: str | None = typer.Option(
-        None, "--member", help="Only this member's pairs, whom they owe first."
+        None, "--member", help=_("Only this member's pairs, whom they owe first.")
     ),
     network: str | None = NETWORK_OPTION,
     month: str | None = MONTH_OPTION,
@@ -310,7 +311,7 @@ def stats(
         None,
         "--as-of",
         metavar="DATE",
-        help="Free riders over the 90 days ending here (default: the period's end, or today).",
+        help=_("Free riders over the 90 days ending here (default: the period's end, or today)."),
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -343,7 +344,7 @@ def stats(
 def nudges(
     ctx: typer.Context,
     member: str | None = typer.Option(
-        None, "--member", help="Whose nudges (default: the acting member, --as)."
+        None, "--member", help=_("Whose nudges (default: the acting member, --as).")
     ),
     network: str | None = NETWORK_OPTION,
     as_of: str | None = AS_OF_OPTION,

@@ -16,6 +16,7 @@ from reciprocity.cli.app import (
     print_rows,
     state,
 )
+from reciprocity.i18n import _
 from reciprocity.ledger import members as ledger_members
 from reciprocity.ledger import networks as ledger_networks
 from reciprocity.ledger.errors import LedgerError
@@ -23,12 +24,12 @@ from reciprocity.ledger.rules import parse_date
 from reciprocity.store.models import DEFAULT_CURRENCY, NetworkKind, Role
 
 network_app = typer.Typer(
-    help="Add, edit, list and deactivate networks (the groups that meet).", no_args_is_help=True
+    help=_("Add, edit, list and deactivate networks (the groups that meet)."), no_args_is_help=True
 )
 member_app = typer.Typer(
-    help="Add, edit, list, deactivate and forget members.", no_args_is_help=True
+    help=_("Add, edit, list, deactivate and forget members."), no_args_is_help=True
 )
-meeting_app = typer.Typer(help="Add, edit and list meetings.", no_args_is_help=True)
+meeting_app = typer.Typer(help=_("Add, edit and list meetings."), no_args_is_help=True)
 app.add_typer(network_app, name="network")
 app.add_typer(member_app, name="member")
 app.add_typer(meeting_app, name="meeting")
@@ -60,13 +61,13 @@ def _parse_weights(pairs: list[str]) -> dict[str, int]:
 @network_app.command("add")
 def network_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Name of the network."),
+    name: str = typer.Argument(..., help=_("Name of the network.")),
     kind: str = typer.Option(NetworkKind.REFERRAL_CLUB.value, "--kind", help=KIND_HELP),
     sla_days: int = typer.Option(
-        2, "--sla-days", help="Days within which a referral is followed up."
+        2, "--sla-days", help=_("Days within which a referral is followed up.")
     ),
     weight: list[str] = typer.Option(
-        [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. referral=3."
+        [], "--weight", metavar="KIND=N", help=_("Points per exchange kind, e.g. referral=3.")
     ),
     fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
     currency: str = typer.Option(DEFAULT_CURRENCY, "--currency", help=CURRENCY_HELP),
@@ -88,19 +89,21 @@ def network_add(
             acting_id=run.acting_member_id(session),
         )
     print_created(
-        [network.id], as_json=as_json, sentence=f"Added network #{network.id}: {network.name}."
+        [network.id],
+        as_json=as_json,
+        sentence=_("Added network #{id}: {name}.").format(id=network.id, name=network.name),
     )
 
 
 @network_app.command("edit")
 def network_edit(
     ctx: typer.Context,
-    network: str = typer.Argument(..., help="Network name."),
-    name: str | None = typer.Option(None, "--name", help="New name."),
+    network: str = typer.Argument(..., help=_("Network name.")),
+    name: str | None = typer.Option(None, "--name", help=_("New name.")),
     kind: str | None = typer.Option(None, "--kind", help=KIND_HELP),
     sla_days: int | None = typer.Option(None, "--sla-days"),
     weight: list[str] = typer.Option(
-        [], "--weight", metavar="KIND=N", help="Points per exchange kind, e.g. help=2."
+        [], "--weight", metavar="KIND=N", help=_("Points per exchange kind, e.g. help=2.")
     ),
     fee: float | None = typer.Option(None, "--fee", help=FEE_HELP),
     currency: str | None = typer.Option(None, "--currency", help=CURRENCY_HELP),
@@ -109,8 +112,10 @@ def network_edit(
         None,
         "--scoring",
         metavar="FILE|default",
-        help="Keep this Traffic Lights scoring table (TOML) as the network's own; "
-        "'default' goes back to the shipped one.",
+        help=_(
+            "Keep this Traffic Lights scoring table (TOML) as the network's own; "
+            "'default' goes back to the shipped one."
+        ),
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -143,7 +148,7 @@ def network_edit(
     if as_json:
         print_json(as_dict(changed))
     else:
-        typer.echo(f"Updated network #{changed.id}: {changed.name}.")
+        typer.echo(_("Updated network #{id}: {name}.").format(id=changed.id, name=changed.name))
 
 
 @network_app.command("deactivate")
@@ -156,7 +161,7 @@ def network_deactivate(ctx: typer.Context, network: str = typer.Argument(...)) -
         ledger_networks.deactivate_network(
             session=session, network_id=found.id, acting_id=run.acting_member_id(session)
         )
-    typer.echo(f"Deactivated network #{found.id}: {found.name}.")
+    typer.echo(_("Deactivated network #{id}: {name}.").format(id=found.id, name=found.name))
 
 
 @network_app.command("list")
@@ -168,26 +173,30 @@ def network_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         rows,
         columns=NETWORK_COLUMNS,
         as_json=as_json,
-        title="Networks",
-        empty="No networks yet; add one with: reciprocity network add NAME",
+        title=_("Networks"),
+        empty=_("No networks yet; add one with: reciprocity network add NAME"),
     )
 
 
 @member_app.command("add")
 def member_add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Full name."),
-    network: list[str] = typer.Option([], "--network", help="Network to join (repeatable)."),
+    name: str = typer.Argument(..., help=_("Full name.")),
+    network: list[str] = typer.Option([], "--network", help=_("Network to join (repeatable).")),
     company: str | None = typer.Option(None, "--company"),
-    category: str | None = typer.Option(None, "--category", help="Profession, e.g. 'Accountant'."),
+    category: str | None = typer.Option(
+        None, "--category", help=_("Profession, e.g. 'Accountant'.")
+    ),
     email: str | None = typer.Option(None, "--email"),
     phone: str | None = typer.Option(None, "--phone"),
-    role: str = typer.Option(Role.MEMBER.value, "--role", help="member or organiser."),
+    role: str = typer.Option(Role.MEMBER.value, "--role", help=_("member or organiser.")),
     joined: str | None = typer.Option(
         None,
         "--joined",
-        help="Day they joined the networks, YYYY-MM-DD or today; left out, they count as "
-        "members from the start (for a group's existing members).",
+        help=_(
+            "Day they joined the networks, YYYY-MM-DD or today; left out, they count as "
+            "members from the start (for a group's existing members)."
+        ),
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -213,21 +222,23 @@ def member_add(
             acting_id=run.acting_member_id(session),
         )
     print_created(
-        [member.id], as_json=as_json, sentence=f"Added member #{member.id}: {member.name}."
+        [member.id],
+        as_json=as_json,
+        sentence=_("Added member #{id}: {name}.").format(id=member.id, name=member.name),
     )
 
 
 @member_app.command("edit")
 def member_edit(
     ctx: typer.Context,
-    member: str = typer.Argument(..., help="Member name (a unique prefix will do)."),
-    name: str | None = typer.Option(None, "--name", help="New name."),
+    member: str = typer.Argument(..., help=_("Member name (a unique prefix will do).")),
+    name: str | None = typer.Option(None, "--name", help=_("New name.")),
     company: str | None = typer.Option(None, "--company"),
     category: str | None = typer.Option(None, "--category"),
     email: str | None = typer.Option(None, "--email"),
     phone: str | None = typer.Option(None, "--phone"),
     reactivate: bool = typer.Option(
-        False, "--reactivate", help="Make a deactivated member active."
+        False, "--reactivate", help=_("Make a deactivated member active.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -253,7 +264,7 @@ def member_edit(
     if as_json:
         print_json(as_dict(changed))
     else:
-        typer.echo(f"Updated member #{changed.id}: {changed.name}.")
+        typer.echo(_("Updated member #{id}: {name}.").format(id=changed.id, name=changed.name))
 
 
 @member_app.command("deactivate")
@@ -267,14 +278,14 @@ def member_deactivate(ctx: typer.Context, member: str = typer.Argument(...)) -> 
         ledger_members.deactivate_member(
             session=session, member_id=found.id, acting_id=run.acting_member_id(session)
         )
-    typer.echo(f"Deactivated member #{found.id}: {found.name}.")
+    typer.echo(_("Deactivated member #{id}: {name}.").format(id=found.id, name=found.name))
 
 
 @member_app.command("forget")
 def member_forget(
     ctx: typer.Context,
-    member: str = typer.Argument(..., help="The member's whole name (any case)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    member: str = typer.Argument(..., help=_("The member's whole name (any case).")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask for confirmation.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Erase a member's personal data for good; their anonymous history stays."""
@@ -319,14 +330,16 @@ def member_join(
     role: str | None = typer.Option(
         None,
         "--role",
-        help="member or organiser; a new member is a member, a current one keeps theirs.",
+        help=_("member or organiser; a new member is a member, a current one keeps theirs."),
     ),
     joined: str | None = typer.Option(
         None,
         "--joined",
         "--date",
-        help="Joining date, YYYY-MM-DD or today; left out, a newcomer counts from the "
-        "start, a rejoining member from today and a current member keeps their date.",
+        help=_(
+            "Joining date, YYYY-MM-DD or today; left out, a newcomer counts from the "
+            "start, a rejoining member from today and a current member keeps their date."
+        ),
     ),
 ) -> None:
     """Add a member to a network, change their role or their joining date (an organiser)."""
@@ -354,7 +367,7 @@ def member_leave(
     ctx: typer.Context,
     member: str = typer.Argument(...),
     network: str = typer.Argument(...),
-    left: str = typer.Option("today", "--date", help="Leaving date, YYYY-MM-DD or today."),
+    left: str = typer.Option("today", "--date", help=_("Leaving date, YYYY-MM-DD or today.")),
 ) -> None:
     """Record that a member left a network (the member or an organiser of it)."""
     run = state(ctx)
@@ -375,7 +388,7 @@ def member_leave(
 @member_app.command("list")
 def member_list(
     ctx: typer.Context,
-    network: str | None = typer.Option(None, "--network", help="Only members of this network."),
+    network: str | None = typer.Option(None, "--network", help=_("Only members of this network.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List members."""
@@ -388,16 +401,16 @@ def member_list(
         rows,
         columns=MEMBER_COLUMNS,
         as_json=as_json,
-        title="Members",
-        empty="No members yet; add one with: reciprocity member add NAME",
+        title=_("Members"),
+        empty=_("No members yet; add one with: reciprocity member add NAME"),
     )
 
 
 @meeting_app.command("add")
 def meeting_add(
     ctx: typer.Context,
-    network: str = typer.Argument(..., help="Network name."),
-    held: str = typer.Option("today", "--date", help="YYYY-MM-DD or today."),
+    network: str = typer.Argument(..., help=_("Network name.")),
+    held: str = typer.Option("today", "--date", help=_("YYYY-MM-DD or today.")),
     title: str | None = typer.Option(None, "--title"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -416,16 +429,18 @@ def meeting_add(
     print_created(
         [meeting.id],
         as_json=as_json,
-        sentence=f"Added meeting #{meeting.id} of {net.name} on {meeting.held_on}.",
+        sentence=_("Added meeting #{id} of {network} on {day}.").format(
+            id=meeting.id, network=net.name, day=meeting.held_on
+        ),
     )
 
 
 @meeting_app.command("edit")
 def meeting_edit(
     ctx: typer.Context,
-    meeting_id: int = id_argument("The meeting's id."),
-    held: str | None = typer.Option(None, "--date", help="New date, YYYY-MM-DD or today."),
-    title: str | None = typer.Option(None, "--title", help="New title ('' clears it)."),
+    meeting_id: int = id_argument(_("The meeting's id.")),
+    held: str | None = typer.Option(None, "--date", help=_("New date, YYYY-MM-DD or today.")),
+    title: str | None = typer.Option(None, "--title", help=_("New title ('' clears it).")),
 ) -> None:
     """Change a meeting's date or title (an organiser of its network)."""
     run = state(ctx)
@@ -437,7 +452,7 @@ def meeting_edit(
             title=title,
             acting_id=run.acting_member_id(session),
         )
-    typer.echo(f"Updated meeting #{meeting.id} on {meeting.held_on}.")
+    typer.echo(_("Updated meeting #{id} on {day}.").format(id=meeting.id, day=meeting.held_on))
 
 
 @meeting_app.command("list")
@@ -453,5 +468,9 @@ def meeting_list(
         )
         rows = ledger_networks.list_meetings(session=session, network_id=network_id)
     print_rows(
-        rows, columns=MEETING_COLUMNS, as_json=as_json, title="Meetings", empty="No meetings yet."
+        rows,
+        columns=MEETING_COLUMNS,
+        as_json=as_json,
+        title=_("Meetings"),
+        empty=_("No meetings yet."),
     )

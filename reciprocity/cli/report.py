@@ -19,13 +19,14 @@ from types import FrameType
 import typer
 
 from reciprocity.cli.app import app, print_json, state
+from reciprocity.i18n import _
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import resolve_member
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
 
 report_app = typer.Typer(
-    help="Write the organiser's monthly report or a member's personal review.",
+    help=_("Write the organiser's monthly report or a member's personal review."),
     no_args_is_help=True,
 )
 app.add_typer(report_app, name="report")
@@ -34,13 +35,13 @@ OUT_OPTION = typer.Option(
     ...,
     "--out",
     metavar="DIR",
-    help="The folder to write into: new or empty (with --force, one holding a report).",
+    help=_("The folder to write into: new or empty (with --force, one holding a report)."),
 )
 FORCE_OPTION = typer.Option(
-    False, "--force", help="Replace the report already in the --out folder."
+    False, "--force", help=_("Replace the report already in the --out folder.")
 )
-JSON_OPTION = typer.Option(False, "--json", help="Print the files written as JSON.")
-QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Do not print each step.")
+JSON_OPTION = typer.Option(False, "--json", help=_("Print the files written as JSON."))
+QUIET_OPTION = typer.Option(False, "--quiet", "-q", help=_("Do not print each step."))
 
 
 def _done(paths: list[Path], *, as_json: bool) -> None:
@@ -78,15 +79,17 @@ def _terminated_as_interrupt() -> Iterator[None]:
 def monthly(
     ctx: typer.Context,
     network: str | None = typer.Option(
-        None, "--network", help="The network (default: every network, the national view)."
+        None, "--network", help=_("The network (default: every network, the national view).")
     ),
-    month: str = typer.Option(..., "--month", metavar="YYYY-MM", help="The calendar month."),
+    month: str = typer.Option(..., "--month", metavar="YYYY-MM", help=_("The calendar month.")),
     audience: str = typer.Option(
         "chapter",
         "--audience",
         metavar="WHO",
-        help="chapter (the whole group, safe to forward) or leadership (adds the notes for "
-        "a private word; every page says so).",
+        help=_(
+            "chapter (the whole group, safe to forward) or leadership (adds the notes for "
+            "a private word; every page says so)."
+        ),
     ),
     out: str = OUT_OPTION,
     force: bool = FORCE_OPTION,
@@ -94,7 +97,7 @@ def monthly(
         "pdf,html,xlsx,csv,png",
         "--format",
         metavar="LIST",
-        help="Comma-separated: pdf, html, xlsx, csv, png (default: all).",
+        help=_("Comma-separated: pdf, html, xlsx, csv, png (default: all)."),
     ),
     as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
@@ -122,16 +125,16 @@ def monthly(
 @report_app.command("member")
 def member(
     ctx: typer.Context,
-    name: str = typer.Argument(..., metavar="NAME", help="The member, by name."),
-    network: str | None = typer.Option(None, "--network", help="Only this network."),
+    name: str = typer.Argument(..., metavar="NAME", help=_("The member, by name.")),
+    network: str | None = typer.Option(None, "--network", help=_("Only this network.")),
     date_from: str | None = typer.Option(
         None,
         "--from",
         metavar="DATE",
-        help="First day (default: the 1st of the 12 calendar months ending with --to).",
+        help=_("First day (default: the 1st of the 12 calendar months ending with --to)."),
     ),
     date_to: str | None = typer.Option(
-        None, "--to", metavar="DATE", help="Last day (default: today)."
+        None, "--to", metavar="DATE", help=_("Last day (default: today).")
     ),
     out: str = OUT_OPTION,
     force: bool = FORCE_OPTION,
@@ -169,14 +172,14 @@ def region(
     network: list[str] = typer.Option(
         [],
         "--network",
-        help="A network to include (repeat it; default: every network you organise).",
+        help=_("A network to include (repeat it; default: every network you organise)."),
     ),
-    month: str | None = typer.Option(None, "--month", metavar="YYYY-MM", help="One month."),
+    month: str | None = typer.Option(None, "--month", metavar="YYYY-MM", help=_("One month.")),
     date_from: str | None = typer.Option(
-        None, "--from", metavar="DATE", help="First day (default: 12 months to --to)."
+        None, "--from", metavar="DATE", help=_("First day (default: 12 months to --to).")
     ),
     date_to: str | None = typer.Option(
-        None, "--to", metavar="DATE", help="Last day (default: today)."
+        None, "--to", metavar="DATE", help=_("Last day (default: today).")
     ),
     out: Path = OUT_OPTION,
     as_json: bool = JSON_OPTION,

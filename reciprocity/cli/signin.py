@@ -18,8 +18,8 @@ from reciprocity.ledger.signin import INVITATION_DAYS, invite_member, list_sign_
 @member_app.command("invite")
 def member_invite(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The member's whole name."),
-    revoke: bool = typer.Option(False, "--revoke", help="Withdraw the open invitation."),
+    name: str = typer.Argument(..., help=_("The member's whole name.")),
+    revoke: bool = typer.Option(False, "--revoke", help=_("Withdraw the open invitation.")),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Give a member a one-time code to sign in to `reciprocity serve` (valid 7 days).
@@ -54,7 +54,7 @@ def member_invite(
 
 @member_app.command("unlock")
 def member_unlock(
-    ctx: typer.Context, name: str = typer.Argument(..., help="The member's whole name.")
+    ctx: typer.Context, name: str = typer.Argument(..., help=_("The member's whole name."))
 ) -> None:
     """Lift the lock after five wrong passwords (the owner or an organiser of theirs)."""
     run = state(ctx)
@@ -68,9 +68,9 @@ def member_unlock(
 @app.command("sign-ins")
 def sign_ins(
     ctx: typer.Context,
-    network: str | None = typer.Option(None, "--network", help="Only this network's members."),
+    network: str | None = typer.Option(None, "--network", help=_("Only this network's members.")),
     limit: int | None = typer.Option(
-        None, "--limit", min=1, help="At most this many, newest first."
+        None, "--limit", min=1, help=_("At most this many, newest first.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -99,22 +99,24 @@ def sign_ins(
 @app.command("serve")
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help=_("Address to listen on.")),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help=_("Port to listen on.")),
     public_url: str | None = typer.Option(
         None,
         "--public-url",
-        help="The address members open, e.g. https://reciprocity.example.org "
-        "(needed behind a proxy, or with --host 0.0.0.0).",
+        help=_(
+            "The address members open, e.g. https://reciprocity.example.org "
+            "(needed behind a proxy, or with --host 0.0.0.0)."
+        ),
     ),
     title: str | None = typer.Option(
-        None, "--title", help="The group's name on the first screen (default: the network's)."
+        None, "--title", help=_("The group's name on the first screen (default: the network's).")
     ),
     idle_minutes: int = typer.Option(
-        30, "--idle-minutes", min=1, max=24 * 60, help="Sign out after this long without a key."
+        30, "--idle-minutes", min=1, max=24 * 60, help=_("Sign out after this long without a key.")
     ),
     max_sessions: int = typer.Option(
-        100, "--max-sessions", min=1, help="Browser sessions that may run at once."
+        100, "--max-sessions", min=1, help=_("Browser sessions that may run at once.")
     ),
 ) -> None:
     """Serve the app to the group's browsers, with sign-in (invite members first).

@@ -12,46 +12,47 @@ import typer
 from sqlmodel import Session
 
 from reciprocity.cli.app import app, print_json, state
-from reciprocity.i18n import _, format_number, ngettext
+from reciprocity.i18n import N_, _, format_number, ngettext
 from reciprocity.ledger import transfer
 from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.roles import require_organiser
 from reciprocity.ledger.rules import parse_date
 
 import_app = typer.Typer(
-    help="Import exchanges, members or a whole ledger from CSV (all or nothing).",
+    help=_("Import exchanges, members or a whole ledger from CSV (all or nothing)."),
     no_args_is_help=True,
 )
 export_app = typer.Typer(
-    help="Export exchanges, members or the whole ledger to CSV.", no_args_is_help=True
+    help=_("Export exchanges, members or the whole ledger to CSV."), no_args_is_help=True
 )
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
-FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="The CSV file.")
-DIR_ARGUMENT = typer.Argument(..., metavar="DIR", help="The folder of one CSV file per table.")
+FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help=_("The CSV file."))
+DIR_ARGUMENT = typer.Argument(..., metavar="DIR", help=_("The folder of one CSV file per table."))
 DRY_RUN_OPTION = typer.Option(
-    False, "--dry-run", help="Check every row and say what would change; write nothing."
+    False, "--dry-run", help=_("Check every row and say what would change; write nothing.")
 )
-FORCE_OPTION = typer.Option(False, "--force", help="Overwrite FILE if it exists.")
-JSON_OPTION = typer.Option(False, "--json", help="Print the summary as JSON.")
+FORCE_OPTION = typer.Option(False, "--force", help=_("Overwrite FILE if it exists."))
+JSON_OPTION = typer.Option(False, "--json", help=_("Print the summary as JSON."))
 SHARING_OPTION = typer.Option(
     False,
     "--for-sharing",
-    help="Leave outside contacts' names and details (contact_name, contact_details) empty.",
+    help=_("Leave outside contacts' names and details (contact_name, contact_details) empty."),
 )
 _NAMES_SHOWN = 5
 
 
 def _require_contacts(session: Session, acting_id: int | None, network_id: int | None) -> None:
     """Outside contacts' details leave the ledger only with an organiser of their networks."""
-    hint = "; add --for-sharing to leave them out"
     require_organiser(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"export its outside contacts' details{hint}",
-        doing_all=f"export outside contacts' details of all networks{hint}",
+        doing=N_("export its outside contacts' details; add --for-sharing to leave them out"),
+        doing_all=N_(
+            "export outside contacts' details of all networks; add --for-sharing to leave them out"
+        ),
     )
 
 
@@ -94,13 +95,14 @@ def import_exchanges(
     create_members: bool = typer.Option(
         False,
         "--create-members",
-        help="Add members the file names but the ledger lacks, in that row's network.",
+        help=_("Add members the file names but the ledger lacks, in that row's network."),
     ),
     allow_similar: bool = typer.Option(
         False,
         "--allow-similar",
-        help="With --create-members: also add a name that starts or nearly matches a "
-        "member's name.",
+        help=_(
+            "With --create-members: also add a name that starts or nearly matches a member's name."
+        ),
     ),
     dry_run: bool = DRY_RUN_OPTION,
     as_json: bool = JSON_OPTION,
@@ -150,9 +152,9 @@ def import_exchanges(
 def export_exchanges(
     ctx: typer.Context,
     path: str = FILE_ARGUMENT,
-    network: str | None = typer.Option(None, "--network", help="Only this network."),
-    date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
-    date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
+    network: str | None = typer.Option(None, "--network", help=_("Only this network.")),
+    date_from: str | None = typer.Option(None, "--from", help=_("First day, YYYY-MM-DD.")),
+    date_to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
     force: bool = FORCE_OPTION,
     for_sharing: bool = SHARING_OPTION,
     as_json: bool = JSON_OPTION,

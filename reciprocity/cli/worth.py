@@ -33,7 +33,7 @@ from reciprocity.ledger.networks import resolve_network
 from reciprocity.ledger.rules import parse_date
 
 membership_app = typer.Typer(
-    help="A member's own figures in a network: yearly fee, hours per meeting, other costs.",
+    help=_("A member's own figures in a network: yearly fee, hours per meeting, other costs."),
     no_args_is_help=True,
 )
 app.add_typer(membership_app, name="membership")
@@ -109,26 +109,28 @@ def _print_figures(figures: CostFigures) -> None:
 @membership_app.command("cost")
 def cost(
     ctx: typer.Context,
-    network: str = typer.Option(..., "--network", help="The network these costs belong to."),
+    network: str = typer.Option(..., "--network", help=_("The network these costs belong to.")),
     member: str | None = typer.Option(
-        None, "--member", help="Whose costs (default: the acting member, --as)."
+        None, "--member", help=_("Whose costs (default: the acting member, --as).")
     ),
     fee: float | None = typer.Option(
-        None, "--fee", help="Their own yearly fee, in the network's currency."
+        None, "--fee", help=_("Their own yearly fee, in the network's currency.")
     ),
     meeting_hours: float | None = typer.Option(
-        None, "--meeting-hours", help="Their own hours per meeting, travel included (at most 24)."
+        None,
+        "--meeting-hours",
+        help=_("Their own hours per meeting, travel included (at most 24)."),
     ),
     other_costs: float | None = typer.Option(
         None,
         "--other-costs",
-        help="What they spent on the day --on besides the fee (replaces that day's amount).",
+        help=_("What they spent on the day --on besides the fee (replaces that day's amount)."),
     ),
     spent_on: str | None = typer.Option(
-        None, "--on", metavar="DATE", help="The day of the other costs (default: today)."
+        None, "--on", metavar="DATE", help=_("The day of the other costs (default: today).")
     ),
     reset: bool = typer.Option(
-        False, "--reset", help="Drop their own fee and hours: the network's apply again."
+        False, "--reset", help=_("Drop their own fee and hours: the network's apply again.")
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -224,7 +226,7 @@ def _table(
 def worth(
     ctx: typer.Context,
     member: str | None = typer.Option(
-        None, "--member", help="Whose networks (default: the acting member, --as)."
+        None, "--member", help=_("Whose networks (default: the acting member, --as).")
     ),
     month: str | None = MONTH_OPTION,
     date_from: str | None = FROM_OPTION,
@@ -309,7 +311,7 @@ def compare(
     network: list[str] = typer.Option(
         [],
         "--network",
-        help="A network to compare (repeat it; default: every network you organise).",
+        help=_("A network to compare (repeat it; default: every network you organise)."),
     ),
     month: str | None = MONTH_OPTION,
     date_from: str | None = FROM_OPTION,

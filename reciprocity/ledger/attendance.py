@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from reciprocity.i18n import N_, Phrase
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.names import find_id_by_name
@@ -58,7 +59,7 @@ def record_attendance(
         session=session,
         acting_id=acting_id,
         network_id=meeting.network_id,
-        doing=f"record attendance at meetings of {network.name}",
+        doing=Phrase(N_("record attendance at meetings of {network}"), network=network.name),
     )
     clean = check_choice(status, field="status", choices=AttendanceStatus)
     if meeting.held_on > (today or date.today()):
@@ -124,7 +125,7 @@ def meeting_attendance(
         session=session,
         acting_id=acting_id,
         network_id=meeting.network_id,
-        doing=f"record attendance at meetings of {network.name}",
+        doing=Phrase(N_("record attendance at meetings of {network}"), network=network.name),
     )
     day = meeting.held_on
     query = (

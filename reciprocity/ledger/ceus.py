@@ -39,14 +39,22 @@ def add_ceu(
     if network_id is None:
         theirs = member_network_ids(session=session, member_id=member_id, on=day)
         if len(theirs) != 1:
-            raise LedgerError(
-                "ceu.which_network" if theirs else "ceu.no_network",
-                "{name} is in several networks on {day}; name one with --network."
+            raise (
+                LedgerError(
+                    "ceu.which_network",
+                    "{name} is in several networks on {day}; name one with --network.",
+                    field="network",
+                    name=member.name,
+                    day=day.isoformat(),
+                )
                 if theirs
-                else "{name} is in no network on {day}; CEUs count in a network.",
-                field="network",
-                name=member.name,
-                day=day.isoformat(),
+                else LedgerError(
+                    "ceu.no_network",
+                    "{name} is in no network on {day}; CEUs count in a network.",
+                    field="network",
+                    name=member.name,
+                    day=day.isoformat(),
+                )
             )
         network_id = next(iter(theirs))
     network = get_network(session=session, network_id=network_id)

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
@@ -245,7 +245,7 @@ def log_help(
 ) -> Exchange:
     """Log help given; it may answer the receiver's ask or take up the giver's offer."""
     clean_summary = clean_text(summary, field="summary")
-    answering = "it cannot be answered now"
+    answering = N_("it cannot be answered now")
     ask = (
         open_request(
             session=session,
@@ -291,15 +291,22 @@ def log_help(
             continue
         if request.network_id != network_id:
             is_ask = request is ask
-            raise LedgerError(
-                "help.ask_other_network" if is_ask else "help.offer_other_network",
-                "Ask #{id} was posted in another network; "
-                "log the help there or leave out the network."
+            raise (
+                LedgerError(
+                    "help.ask_other_network",
+                    "Ask #{id} was posted in another network; "
+                    "log the help there or leave out the network.",
+                    field="network",
+                    id=request.id,
+                )
                 if is_ask
-                else "Offer #{id} was posted in another network; "
-                "log the help there or leave out the network.",
-                field="network",
-                id=request.id,
+                else LedgerError(
+                    "help.offer_other_network",
+                    "Offer #{id} was posted in another network; "
+                    "log the help there or leave out the network.",
+                    field="network",
+                    id=request.id,
+                )
             )
     if network_id is None:
         network_id = (ask.network_id if ask else None) or (offer.network_id if offer else None)
@@ -465,17 +472,28 @@ def _require_party(
     who = get_member(session=session, member_id=party_id).name
     organiser = organisers_of(session=session, network_ids={exchange.network_id})
     giver = party == "giver"
-    raise LedgerError(
-        "role.not_giver" if giver else "role.not_receiver",
-        "Only its giver, {who}, or {organiser} may {doing} {kind} #{id}."
+    raise (
+        LedgerError(
+            "role.not_giver",
+            "Only its giver, {who}, or {organiser} may {doing} {kind} #{id}.",
+            field=None,
+            who=who,
+            organiser=organiser,
+            doing=Term(doing),
+            kind=Term(exchange.kind),
+            id=exchange.id,
+        )
         if giver
-        else "Only its receiver, {who}, or {organiser} may {doing} {kind} #{id}.",
-        field=None,
-        who=who,
-        organiser=organiser,
-        doing=Term(doing),
-        kind=Term(exchange.kind),
-        id=exchange.id,
+        else LedgerError(
+            "role.not_receiver",
+            "Only its receiver, {who}, or {organiser} may {doing} {kind} #{id}.",
+            field=None,
+            who=who,
+            organiser=organiser,
+            doing=Term(doing),
+            kind=Term(exchange.kind),
+            id=exchange.id,
+        )
     )
 
 
@@ -515,7 +533,7 @@ def void_exchange(
             field="reason",
         )
     exchange = get_exchange(session=session, exchange_id=exchange_id, for_update=True)
-    require_giver(session=session, exchange=exchange, acting_id=acting_id, doing="void")
+    require_giver(session=session, exchange=exchange, acting_id=acting_id, doing=N_("void"))
     if exchange.voided_at is not None:
         raise LedgerError(
             "exchange.already_voided",

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from reciprocity.i18n import N_
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import (
     get_exchange,
@@ -49,7 +50,9 @@ def last_step(*, session: Session, exchange_id: int) -> Followup | None:
 def acknowledge(*, session: Session, exchange_id: int, acting_id: int | None = None) -> Exchange:
     """The receiver confirms they got the referral (the first thing the giver sees)."""
     exchange = get_live_referral(session=session, exchange_id=exchange_id, for_update=True)
-    require_receiver(session=session, exchange=exchange, acting_id=acting_id, doing="acknowledge")
+    require_receiver(
+        session=session, exchange=exchange, acting_id=acting_id, doing=N_("acknowledge")
+    )
     if exchange.acknowledged_at is not None:
         raise LedgerError(
             "referral.already_acknowledged",
@@ -94,7 +97,7 @@ def record_followup(
     clean_value = check_amount(value, field="value")
     clean_note = clean_text(note, field="note")
     referral = get_live_referral(session=session, exchange_id=exchange_id, for_update=True)
-    require_receiver(session=session, exchange=referral, acting_id=acting_id, doing="follow up")
+    require_receiver(session=session, exchange=referral, acting_id=acting_id, doing=N_("follow up"))
     previous = last_step(session=session, exchange_id=exchange_id)
     when = occurred_on or today or date.today()
     check_next_step(
@@ -147,7 +150,7 @@ def give_feedback(
     assert clean_rating is not None
     clean_comment = clean_text(comment, field="comment")
     referral = get_live_referral(session=session, exchange_id=exchange_id, for_update=True)
-    require_giver(session=session, exchange=referral, acting_id=acting_id, doing="rate")
+    require_giver(session=session, exchange=referral, acting_id=acting_id, doing=N_("rate"))
     feedback = session.exec(select(Feedback).where(Feedback.exchange_id == exchange_id)).first()
     if feedback is None:
         feedback = Feedback(exchange_id=exchange_id, rating=clean_rating, comment=clean_comment)

@@ -20,6 +20,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from reciprocity.i18n import N_, Phrase
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name, refuse_taken_name
 from reciprocity.ledger.networks import get_network, join_network
@@ -143,7 +144,7 @@ def add_member(
                 session=session,
                 acting_id=acting_id,
                 network_id=network_id,
-                doing=f"add members to {network.name}",
+                doing=Phrase(N_("add members to {network}"), network=network.name),
             )
     clean_name = check_name(name, field="member name")
     check_choice(role, field="role", choices=Role)
@@ -215,7 +216,7 @@ def edit_member(
             session=session,
             acting_id=acting_id,
             member_id=member_id,
-            doing=f"change {member.name}'s details",
+            doing=Phrase(N_("change {name}'s details"), name=member.name),
         )
     changes: dict[str, object] = dict(
         clean_member_fields(company=company, category=category, email=email, phone=phone)
@@ -250,7 +251,11 @@ def _require_may_set_active(
         session=session,
         acting_id=acting_id,
         member_id=member.id,
-        doing=f"{'reactivate' if active else 'deactivate'} {member.name}",
+        doing=(
+            Phrase(N_("reactivate {name}"), name=member.name)
+            if active
+            else Phrase(N_("deactivate {name}"), name=member.name)
+        ),
         or_self=not active,  # a member may stop taking part, but not undo a deactivation
     )
 
@@ -332,15 +337,23 @@ def plan_forget(*, session: Session, member_id: int, acting_id: int | None = Non
         organised = organised_network_ids(session=session, member_id=acting_id)
         if not theirs or not theirs <= organised:
             networks = sorted(get_network(session=session, network_id=n).name for n in theirs)
-            raise LedgerError(
-                "role.forget" if networks else "role.forget_no_network",
-                "Only {name} or an organiser of every network they were in ({networks}) "
-                "may forget them."
+            raise (
+                LedgerError(
+                    "role.forget",
+                    "Only {name} or an organiser of every network they were in ({networks}) "
+                    "may forget them.",
+                    field=None,
+                    name=member.name,
+                    networks=", ".join(networks),
+                )
                 if networks
-                else "Only {name} or an organiser of every network they were in may forget them.",
-                field=None,
-                name=member.name,
-                networks=", ".join(networks),
+                else LedgerError(
+                    "role.forget_no_network",
+                    "Only {name} or an organiser of every network they were in may forget them.",
+                    field=None,
+                    name=member.name,
+                    networks=", ".join(networks),
+                )
             )
     exchanges, one_to_ones = table_of(Exchange), table_of(OneToOne)
     with_contact = sa.or_(

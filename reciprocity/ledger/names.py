@@ -59,15 +59,24 @@ def find_id_by_name(
             typed, [stored for _, stored, _ in everyone]
         )
         if close:
-            raise LedgerError(
-                "name.not_exact_member" if kind == "member" else "name.not_exact_network",
-                "No member is named exactly '{name}' (did you mean {names}?); type the whole name."
+            raise (
+                LedgerError(
+                    "name.not_exact_member",
+                    "No member is named exactly '{name}' (did you mean {names}?); "
+                    "type the whole name.",
+                    field=where,
+                    name=typed,
+                    names=" or ".join(close),
+                )
                 if kind == "member"
-                else "No network is named exactly '{name}' (did you mean {names}?); type the "
-                "whole name.",
-                field=where,
-                name=typed,
-                names=" or ".join(close),
+                else LedgerError(
+                    "name.not_exact_network",
+                    "No network is named exactly '{name}' (did you mean {names}?); type the "
+                    "whole name.",
+                    field=where,
+                    name=typed,
+                    names=" or ".join(close),
+                )
             )
         matches = []
     if len(matches) == 1:
@@ -108,14 +117,22 @@ def _taken(session: Session, table: type[Member] | type[Network], name: str) -> 
 
 def _taken_error(table: type[Member] | type[Network], row_id: int, stored: str) -> LedgerError:
     member = table is Member
-    return LedgerError(
-        "name.taken_member" if member else "name.taken_network",
-        "A member named '{name}' already exists (#{id})."
+    return (
+        LedgerError(
+            "name.taken_member",
+            "A member named '{name}' already exists (#{id}).",
+            field="name",
+            name=stored,
+            id=row_id,
+        )
         if member
-        else "A network named '{name}' already exists (#{id}).",
-        field="name",
-        name=stored,
-        id=row_id,
+        else LedgerError(
+            "name.taken_network",
+            "A network named '{name}' already exists (#{id}).",
+            field="name",
+            name=stored,
+            id=row_id,
+        )
     )
 
 

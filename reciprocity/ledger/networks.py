@@ -18,6 +18,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
 
+from reciprocity.i18n import N_, Phrase
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.names import check_name_free, find_id_by_name, refuse_taken_name
 from reciprocity.ledger.roles import may_act as may_act
@@ -153,7 +154,7 @@ def edit_network(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"change {network.name}",
+        doing=Phrase(N_("change {network}"), network=network.name),
     )
     changes: dict[str, object] = {}
     if name is not None:
@@ -196,7 +197,7 @@ def deactivate_network(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"deactivate {network.name}",
+        doing=Phrase(N_("deactivate {network}"), network=network.name),
     )
     if not network.active:
         raise LedgerError(
@@ -249,7 +250,9 @@ def join_network(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"add members to {network.name} or change their role there",
+        doing=Phrase(
+            N_("add members to {network} or change their role there"), network=network.name
+        ),
     )
     if not network.active:
         raise LedgerError(
@@ -464,16 +467,25 @@ def require_membership(
             network=network.name,
         )
     joined_today = _joined_today_after(session, member=member, network=network, on=on)
-    raise LedgerError(
-        "network.not_member_joined_today" if joined_today else "network.not_member_on",
-        "{member} is not a member of {network} on {day}: they joined today; if they joined "
-        "earlier, give their joining date first."
+    raise (
+        LedgerError(
+            "network.not_member_joined_today",
+            "{member} is not a member of {network} on {day}: they joined today; if they joined "
+            "earlier, give their joining date first.",
+            field=field,
+            member=member.name,
+            network=network.name,
+            day=on.isoformat(),
+        )
         if joined_today
-        else "{member} is not a member of {network} on {day}.",
-        field=field,
-        member=member.name,
-        network=network.name,
-        day=on.isoformat(),
+        else LedgerError(
+            "network.not_member_on",
+            "{member} is not a member of {network} on {day}.",
+            field=field,
+            member=member.name,
+            network=network.name,
+            day=on.isoformat(),
+        )
     )
 
 
@@ -523,27 +535,46 @@ def shared_network(
                     )
     day = on.isoformat() if on is not None else ""
     if not networks:
-        raise LedgerError(
-            "network.none_shared" if on is None else "network.none_shared_on",
-            "{first} and {second} share no network; add them to one or name the network."
+        raise (
+            LedgerError(
+                "network.none_shared",
+                "{first} and {second} share no network; add them to one or name the network.",
+                field=field,
+                first=first.name,
+                second=second.name,
+                day=day,
+            )
             if on is None
-            else "{first} and {second} share no network on {day}; "
-            "add them to one or name the network.",
-            field=field,
+            else LedgerError(
+                "network.none_shared_on",
+                "{first} and {second} share no network on {day}; "
+                "add them to one or name the network.",
+                field=field,
+                first=first.name,
+                second=second.name,
+                day=day,
+            )
+        )
+    raise (
+        LedgerError(
+            "network.several_shared",
+            "{first} and {second} share several networks ({names}); name the network.",
+            field="network",
             first=first.name,
             second=second.name,
             day=day,
+            names=", ".join(sorted(n.name for n in networks)),
         )
-    raise LedgerError(
-        "network.several_shared" if on is None else "network.several_shared_on",
-        "{first} and {second} share several networks ({names}); name the network."
         if on is None
-        else "{first} and {second} share several networks on {day} ({names}); name the network.",
-        field="network",
-        first=first.name,
-        second=second.name,
-        day=day,
-        names=", ".join(sorted(n.name for n in networks)),
+        else LedgerError(
+            "network.several_shared_on",
+            "{first} and {second} share several networks on {day} ({names}); name the network.",
+            field="network",
+            first=first.name,
+            second=second.name,
+            day=day,
+            names=", ".join(sorted(n.name for n in networks)),
+        )
     )
 
 
@@ -565,7 +596,7 @@ def add_meeting(
         session=session,
         acting_id=acting_id,
         network_id=network.id,
-        doing=f"add a meeting of {network.name}",
+        doing=Phrase(N_("add a meeting of {network}"), network=network.name),
     )
     if not network.active:
         raise LedgerError(
@@ -613,7 +644,7 @@ def edit_meeting(
         session=session,
         acting_id=acting_id,
         network_id=meeting.network_id,
-        doing=f"change meeting #{meeting_id} of {network.name}",
+        doing=Phrase(N_("change meeting #{id} of {network}"), id=meeting_id, network=network.name),
     )
     clean_title = clean_text(title, field="meeting title")
     if held_on is not None:

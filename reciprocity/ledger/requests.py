@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member
 from reciprocity.ledger.networks import (
@@ -30,6 +30,10 @@ from reciprocity.store.tables import table_of
 
 Post = TypeVar("Post", Ask, Offer)
 RequestTable = type[Ask] | type[Offer]
+
+
+STATUS_WORDS = {"open": N_("open"), "answered": N_("answered"), "withdrawn": N_("withdrawn")}
+"""An ask's or an offer's status as a word of a sentence, translated when it is rendered."""
 
 
 def _require_poster(
@@ -55,22 +59,37 @@ def _require_poster(
     organiser = organisers_of(session=session, network_ids=networks)
     params = {"name": member.name, "organiser": organiser}
     if request_id is None:
-        raise LedgerError(
-            "role.post_ask" if table is Ask else "role.post_offer",
-            "Only {name} or {organiser} may post an ask for them."
+        raise (
+            LedgerError(
+                "role.post_ask",
+                "Only {name} or {organiser} may post an ask for them.",
+                field=None,
+                **params,
+            )
             if table is Ask
-            else "Only {name} or {organiser} may post an offer for them.",
+            else LedgerError(
+                "role.post_offer",
+                "Only {name} or {organiser} may post an offer for them.",
+                field=None,
+                **params,
+            )
+        )
+    raise (
+        LedgerError(
+            "role.withdraw_ask",
+            "Only {name} or {organiser} may withdraw ask #{id}.",
             field=None,
+            id=request_id,
             **params,
         )
-    raise LedgerError(
-        "role.withdraw_ask" if table is Ask else "role.withdraw_offer",
-        "Only {name} or {organiser} may withdraw ask #{id}."
         if table is Ask
-        else "Only {name} or {organiser} may withdraw offer #{id}.",
-        field=None,
-        id=request_id,
-        **params,
+        else LedgerError(
+            "role.withdraw_offer",
+            "Only {name} or {organiser} may withdraw offer #{id}.",
+            field=None,
+            id=request_id,
+            **params,
+        )
     )
 
 
@@ -149,22 +168,32 @@ def open_request(
     request = session.get(table, request_id, populate_existing=True)
     ask = table is Ask
     if request is None:
-        raise LedgerError(
-            "ask.not_found" if ask else "offer.not_found",
-            "There is no ask #{id}." if ask else "There is no offer #{id}.",
-            field=field,
-            id=request_id,
+        raise (
+            LedgerError("ask.not_found", "There is no ask #{id}.", field=field, id=request_id)
+            if ask
+            else LedgerError(
+                "offer.not_found", "There is no offer #{id}.", field=field, id=request_id
+            )
         )
     if request.status != RequestStatus.OPEN:
-        raise LedgerError(
-            "ask.not_open" if ask else "offer.not_open",
-            "Ask #{id} is already {status}; {doing}."
+        raise (
+            LedgerError(
+                "ask.not_open",
+                "Ask #{id} is already {status}; {doing}.",
+                field=field,
+                id=request_id,
+                status=STATUS_WORDS[str(request.status)],
+                doing=Term(doing),
+            )
             if ask
-            else "Offer #{id} is already {status}; {doing}.",
-            field=field,
-            id=request_id,
-            status=Term(request.status),
-            doing=Term(doing),
+            else LedgerError(
+                "offer.not_open",
+                "Offer #{id} is already {status}; {doing}.",
+                field=field,
+                id=request_id,
+                status=STATUS_WORDS[str(request.status)],
+                doing=Term(doing),
+            )
         )
     return request
 
@@ -177,7 +206,7 @@ def withdraw_request(
         session=session,
         table=table,
         request_id=request_id,
-        doing="only an open one can be withdrawn",
+        doing=N_("only an open one can be withdrawn"),
     )
     _require_poster(
         session=session,

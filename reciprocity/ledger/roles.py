@@ -13,6 +13,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from reciprocity.i18n import N_
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.store.models import Member, Membership, Network, Role
 
@@ -101,8 +102,8 @@ def require_organiser(
     session: Session,
     acting_id: int | None,
     network_id: int | None,
-    doing: str = "see its report",
-    doing_all: str = "see the report of all networks; choose a network you organise",
+    doing: str = N_("see its report"),
+    doing_all: str = N_("see the report of all networks; choose a network you organise"),
 ) -> None:
     """Refuse an acting member who may not see a network's report (or every network's).
 
@@ -138,7 +139,7 @@ def require_self_or_organiser(
     session: Session,
     acting_id: int | None,
     member_id: int,
-    doing: str = "see their review",
+    doing: str = N_("see their review"),
 ) -> None:
     """Refuse anyone but the member themself or an organiser of a network they are in now.
 
@@ -189,24 +190,41 @@ def require_organiser_of_all(
     if theirs and theirs <= organised_network_ids(session=session, member_id=acting_id):
         return
     if not theirs:
-        raise LedgerError(
-            "role.self_or_owner_no_network" if or_self else "role.owner_no_network",
-            "Only {name} or the ledger's owner may {doing}: they are in no network."
+        raise (
+            LedgerError(
+                "role.self_or_owner_no_network",
+                "Only {name} or the ledger's owner may {doing}: they are in no network.",
+                field=None,
+                name=member.name,
+                doing=doing,
+            )
             if or_self
-            else "Only the ledger's owner may {doing}: they are in no network.",
+            else LedgerError(
+                "role.owner_no_network",
+                "Only the ledger's owner may {doing}: they are in no network.",
+                field=None,
+                name=member.name,
+                doing=doing,
+            )
+        )
+    raise (
+        LedgerError(
+            "role.self_or_organiser_of_all",
+            "Only {name} or an organiser of every network they are in ({networks}) may {doing}.",
             field=None,
             name=member.name,
+            networks=", ".join(_network_names(session, theirs)),
             doing=doing,
         )
-    raise LedgerError(
-        "role.self_or_organiser_of_all" if or_self else "role.organiser_of_all",
-        "Only {name} or an organiser of every network they are in ({networks}) may {doing}."
         if or_self
-        else "Only an organiser of every network they are in ({networks}) may {doing}.",
-        field=None,
-        name=member.name,
-        networks=", ".join(_network_names(session, theirs)),
-        doing=doing,
+        else LedgerError(
+            "role.organiser_of_all",
+            "Only an organiser of every network they are in ({networks}) may {doing}.",
+            field=None,
+            name=member.name,
+            networks=", ".join(_network_names(session, theirs)),
+            doing=doing,
+        )
     )
 
 
@@ -248,7 +266,7 @@ def networks_to_compare(
                         session=session,
                         acting_id=acting_id,
                         network_id=network_id,
-                        doing="compare it with other networks",
+                        doing=N_("compare it with other networks"),
                     )
         return wanted
     if acting_id is None:

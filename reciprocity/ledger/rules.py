@@ -119,25 +119,42 @@ def clean_text(value: str | None, *, field: str, limit: int | None = None) -> st
     plural = field.endswith("details")
     control = (_CONTROL_BUT_LINES if multiline else _CONTROL_ANYWHERE).search(value)
     if control is not None:
-        raise LedgerError(
-            "text.control_plural" if plural else "text.control",
-            "The {label} contain the control character {character}; use plain text."
+        raise (
+            LedgerError(
+                "text.control_plural",
+                "The {label} contain the control character {character}; use plain text.",
+                field=field_key(field),
+                label=Term(field),
+                character=repr(control.group()),
+            )
             if plural
-            else "The {label} contains the control character {character}; use plain text.",
-            field=field_key(field),
-            label=Term(field),
-            character=repr(control.group()),
+            else LedgerError(
+                "text.control",
+                "The {label} contains the control character {character}; use plain text.",
+                field=field_key(field),
+                label=Term(field),
+                character=repr(control.group()),
+            )
         )
     if len(value) > limit:
-        raise LedgerError(
-            "text.too_long_plural" if plural else "text.too_long",
-            "The {label} are {length} characters long; the limit is {limit}."
+        raise (
+            LedgerError(
+                "text.too_long_plural",
+                "The {label} are {length} characters long; the limit is {limit}.",
+                field=field_key(field),
+                label=Term(field),
+                length=len(value),
+                limit=limit,
+            )
             if plural
-            else "The {label} is {length} characters long; the limit is {limit}.",
-            field=field_key(field),
-            label=Term(field),
-            length=len(value),
-            limit=limit,
+            else LedgerError(
+                "text.too_long",
+                "The {label} is {length} characters long; the limit is {limit}.",
+                field=field_key(field),
+                label=Term(field),
+                length=len(value),
+                limit=limit,
+            )
         )
     return value
 
@@ -657,22 +674,37 @@ def unknown_name_error(
     params = {"name": typed, "command": f'{add_command} "{typed}"', "close": " or ".join(close)}
     member = kind == "member"
     if close:
-        return LedgerError(
-            "name.unknown_member_close" if member else "name.unknown_network_close",
-            "No member is named '{name}' (did you mean {close}?); add them first with: {command}."
+        return (
+            LedgerError(
+                "name.unknown_member_close",
+                "No member is named '{name}' (did you mean {close}?); "
+                "add them first with: {command}.",
+                field=field or kind,
+                **params,
+            )
             if member
-            else "No network is named '{name}' (did you mean {close}?); "
-            "add it first with: {command}.",
+            else LedgerError(
+                "name.unknown_network_close",
+                "No network is named '{name}' (did you mean {close}?); "
+                "add it first with: {command}.",
+                field=field or kind,
+                **params,
+            )
+        )
+    return (
+        LedgerError(
+            "name.unknown_member",
+            "No member is named '{name}'; add them first with: {command}.",
             field=field or kind,
             **params,
         )
-    return LedgerError(
-        "name.unknown_member" if member else "name.unknown_network",
-        "No member is named '{name}'; add them first with: {command}."
         if member
-        else "No network is named '{name}'; add it first with: {command}.",
-        field=field or kind,
-        **params,
+        else LedgerError(
+            "name.unknown_network",
+            "No network is named '{name}'; add it first with: {command}.",
+            field=field or kind,
+            **params,
+        )
     )
 
 

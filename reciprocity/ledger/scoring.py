@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from reciprocity.i18n import N_, Phrase
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.networks import get_network
 from reciprocity.ledger.roles import require_organiser_of
@@ -175,7 +176,7 @@ def set_traffic_lights(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"change the Traffic Lights scoring of {network.name}",
+        doing=Phrase(N_("change the Traffic Lights scoring of {network}"), network=network.name),
     )
     if text is not None:
         parse_scoring(text)

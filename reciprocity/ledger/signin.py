@@ -60,10 +60,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_GROUPS = 3
 CODE_GROUP_LENGTH = 4
 
-_FAILED = (
-    "sign_in.failed",
-    "That name and password (or code) do not match; check both and try again.",
-)
+
+def _failed() -> LedgerError:
+    """The one refusal for an unknown name or a wrong secret (the same sentence, the same work)."""
+    return LedgerError(
+        "sign_in.failed",
+        "That name and password (or code) do not match; check both and try again.",
+        field="secret",
+    )
 
 
 @cache
@@ -267,7 +271,7 @@ def _fail(session: Session, credential: Credential | None, moment: datetime) -> 
         _record(session, SignInEvent.FAILED, None)
     session.commit()
     session.expire_all()
-    return LedgerError(*_FAILED, field="secret")
+    return _failed()
 
 
 def sign_in(*, session: Session, name: str, secret: str, now: datetime | None = None) -> SignedIn:
@@ -364,7 +368,7 @@ def choose_password(
     moment = now or utcnow()
     signed = sign_in(session=session, name=name, secret=code, now=moment)
     if not signed.needs_password:
-        raise LedgerError(*_FAILED, field="secret")
+        raise _failed()
     credential = _lock_credential(session, signed.member_id)
     invitation = session.get(Invitation, signed.member_id)
     assert credential is not None and invitation is not None

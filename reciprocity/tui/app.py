@@ -21,12 +21,14 @@ from sqlmodel import Session
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Select, TextArea
 from textual.widgets._select import SelectOverlay
 
+from reciprocity.i18n import N_, _
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.workspace import ActingSource, Workspace
 from reciprocity.tui.matching import NameMatcher
@@ -41,15 +43,16 @@ from reciprocity.tui.screens.my_networks import MyNetworksScreen
 from reciprocity.tui.screens.network import NetworkScreen
 from reciprocity.tui.screens.picker import MemberPicker
 from reciprocity.tui.screens.quick_log import QuickLogScreen
+from reciprocity.tui.words import speak_bindings
 
-SCREENS_BY_KEY: tuple[tuple[str, str, str], ...] = (
-    ("1", "dashboard", "Home"),
-    ("2", "followups", "Follow-ups"),
-    ("3", "exchanges", "Exchanges"),
-    ("4", "members", "Members"),
-    ("5", "board", "Asks & offers"),
-    ("6", "network", "Network"),
-    ("7", "my_networks", "My networks"),
+SCREENS_BY_KEY: tuple[tuple[str, str, str, str], ...] = (
+    ("1", "dashboard", N_("Home"), N_("Show the home screen.")),
+    ("2", "followups", N_("Follow-ups"), N_("Show the follow-ups screen.")),
+    ("3", "exchanges", N_("Exchanges"), N_("Show the exchanges screen.")),
+    ("4", "members", N_("Members"), N_("Show the members screen.")),
+    ("5", "board", N_("Asks & offers"), N_("Show the asks & offers screen.")),
+    ("6", "network", N_("Network"), N_("Show the network screen.")),
+    ("7", "my_networks", N_("My networks"), N_("Show the my networks screen.")),
 )
 
 
@@ -82,10 +85,10 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         Binding(
             "l",
             "quick_log",
-            "Log",
+            N_("Log"),
             id="app.quick_log",
             priority=True,
-            tooltip="Log a give or take.",
+            tooltip=N_("Log a give or take."),
         ),
         *(
             Binding(
@@ -95,46 +98,51 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
                 id=f"app.show_{mode}",
                 show=key == "1",
                 priority=True,
-                tooltip=f"Show the {label.lower()} screen.",
+                tooltip=tooltip,
             )
-            for key, mode, label in SCREENS_BY_KEY
+            for key, mode, label, tooltip in SCREENS_BY_KEY
         ),
         Binding(
             "i",
             "switch_member",
-            "Who am I",
+            N_("Who am I"),
             id="app.switch_member",
             priority=True,
-            tooltip="Act as another member.",
+            tooltip=N_("Act as another member."),
         ),
         Binding(
             "question_mark",
             "toggle_keys",
-            "Keys",
+            N_("Keys"),
             id="app.keys",
             priority=True,
-            tooltip="Show or hide the key bindings.",
+            tooltip=N_("Show or hide the key bindings."),
         ),
         Binding(
             "ctrl+p",
             "command_palette",
-            "Commands",
+            N_("Commands"),
             id="app.command_palette",
             priority=True,
             show=False,
-            tooltip="Every action, searchable.",
+            tooltip=N_("Every action, searchable."),
         ),
         Binding(
-            "ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Leave Reciprocity."
+            "ctrl+q",
+            "quit",
+            N_("Quit"),
+            id="app.quit",
+            priority=True,
+            tooltip=N_("Leave Reciprocity."),
         ),
         Binding(
             "ctrl+c",
             "help_quit",
-            "Quit hint",
+            N_("Quit hint"),
             id="app.help_quit",
             show=False,
             system=True,
-            tooltip="Say how to quit.",
+            tooltip=N_("Say how to quit."),
         ),
     ]
 
@@ -145,6 +153,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         """The acting member changed (or was resolved at start)."""
 
     def __init__(self, workspace: Workspace, *, today: date | None = None) -> None:
+        speak_bindings()
         super().__init__()
         self.workspace = workspace
         self.today_fixed = today
@@ -189,8 +198,9 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         if ask:
             if self.workspace.acting_name:
                 self.notify(
-                    f"The acting member '{self.workspace.acting_name}' is not in this ledger; "
-                    "choose who you are.",
+                    _(
+                        "The acting member '{name}' is not in this ledger; choose who you are."
+                    ).format(name=self.workspace.acting_name),
                     severity="warning",
                 )
             self.action_switch_member(save=True)
@@ -203,7 +213,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         if acting_id is not None:
             self.workspace.act_as(acting_id, name, ActingSource.SAVED)
         self.identified = True
-        self.sub_title = name or "ledger owner"
+        self.sub_title = name or _("ledger owner")
         for screen in self._ledger_screens:
             screen.forget()
         self.post_message(LedgerChanged())
@@ -219,7 +229,7 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
             if save:
                 self._remember(name)
             else:
-                self.notify(f"You are now {name}.")
+                self.notify(_("You are now {name}.").format(name=name))
             self.set_acting(member_id, name)
 
         self.push_screen(MemberPicker(first_run=save), chosen)
@@ -230,12 +240,16 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
         try:
             path = self.workspace.remember(name)
         except (OSError, SettingsError) as error:
-            self.notify(f"You are {name}, but it was not saved ({error}).")
+            self.notify(
+                _("You are {name}, but it was not saved ({error}).").format(name=name, error=error)
+            )
             return
         if path is None:
-            self.notify(f"You are now {name}.")
+            self.notify(_("You are now {name}.").format(name=name))
         else:
-            self.notify(f"You are {name} on this database; saved in {path}.")
+            self.notify(
+                _("You are {name} on this database; saved in {path}.").format(name=name, path=path)
+            )
 
     def load_matcher(
         self, node: LedgerWork, done: Callable[[NameMatcher], None], *, fresh: bool = False
@@ -370,8 +384,12 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
                 today=self.today(),
             )
 
-        def saved(_: Any) -> None:
-            self.notify(f"Referral #{step.exchange_id}: {step.status.replace('_', ' ')}.")
+        def saved(_result: Any) -> None:
+            self.notify(
+                _("Referral #{id}: {status}.").format(
+                    id=step.exchange_id, status=_(step.status.replace("_", " "))
+                )
+            )
             self.post_message(LedgerChanged())
             if done is not None:
                 done()
@@ -398,11 +416,11 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
 
     def notify_refused(self, refusal: LedgerError | str) -> None:
         """A ledger rule said no: its sentence, as a warning."""
-        self.notify(str(refusal), title="Not done", severity="warning")
+        self.notify(str(refusal), title=_("Not done"), severity="warning")
 
     def notify_failure(self, message: str) -> None:
         """The database failed: a notice, and the app carries on."""
-        self.notify(message, title="Database", severity="error", timeout=8)
+        self.notify(message, title=_("Database"), severity="error", timeout=8)
 
     # -- command palette ------------------------------------------------------------------
 
@@ -418,11 +436,22 @@ class ReciprocityApp(App[None], LedgerWork, inherit_bindings=False):
                 seen.add(binding.action)
                 yield SystemCommand(
                     binding.description or binding.action,
-                    f"{binding.tooltip or binding.description} "
-                    f"(key {self.get_key_display(binding)})",
+                    _("{what} (key {key})").format(
+                        what=binding.tooltip or binding.description,
+                        key=self.get_key_display(binding),
+                    ),
                     partial(self._run_from_palette, node, binding.action),
                 )
-        yield SystemCommand("Theme", "Change the theme (light or dark)", self.action_change_theme)
+        yield SystemCommand(
+            _("Theme"), _("Change the theme (light or dark)"), self.action_change_theme
+        )
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search field in the active language."""
+        if self.use_command_palette and self.screen.id != "--command-palette":
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
 
     def palette_allows(self, action: str) -> bool:
         """Whether the command palette offers this action (every one, here)."""

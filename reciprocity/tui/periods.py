@@ -2,17 +2,20 @@
 
 from datetime import date
 
+from reciprocity.i18n import _, format_month
+
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
 
 
 def period_bounds(kind: str, today: date) -> tuple[date, date, str]:
     """``(start, end, label)`` of the calendar ``kind`` holding ``today``, ending today."""
     if kind == "month":
-        return today.replace(day=1), today, f"{today:%B %Y}"
+        return today.replace(day=1), today, format_month(today)
     if kind == "quarter":
         first_month = 3 * ((today.month - 1) // 3) + 1
         quarter = (today.month - 1) // 3 + 1
-        return today.replace(month=first_month, day=1), today, f"Q{quarter} {today.year}"
+        label = _("Q{quarter} {year}").format(quarter=quarter, year=today.year)
+        return today.replace(month=first_month, day=1), today, label
     if kind == "year":
         return today.replace(month=1, day=1), today, str(today.year)
     raise ValueError(f"unknown period {kind!r}")
@@ -29,7 +32,7 @@ def shifted_day(kind: str, today: date, back: int) -> date:
     from datetime import timedelta
 
     day = today
-    for _ in range(back):
+    for _step in range(back):
         start, _end, _label = period_bounds(kind, day)
         day = start - timedelta(days=1)
     return day

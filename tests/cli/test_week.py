@@ -470,6 +470,37 @@ def test_bad_input_prints_one_sentence_and_changes_nothing(
     assert after == before
 
 
+CLICK_SENTENCES = ("Invalid value for", "Missing argument", "No such command")
+"""Click's own usage sentences, which its own catalogue (not ours) would translate."""
+
+
+@pytest.mark.parametrize(("args", "sentence"), BAD_INPUTS, ids=lambda v: " ".join(v)[:40])
+def test_bad_input_in_dutch_is_one_dutch_sentence_and_changes_nothing(
+    run_cli: Run,
+    db_url: str,
+    small_chapter: None,
+    bad_files: Path,
+    args: list[str],
+    sentence: str,
+) -> None:
+    """The same refusals with ``--lang nl``: ``Fout: `` and the ledger's sentence in Dutch."""
+    engine: Engine = make_engine(db_url)
+    before = snapshot(engine)
+    result = run_cli("--lang", "nl", *(arg.replace("{files}", str(bad_files)) for arg in args))
+    after = snapshot(engine)
+    engine.dispose()
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    message = result.stderr.strip()
+    assert message.startswith("Fout: ")
+    assert "Error" not in message
+    assert "\n" not in message
+    assert "Traceback" not in message
+    if not sentence.startswith(CLICK_SENTENCES):
+        assert sentence not in message, "the English sentence came through untranslated"
+    assert after == before
+
+
 @pytest.mark.parametrize(("args", "problem"), BAD_FILES, ids=lambda v: " ".join(v)[:40])
 def test_a_bad_file_lists_its_rows_and_changes_nothing(
     run_cli: Run,

@@ -107,25 +107,39 @@ def _refuse_filled_database(session: Session) -> None:
             continue
         one = count == 1
         if table is Member:
-            raise LedgerError(
-                "demo.database_has_member" if one else "demo.database_has_members",
-                "The database already holds {count} member; the demo fills an empty database "
-                "(use --db with a new file, or --demo)."
+            raise (
+                LedgerError(
+                    "demo.database_has_member",
+                    "The database already holds {count} member; the demo fills an empty database "
+                    "(use --db with a new file, or --demo).",
+                    field=None,
+                    count=count,
+                )
                 if one
-                else "The database already holds {count} members; the demo fills an empty "
+                else LedgerError(
+                    "demo.database_has_members",
+                    "The database already holds {count} members; the demo fills an empty "
+                    "database (use --db with a new file, or --demo).",
+                    field=None,
+                    count=count,
+                )
+            )
+        raise (
+            LedgerError(
+                "demo.database_has_network",
+                "The database already holds {count} network; the demo fills an empty database "
+                "(use --db with a new file, or --demo).",
+                field=None,
+                count=count,
+            )
+            if one
+            else LedgerError(
+                "demo.database_has_networks",
+                "The database already holds {count} networks; the demo fills an empty "
                 "database (use --db with a new file, or --demo).",
                 field=None,
                 count=count,
             )
-        raise LedgerError(
-            "demo.database_has_network" if one else "demo.database_has_networks",
-            "The database already holds {count} network; the demo fills an empty database "
-            "(use --db with a new file, or --demo)."
-            if one
-            else "The database already holds {count} networks; the demo fills an empty "
-            "database (use --db with a new file, or --demo).",
-            field=None,
-            count=count,
         )
 
 

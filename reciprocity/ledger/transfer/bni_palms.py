@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Phrase, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.networks import get_network
 from reciprocity.ledger.roles import require_organiser_of
@@ -117,7 +117,7 @@ def import_bni_palms(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"import BNI Connect's PALMS into {network.name}",
+        doing=Phrase(N_("import BNI Connect's PALMS into {network}"), network=network.name),
     )
     check_period(start, end)
     source = Path(path).expanduser()

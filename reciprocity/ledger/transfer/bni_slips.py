@@ -32,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Phrase, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.networks import get_network
 from reciprocity.ledger.roles import require_organiser_of
@@ -491,7 +491,7 @@ def import_bni_slips(
         session=session,
         acting_id=acting_id,
         network_id=network_id,
-        doing=f"import BNI Connect slips into {network.name}",
+        doing=Phrase(N_("import BNI Connect slips into {network}"), network=network.name),
     )
     check_period(start, end)
     day, meeting_id = _dated_on(session, network_id, start, end)

@@ -80,25 +80,43 @@ def rejected(
     (``file``, or ``folder`` for a whole-ledger import)."""
     count = len(problems)
     if rows:
-        return ImportRejected(
-            problems,
-            "import.rejected_rows_one" if count == 1 else "import.rejected_rows",
-            "{file} has {count} bad row; nothing was imported. Fix and import again."
+        return (
+            ImportRejected(
+                problems,
+                "import.rejected_rows_one",
+                "{file} has {count} bad row; nothing was imported. Fix and import again.",
+                field=field,
+                file=source,
+                count=count,
+            )
             if count == 1
-            else "{file} has {count} bad rows; nothing was imported. Fix and import again.",
+            else ImportRejected(
+                problems,
+                "import.rejected_rows",
+                "{file} has {count} bad rows; nothing was imported. Fix and import again.",
+                field=field,
+                file=source,
+                count=count,
+            )
+        )
+    return (
+        ImportRejected(
+            problems,
+            "import.rejected_problems_one",
+            "{file} has {count} problem; nothing was imported. Fix and import again.",
             field=field,
             file=source,
             count=count,
         )
-    return ImportRejected(
-        problems,
-        "import.rejected_problems_one" if count == 1 else "import.rejected_problems",
-        "{file} has {count} problem; nothing was imported. Fix and import again."
         if count == 1
-        else "{file} has {count} problems; nothing was imported. Fix and import again.",
-        field=field,
-        file=source,
-        count=count,
+        else ImportRejected(
+            problems,
+            "import.rejected_problems",
+            "{file} has {count} problems; nothing was imported. Fix and import again.",
+            field=field,
+            file=source,
+            count=count,
+        )
     )
 
 

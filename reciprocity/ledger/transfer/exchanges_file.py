@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reciprocity.i18n import Term
+from reciprocity.i18n import N_, Phrase, Term
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.exchanges import new_external_id
 from reciprocity.ledger.roles import organised_network_ids, organiser_phrase
@@ -252,14 +252,21 @@ class _ExchangeChecker:
             return found
         if not self.create_members:
             close = close_names(name, [known for _, known in self.members.values()])
-            raise LedgerError(
-                "import.unknown_member_close" if close else "import.unknown_member",
-                "No member is named '{name}' (did you mean {close}?); rerun with "
-                "--create-members or add them first."
+            raise (
+                LedgerError(
+                    "import.unknown_member_close",
+                    "No member is named '{name}' (did you mean {close}?); rerun with "
+                    "--create-members or add them first.",
+                    name=name,
+                    close=" or ".join(close),
+                )
                 if close
-                else "No member is named '{name}'; rerun with --create-members or add them first.",
-                name=name,
-                close=" or ".join(close),
+                else LedgerError(
+                    "import.unknown_member",
+                    "No member is named '{name}'; rerun with --create-members or add them first.",
+                    name=name,
+                    close=" or ".join(close),
+                )
             )
         name = check_name(name, field="member name")
         if not self.allow_similar:
@@ -312,13 +319,14 @@ class _ExchangeChecker:
         if writer is None or place[0] in self.organised:
             return
         organiser = organiser_phrase([place[1]])
+        adding = Phrase(N_("add members to {network}"), network=place[1])
         for member in (giving, receiving):
             if member[0] < 0:
                 raise LedgerError(
                     "role.organiser_of",
                     "Only {organiser} may {doing}.",
                     organiser=organiser,
-                    doing=f"add members to {place[1]}",
+                    doing=adding,
                 )
         if writer not in (giving[0], receiving[0]):
             raise LedgerError(

@@ -566,12 +566,18 @@ class _LedgerChecker:
         ask = label == "ask"
         answered_by = row["answered_by"]
         if (row["status"] == RequestStatus.ANSWERED) != (answered_by is not None):
-            raise LedgerError(
-                "import.ask_answered_by" if ask else "import.offer_answered_by",
-                "An ask has answered_by exactly when its status is answered."
+            raise (
+                LedgerError(
+                    "import.ask_answered_by",
+                    "An ask has answered_by exactly when its status is answered.",
+                    field="answered_by",
+                )
                 if ask
-                else "An offer has answered_by exactly when its status is answered.",
-                field="answered_by",
+                else LedgerError(
+                    "import.offer_answered_by",
+                    "An offer has answered_by exactly when its status is answered.",
+                    field="answered_by",
+                )
             )
         if answered_by is None:
             return
@@ -586,13 +592,20 @@ class _LedgerChecker:
         kind, _, giver_id, receiver_id = found
         party = receiver_id if ask else giver_id
         if kind != ExchangeKind.HELP or party != row["member_id"]:
-            raise LedgerError(
-                "import.ask_not_answered_by_help" if ask else "import.offer_not_answered_by_help",
-                "Exchange #{id} is not a help to the member of this ask."
+            raise (
+                LedgerError(
+                    "import.ask_not_answered_by_help",
+                    "Exchange #{id} is not a help to the member of this ask.",
+                    field="answered_by",
+                    id=answered_by,
+                )
                 if ask
-                else "Exchange #{id} is not a help from the member of this offer.",
-                field="answered_by",
-                id=answered_by,
+                else LedgerError(
+                    "import.offer_not_answered_by_help",
+                    "Exchange #{id} is not a help from the member of this offer.",
+                    field="answered_by",
+                    id=answered_by,
+                )
             )
 
     def _require_party(

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from reciprocity.i18n import N_, Phrase
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import FORMER_MEMBER
 from reciprocity.ledger.roles import organised_network_ids, organiser_phrase
@@ -214,7 +215,7 @@ class _MemberChecker:
                 "Only the ledger's owner may add a member outside any network; "
                 "name a network you organise.",
             )
-        self._require_may_join(wanted, doing="add members to {network}")
+        self._require_may_join(wanted, doing=N_("add members to {network}"))
 
     def _require_may_join(self, network_ids: Iterable[int], *, doing: str) -> None:
         """``member join``: an organiser of each network (for joining oneself too)."""
@@ -225,7 +226,7 @@ class _MemberChecker:
                     "role.organiser_of",
                     "Only {organiser} may {doing}.",
                     organiser=organiser_phrase([network]),
-                    doing=doing.format(network=network),
+                    doing=Phrase(doing, network=network),
                 )
 
     def _require_may_edit(self, existing: dict[str, Any]) -> None:
@@ -236,7 +237,7 @@ class _MemberChecker:
         theirs = self._current(member_id)
         if theirs & self.organised:
             return
-        doing = f"change {name}'s details"
+        doing = Phrase(N_("change {name}'s details"), name=name)
         if not theirs:
             raise LedgerError(
                 "role.self_or_owner",
@@ -264,22 +265,38 @@ class _MemberChecker:
             return
         doing = f"{'reactivate' if active else 'deactivate'} {name}"
         if not theirs:
-            raise LedgerError(
-                "role.self_or_owner_no_network" if or_self else "role.owner_no_network",
-                "Only {name} or the ledger's owner may {doing}: they are in no network."
+            raise (
+                LedgerError(
+                    "role.self_or_owner_no_network",
+                    "Only {name} or the ledger's owner may {doing}: they are in no network.",
+                    name=name,
+                    doing=doing,
+                )
                 if or_self
-                else "Only the ledger's owner may {doing}: they are in no network.",
+                else LedgerError(
+                    "role.owner_no_network",
+                    "Only the ledger's owner may {doing}: they are in no network.",
+                    name=name,
+                    doing=doing,
+                )
+            )
+        raise (
+            LedgerError(
+                "role.self_or_organiser_of_all",
+                "Only {name} or an organiser of every network they are in ({networks}) "
+                "may {doing}.",
                 name=name,
+                networks=self._names_of(theirs),
                 doing=doing,
             )
-        raise LedgerError(
-            "role.self_or_organiser_of_all" if or_self else "role.organiser_of_all",
-            "Only {name} or an organiser of every network they are in ({networks}) may {doing}."
             if or_self
-            else "Only an organiser of every network they are in ({networks}) may {doing}.",
-            name=name,
-            networks=self._names_of(theirs),
-            doing=doing,
+            else LedgerError(
+                "role.organiser_of_all",
+                "Only an organiser of every network they are in ({networks}) may {doing}.",
+                name=name,
+                networks=self._names_of(theirs),
+                doing=doing,
+            )
         )
 
     # -- the plan ----------------------------------------------------------------------------
@@ -334,7 +351,9 @@ class _MemberChecker:
             self._require_may_edit(existing)
         if activity:
             self._require_may_set_active(existing, bool(merged["active"]))
-        self._require_may_join(joins, doing="add members to {network} or change their role there")
+        self._require_may_join(
+            joins, doing=N_("add members to {network} or change their role there")
+        )
         if details or activity:
             self.plan.member_updates.append({"member_id": existing["id"], **merged})
         self.plan.new_memberships.extend(new_memberships)

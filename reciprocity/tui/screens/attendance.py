@@ -25,12 +25,32 @@ from reciprocity.tui.screens.base import LedgerChanged, LedgerModal
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
-STATUS_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("p", "present", N_("Present")),
-    ("a", "absent", N_("Absent")),
-    ("l", "late", N_("Late")),
-    ("m", "medical", N_("Medical")),
-    ("s", "substitute", N_("Substitute")),
+STATUS_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "p",
+        "present",
+        N_("Present"),
+        N_("Record the highlighted member as present and go to the next."),
+    ),
+    (
+        "a",
+        "absent",
+        N_("Absent"),
+        N_("Record the highlighted member as absent and go to the next."),
+    ),
+    ("l", "late", N_("Late"), N_("Record the highlighted member as late and go to the next.")),
+    (
+        "m",
+        "medical",
+        N_("Medical"),
+        N_("Record the highlighted member as medical and go to the next."),
+    ),
+    (
+        "s",
+        "substitute",
+        N_("Substitute"),
+        N_("Record the highlighted member as substitute and go to the next."),
+    ),
 )
 STATUS_STYLES = {
     "present": "green",
@@ -61,25 +81,31 @@ class AttendanceScreen(LedgerModal[None]):
                 f"mark('{status}')",
                 label,
                 id=f"attendance.{status}",
-                tooltip=f"Record the highlighted member as {status} and go to the next.",
+                tooltip=tooltip,
             )
-            for key, status, label in STATUS_KEYS
+            for key, status, label, tooltip in STATUS_KEYS
         ),
         Binding(
             "left_square_bracket",
             "step(-1)",
-            "Earlier",
+            N_("Earlier"),
             id="attendance.earlier",
-            tooltip="Show the meeting before this one.",
+            tooltip=N_("Show the meeting before this one."),
         ),
         Binding(
             "right_square_bracket",
             "step(1)",
-            "Later",
+            N_("Later"),
             id="attendance.later",
-            tooltip="Show the meeting after this one (up to today).",
+            tooltip=N_("Show the meeting after this one (up to today)."),
         ),
-        Binding("escape", "close", "Close", id="attendance.close", tooltip="Back to the network."),
+        Binding(
+            "escape",
+            "close",
+            N_("Close"),
+            id="attendance.close",
+            tooltip=N_("Back to the network."),
+        ),
     ]
 
     def __init__(self, meeting_id: int) -> None:
@@ -135,14 +161,14 @@ class AttendanceScreen(LedgerModal[None]):
     def _status(self, status: str | None) -> Text:
         if status is None:
             return Text("—", style="dim")
-        label = next(label for _key, value, label in STATUS_KEYS if value == status)
+        label = next(label for _key, value, label, _tip in STATUS_KEYS if value == status)
         return Text(_(label), style=STATUS_STYLES[status])
 
     def _counts(self) -> None:
         recorded = [row.status for row in self.rows if row.status is not None]
         parts = [
             f"{_(label)} {format_number(recorded.count(status))}"
-            for _key, status, label in STATUS_KEYS
+            for _key, status, label, _tip in STATUS_KEYS
         ]
         missing = len(self.rows) - len(recorded)
         text = " · ".join(parts)

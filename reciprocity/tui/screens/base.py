@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from reciprocity.i18n import _
 from reciprocity.ledger.errors import LedgerError
 
 if TYPE_CHECKING:
@@ -38,11 +39,13 @@ def describe_failure(error: BaseException) -> str:
     if isinstance(error, OperationalError):
         detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         if "locked" in detail or "busy" in detail:
-            return "The database is busy with another program's write; try again in a moment."
-        return f"The database could not be used ({detail})."
+            return _("The database is busy with another program's write; try again in a moment.")
+        return _("The database could not be used ({detail}).").format(detail=detail)
     if isinstance(error, SQLAlchemyError):
-        return f"The database refused the request ({type(error).__name__})."
-    return f"Something went wrong ({type(error).__name__}: {error}); nothing was lost."
+        return _("The database refused the request ({kind}).").format(kind=type(error).__name__)
+    return _("Something went wrong ({kind}: {error}); nothing was lost.").format(
+        kind=type(error).__name__, error=error
+    )
 
 
 def shown_in(label: "Label") -> Callable[[LedgerError], None]:

@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
+from reciprocity.i18n import N_, _
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, LedgerScreen, shown_in
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT
 from reciprocity.tui.text import plain
@@ -19,8 +20,17 @@ class AnswerDialog(LedgerModal[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="AnswerDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="answer.cancel", tooltip="Change nothing."),
-        Binding("ctrl+s", "save", "Save", id="answer.save", priority=True, tooltip="Log the help."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="answer.cancel", tooltip=N_("Change nothing.")
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            N_("Save"),
+            id="answer.save",
+            priority=True,
+            tooltip=N_("Log the help."),
+        ),
     ]
 
     def __init__(self, ask: dict[str, Any]) -> None:
@@ -30,11 +40,13 @@ class AnswerDialog(LedgerModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                f"Answer ask #{self.ask['id']} of {self.ask['member']}: {self.ask['topic']}"
+                _("Answer ask #{id} of {member}: {topic}").format(
+                    id=self.ask["id"], member=self.ask["member"], topic=self.ask["topic"]
+                )
             )
-            yield Input(self.ask["topic"], placeholder="what you did", id="answer-summary")
+            yield Input(self.ask["topic"], placeholder=_("what you did"), id="answer-summary")
             yield Label("", markup=False, classes="error", id="answer-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     def on_input_submitted(self) -> None:
         self.action_save()
@@ -45,7 +57,7 @@ class AnswerDialog(LedgerModal[bool]):
         summary = self.query_one("#answer-summary", Input).value.strip() or None
         ask = self.ask
         if app.acting_id is None:
-            self.query_one("#answer-error", Label).update("Choose who you are first (press i).")
+            self.query_one("#answer-error", Label).update(_("Choose who you are first (press i)."))
             return
         me = app.acting_id
 
@@ -63,7 +75,11 @@ class AnswerDialog(LedgerModal[bool]):
             )
 
         def saved(exchange: Any) -> None:
-            app.notify(f"Help #{exchange.id} logged; ask #{ask['id']} is answered.")
+            app.notify(
+                _("Help #{id} logged; ask #{ask} is answered.").format(
+                    id=exchange.id, ask=ask["id"]
+                )
+            )
             self.post_message(LedgerChanged())
             self.dismiss(True)
 
@@ -79,7 +95,13 @@ class BoardScreen(LedgerScreen):
     """Open asks and offers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer", "Answer ask", id="board.answer", tooltip="Answer the selected ask."),
+        Binding(
+            "a",
+            "answer",
+            N_("Answer ask"),
+            id="board.answer",
+            tooltip=N_("Answer the selected ask."),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -88,10 +110,10 @@ class BoardScreen(LedgerScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Open asks — a answers the selected one", classes="section")
+        yield Label(_("Open asks — a answers the selected one"), classes="section")
         asks: DataTable[Any] = DataTable(id="asks", cursor_type="row", zebra_stripes=True)
         yield asks
-        yield Label("Open offers", classes="section")
+        yield Label(_("Open offers"), classes="section")
         offers: DataTable[Any] = DataTable(id="offers", cursor_type="row")
         yield offers
         yield Footer()
@@ -136,6 +158,6 @@ class BoardScreen(LedgerScreen):
         """Answer the selected ask."""
         table = self.query_one("#asks", DataTable)
         if not self.asks:
-            self.notify("No open ask to answer.", severity="warning")
+            self.notify(_("No open ask to answer."), severity="warning")
             return
         self.app.push_screen(AnswerDialog(self.asks[table.cursor_row]))

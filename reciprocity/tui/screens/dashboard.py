@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, Sparkline
 from textual.widgets.option_list import Option
 
-from reciprocity.i18n import _
+from reciprocity.i18n import N_, _, format_number, format_percent
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import next_period, period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
@@ -38,15 +38,16 @@ from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
 
 def short_number(value: Any) -> str:
-    """A whole number a card can hold at 80 columns: 9,999 as it is, then 209.1k, 1.2M."""
+    """A whole number a card can hold at 80 columns: 9,999 as it is, then 209.1k, 1.2M
+    (in the active language's digits: 9.999, 209,1k, 1,2M in Dutch)."""
     if value is None:
         return "—"
     size = abs(value)
     if size < 10_000:
-        return f"{value:,.0f}"
-    if size < 999_950:
-        return f"{value / 1_000:.1f}k".replace(".0k", "k")
-    return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+        return format_number(value)
+    scaled, unit = (value / 1_000, "k") if size < 999_950 else (value / 1_000_000, "M")
+    scaled = round(scaled, 1)
+    return format_number(scaled, 0 if scaled == int(scaled) else 1) + unit
 
 
 class DashboardScreen(LedgerScreen):
@@ -56,19 +57,23 @@ class DashboardScreen(LedgerScreen):
         Binding(
             "p",
             "period",
-            "Period",
+            N_("Period"),
             id="dashboard.period",
-            tooltip="Switch the cards between month, quarter and year.",
+            tooltip=N_("Switch the cards between month, quarter and year."),
         ),
         Binding(
             "n",
             "next_network",
-            "Network",
+            N_("Network"),
             id="dashboard.network",
-            tooltip="Show all networks or one of yours: cycles through them.",
+            tooltip=N_("Show all networks or one of yours: cycles through them."),
         ),
         Binding(
-            "r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Read everything again."
+            "r",
+            "refresh",
+            N_("Refresh"),
+            id="dashboard.refresh",
+            tooltip=N_("Read everything again."),
         ),
     ]
 
@@ -87,18 +92,18 @@ class DashboardScreen(LedgerScreen):
         yield Header()
         yield Label("", id="dash-title")
         with Horizontal(id="cards"):
-            yield Card("Pts given/recv", id="card-points")
-            yield Card("Balance · ratio", id="card-balance")
-            yield Card("Value given/recv", id="card-value")
-            yield Card("Contact rate", id="card-contact")
+            yield Card(_("Pts given/recv"), id="card-points")
+            yield Card(_("Balance · ratio"), id="card-balance")
+            yield Card(_("Value given/recv"), id="card-value")
+            yield Card(_("Contact rate"), id="card-contact")
         with Horizontal(id="trend"):
-            yield Label("12 months  given ", classes="trend-label")
+            yield Label(_("12 months  given "), classes="trend-label")
             yield Sparkline([], id="trend-given")
-            yield Label(" received ", classes="trend-label")
+            yield Label(_(" received "), classes="trend-label")
             yield Sparkline([], id="trend-received")
-        yield Label("What to do next — Enter acts", classes="section")
+        yield Label(_("What to do next — Enter acts"), classes="section")
         yield OptionList(id="nudges")
-        yield Label("Referrals I gave — newest steps first", classes="section")
+        yield Label(_("Referrals I gave — newest steps first"), classes="section")
         yield FlexTable(id="given", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -107,11 +112,11 @@ class DashboardScreen(LedgerScreen):
         add_columns(
             table,
             ("#", 5),
-            ("to", 16),
-            ("status", 12),
-            ("on", 10),
+            (N_("to"), 16),
+            (N_("status"), 12),
+            (N_("on"), 10),
             ("★", 2),
-            ("summary", 21),
+            (N_("summary"), 21),
             flex=("to", "summary"),
         )
         super().on_mount()
@@ -217,7 +222,7 @@ class DashboardScreen(LedgerScreen):
         balance = row["balance"]
         self.query_one("#card-balance", Card).show(
             f"{'+' if balance >= 0 else ''}{short_number(balance)} · "
-            f"{'—' if ratio is None else f'{ratio:.2f}'}"
+            f"{'—' if ratio is None else format_number(ratio, 2)}"
         )
         self.query_one("#card-value", Card).show(
             f"{short_number(row['value_given'])} / {short_number(row['value_received'])}"
@@ -225,7 +230,11 @@ class DashboardScreen(LedgerScreen):
         rate = row["contact_rate"]
         received = row["received"]
         self.query_one("#card-contact", Card).show(
-            "no referrals" if not received else f"{rate:.0%} of {received}"
+            _("no referrals")
+            if not received or rate is None
+            else _("{rate} of {received}").format(
+                rate=format_percent(rate), received=format_number(received)
+            )
         )
         self.rapp.mark_dashboard_ready()
         self._load_rest()
@@ -257,7 +266,7 @@ class DashboardScreen(LedgerScreen):
         options = self.query_one("#nudges", OptionList)
         options.clear_options()
         if not nudges:
-            options.add_option(Option("Nothing to do: well done.", disabled=True))
+            options.add_option(Option(_("Nothing to do: well done."), disabled=True))
             return
         options.add_options(
             [Option(Content(nudge["message"]), id=str(i)) for i, nudge in enumerate(nudges)]
@@ -277,7 +286,7 @@ class DashboardScreen(LedgerScreen):
             table.add_row(
                 str(row["exchange_id"]),
                 plain(row["receiver"]),
-                row["status"].replace("_", " "),
+                _(row["status"].replace("_", " ")),
                 f"{row['step_on']:%Y-%m-%d}" if row["step_on"] else "",
                 str(row["rating"] or ""),
                 plain(row["summary"] or ""),

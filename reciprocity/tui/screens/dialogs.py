@@ -17,18 +17,24 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from reciprocity.i18n import _
+from reciprocity.i18n import N_, _
 from reciprocity.reporting.audience import Audience, audience_words
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, shown_in
 
-STEP_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("c", "contacted", "Contacted"),
-    ("m", "meeting", "Meeting"),
-    ("p", "proposal", "Proposal"),
-    ("w", "won", "Won"),
-    ("x", "lost", "Lost"),
-    ("n", "no_response", "No response"),
+STEP_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("c", "contacted", N_("Contacted"), N_("Mark the selected referral I received as contacted.")),
+    ("m", "meeting", N_("Meeting"), N_("Mark the selected referral I received as meeting.")),
+    ("p", "proposal", N_("Proposal"), N_("Mark the selected referral I received as proposal.")),
+    ("w", "won", N_("Won"), N_("Mark the selected referral I received as won.")),
+    ("x", "lost", N_("Lost"), N_("Mark the selected referral I received as lost.")),
+    (
+        "n",
+        "no_response",
+        N_("No response"),
+        N_("Mark the selected referral I received as no response."),
+    ),
 )
+"""A referral's next steps: key, status, label and the key's tooltip (English, marked)."""
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -43,15 +49,17 @@ DIALOG_CSS = """
 
 def _escape_binding(owner: str) -> Binding:
     return Binding(
-        "escape", "cancel", "Cancel", id=f"{owner}.cancel", tooltip="Close, change nothing."
+        "escape", "cancel", N_("Cancel"), id=f"{owner}.cancel", tooltip=N_("Close, change nothing.")
     )
 
 
 def _save_binding(owner: str) -> Binding:
-    return Binding("ctrl+s", "save", "Save", id=f"{owner}.save", priority=True, tooltip="Save.")
+    return Binding(
+        "ctrl+s", "save", N_("Save"), id=f"{owner}.save", priority=True, tooltip=N_("Save.")
+    )
 
 
-SAVE_HINT = "Enter or ctrl+s saves · escape cancels"
+SAVE_HINT = N_("Enter or ctrl+s saves · escape cancels")
 """The same words in every dialog that writes."""
 
 
@@ -73,7 +81,7 @@ class FollowupDialog(LedgerModal[FollowupStep | None]):
         _escape_binding("followup_dialog"),
         *(
             Binding(key, f"step('{status}')", label, id=f"followup_dialog.{status}")
-            for key, status, label in STEP_KEYS
+            for key, status, label, _tooltip in STEP_KEYS
         ),
     ]
 
@@ -84,10 +92,13 @@ class FollowupDialog(LedgerModal[FollowupStep | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Follow up referral #{self.exchange_id}")
+            yield Label(_("Follow up referral #{id}").format(id=self.exchange_id))
             yield Label(self.message, classes="hint", markup=False)
             yield OptionList(
-                *(Option(f"{key}  {label}", id=status) for key, status, label in STEP_KEYS),
+                *(
+                    Option(f"{key}  {_(label)}", id=status)
+                    for key, status, label, _tooltip in STEP_KEYS
+                ),
                 id="steps",
             )
 
@@ -128,16 +139,16 @@ class WonDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Referral #{self.exchange_id} won: what was it worth?")
-            yield Input(placeholder="value, e.g. 2500", id="won-value")
+            yield Label(_("Referral #{id} won: what was it worth?").format(id=self.exchange_id))
+            yield Input(placeholder=_("value, e.g. 2500"), id="won-value")
             yield Select(
-                [("new business", "new"), ("repeat business", "repeat")],
+                [(_("new business"), "new"), (_("repeat business"), "repeat")],
                 value="new",
                 allow_blank=False,
                 id="won-business",
             )
             yield Label("", markup=False, classes="error", id="won-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Changed, "#won-value")
     def _typed(self) -> None:
@@ -156,7 +167,11 @@ class WonDialog(LedgerModal[bool]):
             try:
                 value = float(text)
             except ValueError:
-                error.update(f"The value '{text}' is not a number; type an amount such as 2500.")
+                error.update(
+                    _("The value '{text}' is not a number; type an amount such as 2500.").format(
+                        text=text
+                    )
+                )
                 return
         business = self.query_one("#won-business", Select).value
         step = FollowupStep(
@@ -185,13 +200,13 @@ class FeedbackDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Rate how referral #{self.exchange_id} was treated (1–5)")
+            yield Label(_("Rate how referral #{id} was treated (1–5)").format(id=self.exchange_id))
             if self.message:
                 yield Label(self.message, classes="hint", markup=False)
-            yield Input(placeholder="1 to 5", id="rating", max_length=1)
-            yield Input(placeholder="comment (optional)", id="comment")
+            yield Input(placeholder=_("1 to 5"), id="rating", max_length=1)
+            yield Input(placeholder=_("comment (optional)"), id="comment")
             yield Label("", markup=False, classes="error", id="feedback-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -203,7 +218,7 @@ class FeedbackDialog(LedgerModal[bool]):
         comment = self.query_one("#comment", Input).value.strip() or None
         error = self.query_one("#feedback-error", Label)
         if not text.isdigit():
-            error.update("The rating is a whole number from 1 to 5.")
+            error.update(_("The rating is a whole number from 1 to 5."))
             return
         app = self.rapp
 
@@ -218,8 +233,10 @@ class FeedbackDialog(LedgerModal[bool]):
                 acting_id=app.acting_id,
             )
 
-        def saved(_: Any) -> None:
-            app.notify(f"Rated referral #{self.exchange_id}: {text} of 5.")
+        def saved(_result: Any) -> None:
+            app.notify(
+                _("Rated referral #{id}: {rating} of 5.").format(id=self.exchange_id, rating=text)
+            )
             self.post_message(LedgerChanged())
             self.dismiss(True)
 
@@ -245,12 +262,14 @@ class OneToOneDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("One-to-one")
+            yield Label(_("One-to-one"))
             yield Label(self.message, classes="hint", markup=False)
-            yield Input(self.rapp.today().isoformat(), placeholder="date YYYY-MM-DD", id="held-on")
-            yield Input(placeholder="note (optional)", id="note")
+            yield Input(
+                self.rapp.today().isoformat(), placeholder=_("date YYYY-MM-DD"), id="held-on"
+            )
+            yield Input(placeholder=_("note (optional)"), id="note")
             yield Label("", markup=False, classes="error", id="one-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -263,7 +282,7 @@ class OneToOneDialog(LedgerModal[bool]):
         note = self.query_one("#note", Input).value.strip() or None
         me = app.acting_id
         if me is None:
-            self.query_one("#one-error", Label).update("Choose who you are first (press i).")
+            self.query_one("#one-error", Label).update(_("Choose who you are first (press i)."))
             return
 
         def save(session: Session) -> Any:
@@ -280,8 +299,8 @@ class OneToOneDialog(LedgerModal[bool]):
                 today=app.today(),
             )
 
-        def saved(_: Any) -> None:
-            app.notify("One-to-one recorded.")
+        def saved(_result: Any) -> None:
+            app.notify(_("One-to-one recorded."))
             self.post_message(LedgerChanged())
             self.dismiss(True)
 
@@ -306,12 +325,12 @@ class VoidDialog(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Void exchange #{self.exchange_id}?")
+            yield Label(_("Void exchange #{id}?").format(id=self.exchange_id))
             yield Label(self.description, classes="hint")
-            yield Label("It stays for the audit trail and drops out of every metric.")
-            yield Input(placeholder="reason (required)", id="reason")
+            yield Label(_("It stays for the audit trail and drops out of every metric."))
+            yield Input(placeholder=_("reason (required)"), id="reason")
             yield Label("", markup=False, classes="error", id="void-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
@@ -332,8 +351,8 @@ class VoidDialog(LedgerModal[bool]):
                 acting_id=app.acting_id,
             )
 
-        def saved(_: Any) -> None:
-            app.notify(f"Exchange #{self.exchange_id} voided.")
+        def saved(_result: Any) -> None:
+            app.notify(_("Exchange #{id} voided.").format(id=self.exchange_id))
             self.post_message(LedgerChanged())
             self.dismiss(True)
 
@@ -349,8 +368,10 @@ class ConfirmDialog(LedgerModal[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes", tooltip="Go ahead."),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Change nothing."),
+        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Go ahead.")),
+        Binding(
+            "n,escape", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("Change nothing.")
+        ),
     ]
 
     def __init__(self, question: str) -> None:
@@ -379,16 +400,16 @@ class AudienceDialog(LedgerModal[Audience | None]):
         Binding(
             "c",
             "choose('chapter')",
-            "Whole group",
+            N_("Whole group"),
             id="audience.chapter",
-            tooltip="The report for the whole group: safe to forward.",
+            tooltip=N_("The report for the whole group: safe to forward."),
         ),
         Binding(
             "l",
             "choose('leadership')",
-            "Leadership",
+            N_("Leadership"),
             id="audience.leadership",
-            tooltip="The leadership team's report, with the notes for a private word.",
+            tooltip=N_("The leadership team's report, with the notes for a private word."),
         ),
     ]
 
@@ -437,12 +458,22 @@ class ReportReadyDialog(LedgerModal[None]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ReportReadyDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,p", "send('.pdf')", "PDF", id="report_ready.pdf", tooltip="The report."),
         Binding(
-            "x", "send('.xlsx')", "Workbook", id="report_ready.xlsx", tooltip="The spreadsheet."
+            "enter,p", "send('.pdf')", N_("PDF"), id="report_ready.pdf", tooltip=N_("The report.")
         ),
         Binding(
-            "z", "send('.zip')", "Everything", id="report_ready.zip", tooltip="Every file, zipped."
+            "x",
+            "send('.xlsx')",
+            N_("Workbook"),
+            id="report_ready.xlsx",
+            tooltip=N_("The spreadsheet."),
+        ),
+        Binding(
+            "z",
+            "send('.zip')",
+            N_("Everything"),
+            id="report_ready.zip",
+            tooltip=N_("Every file, zipped."),
         ),
         _escape_binding("report_ready"),
     ]

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from reciprocity.i18n import N_, _, format_number
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
@@ -31,21 +32,23 @@ class ExchangesScreen(LedgerScreen):
     """A lazily loaded, filterable list of exchanges."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "void", "Void", id="exchanges.void", tooltip="Void the selected exchange."),
+        Binding(
+            "v", "void", N_("Void"), id="exchanges.void", tooltip=N_("Void the selected exchange.")
+        ),
         Binding(
             "slash",
             "focus_filter",
-            "Filter",
+            N_("Filter"),
             id="exchanges.filter",
-            tooltip="Type to filter by text.",
+            tooltip=N_("Type to filter by text."),
         ),
         Binding(
             "escape",
             "focus_table",
-            "Table",
+            N_("Table"),
             id="exchanges.table",
             show=False,
-            tooltip="Back to the table.",
+            tooltip=N_("Back to the table."),
         ),
     ]
     AUTO_FOCUS = "#exchanges"
@@ -63,20 +66,28 @@ class ExchangesScreen(LedgerScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="/ text", id="filter-text", compact=True)
+            yield Input(placeholder=_("/ text"), id="filter-text", compact=True)
             yield Select(
-                [("referral", "referral"), ("help", "help"), ("introduction", "introduction")],
-                prompt="any kind",
+                [
+                    (_("referral"), "referral"),
+                    (_("help"), "help"),
+                    (_("introduction"), "introduction"),
+                ],
+                prompt=_("any kind"),
                 id="filter-kind",
                 compact=True,
             )
             yield Select(
-                [("this month", "month"), ("this quarter", "quarter"), ("this year", "year")],
-                prompt="all time",
+                [
+                    (_("this month"), "month"),
+                    (_("this quarter"), "quarter"),
+                    (_("this year"), "year"),
+                ],
+                prompt=_("all time"),
                 id="filter-period",
                 compact=True,
             )
-            yield Input(placeholder="member", id="filter-member", compact=True)
+            yield Input(placeholder=_("member"), id="filter-member", compact=True)
         yield Label("", id="exchanges-status", classes="hint")
         yield FlexTable(id="exchanges", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -85,11 +96,11 @@ class ExchangesScreen(LedgerScreen):
         add_columns(
             self.query_one("#exchanges", DataTable),
             ("#", 6),
-            ("date", 10),
-            ("kind", 8),
-            ("giver", 13),
-            ("receiver", 13),
-            ("summary", 12),
+            (N_("date"), 10),
+            (N_("kind"), 8),
+            (N_("giver"), 13),
+            (N_("receiver"), 13),
+            (N_("summary"), 12),
             ("✕", 1),
             flex=("giver", "receiver", "summary", "summary"),
         )
@@ -181,8 +192,12 @@ class ExchangesScreen(LedgerScreen):
                     table.move_cursor(row=min(keep, table.row_count - 1), scroll=True)
             else:
                 self._load_page()  # the row the cursor was on is further down
-        more = "" if self.exhausted else " (more load as you scroll)"
-        self.query_one("#exchanges-status", Label).update(f"{len(self.rows):,} shown{more}")
+        shown = format_number(len(self.rows))
+        self.query_one("#exchanges-status", Label).update(
+            _("{count} shown").format(count=shown)
+            if self.exhausted
+            else _("{count} shown (more load as you scroll)").format(count=shown)
+        )
 
     @on(DataTable.RowHighlighted, "#exchanges")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -237,14 +252,25 @@ class ExchangesScreen(LedgerScreen):
             return
         row = self.rows[table.cursor_row]
         if row["voided_at"]:
-            reason = f" ({row['void_reason']})" if row.get("void_reason") else ""
             self.notify(
-                f"Exchange #{row['id']} is already voided{reason}; nothing to do.",
+                _("Exchange #{id} is already voided ({reason}); nothing to do.").format(
+                    id=row["id"], reason=row["void_reason"]
+                )
+                if row.get("void_reason")
+                else _("Exchange #{id} is already voided; nothing to do.").format(id=row["id"]),
                 severity="warning",
             )
             return
+        words = {
+            "kind": _(row["kind"]),
+            "giver": row["giver"],
+            "receiver": row["receiver"],
+            "day": f"{row['occurred_on']:%Y-%m-%d}",
+            "summary": row["summary"],
+        }
         description = (
-            f"{row['kind']} {row['giver']} → {row['receiver']} on {row['occurred_on']:%Y-%m-%d}"
-            f"{': ' + row['summary'] if row['summary'] else ''}"
+            _("{kind} {giver} → {receiver} on {day}: {summary}").format(**words)
+            if row["summary"]
+            else _("{kind} {giver} → {receiver} on {day}").format(**words)
         )
         self.app.push_screen(VoidDialog(row["id"], description))

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
+from reciprocity.i18n import N_, _
 from reciprocity.tui.screens.base import LedgerScreen
 from reciprocity.tui.screens.dialogs import STEP_KEYS, FeedbackDialog, FollowupStep, WonDialog
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
-STEP_KEY = {status: key for key, status, _ in STEP_KEYS}
+STEP_KEY = {status: key for key, status, _label, _tooltip in STEP_KEYS}
 
 
 def _row_key(table: DataTable[Any]) -> int | None:
@@ -39,16 +40,16 @@ class FollowupsScreen(LedgerScreen):
                 f"step('{status}')",
                 label,
                 id=f"followups.{status}",
-                tooltip=f"Mark the selected referral I received as {label.lower()}.",
+                tooltip=tooltip,
             )
-            for key, status, label in STEP_KEYS
+            for key, status, label, tooltip in STEP_KEYS
         ),
         Binding(
             "f",
             "feedback",
-            "Feedback",
+            N_("Feedback"),
             id="followups.feedback",
-            tooltip="Rate (1–5) how the selected referral I gave was treated.",
+            tooltip=N_("Rate (1–5) how the selected referral I gave was treated."),
         ),
     ]
 
@@ -59,9 +60,11 @@ class FollowupsScreen(LedgerScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Referrals I received — overdue first · c m p w x n advance", classes="section")
+        yield Label(
+            _("Referrals I received — overdue first · c m p w x n advance"), classes="section"
+        )
         yield FlexTable(id="received", cursor_type="row", zebra_stripes=True)
-        yield Label("Referrals I gave — f leaves feedback", classes="section")
+        yield Label(_("Referrals I gave — f leaves feedback"), classes="section")
         yield FlexTable(id="given-referrals", cursor_type="row")
         yield Footer()
 
@@ -70,8 +73,8 @@ class FollowupsScreen(LedgerScreen):
             self.query_one("#received", DataTable),
             ("#", 5),
             ("date", 10),
-            ("age", 5),
-            ("from", 16),
+            (N_("age"), 5),
+            (N_("from"), 16),
             ("status", 12),
             ("summary", 18),
             flex=("from", "summary"),
@@ -123,7 +126,7 @@ class FollowupsScreen(LedgerScreen):
                 f"{row['occurred_on']:%Y-%m-%d}",
                 f"{row['age']}d",
                 plain(row["giver"]),
-                "OVERDUE" if row["overdue"] else status,
+                _("OVERDUE") if row["overdue"] else _(status),
                 plain(row["summary"] or ""),
                 key=str(row["exchange_id"]),
             )
@@ -137,7 +140,7 @@ class FollowupsScreen(LedgerScreen):
                 str(row["exchange_id"]),
                 f"{row['occurred_on']:%Y-%m-%d}",
                 plain(row["receiver"]),
-                row["status"].replace("_", " "),
+                _(row["status"].replace("_", " ")),
                 str(row["rating"] or ""),
                 plain(row["summary"] or ""),
                 key=str(row["exchange_id"]),
@@ -160,19 +163,24 @@ class FollowupsScreen(LedgerScreen):
         focused = self._focused_table()
         if focused == "given":
             self.notify(
-                f"{key} advances referrals you received; this is a referral you gave (f rates it).",
+                _(
+                    "{key} advances referrals you received; this is a referral you gave "
+                    "(f rates it)."
+                ).format(key=key),
                 severity="warning",
             )
             return
         if focused is None:
             self.notify(
-                f"{key} advances the selected referral you received: select one first.",
+                _("{key} advances the selected referral you received: select one first.").format(
+                    key=key
+                ),
                 severity="warning",
             )
             return
         exchange_id = _row_key(self.query_one("#received", DataTable))
         if exchange_id is None:
-            self.notify("No referral you received is selected.", severity="warning")
+            self.notify(_("No referral you received is selected."), severity="warning")
             return
         if status == "won":
             self.app.push_screen(WonDialog(exchange_id))
@@ -184,18 +192,20 @@ class FollowupsScreen(LedgerScreen):
         focused = self._focused_table()
         if focused == "received":
             self.notify(
-                "f rates referrals you gave; this is a referral you received "
-                "(c m p w x n advance it).",
+                _(
+                    "f rates referrals you gave; this is a referral you received "
+                    "(c m p w x n advance it)."
+                ),
                 severity="warning",
             )
             return
         if focused is None:
             self.notify(
-                "f rates the selected referral you gave: select one first.", severity="warning"
+                _("f rates the selected referral you gave: select one first."), severity="warning"
             )
             return
         exchange_id = _row_key(self.query_one("#given-referrals", DataTable))
         if exchange_id is None:
-            self.notify("No referral you gave is selected.", severity="warning")
+            self.notify(_("No referral you gave is selected."), severity="warning")
             return
         self.app.push_screen(FeedbackDialog(exchange_id))

@@ -17,6 +17,8 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
+from reciprocity.i18n import N_
+
 
 def form_bindings(owner: str) -> list[BindingType]:
     """Tab and shift+Tab as priority keys, with ids of the form's own (``owner.next_field``)."""
@@ -24,20 +26,20 @@ def form_bindings(owner: str) -> list[BindingType]:
         Binding(
             "tab",
             "next_field",
-            "Next field",
+            N_("Next field"),
             id=f"{owner}.next_field",
             priority=True,
             show=False,
-            tooltip="Go to the next field.",
+            tooltip=N_("Go to the next field."),
         ),
         Binding(
             "shift+tab",
             "previous_field",
-            "Previous field",
+            N_("Previous field"),
             id=f"{owner}.previous_field",
             priority=True,
             show=False,
-            tooltip="Go to the previous field.",
+            tooltip=N_("Go to the previous field."),
         ),
     ]
 

@@ -15,17 +15,18 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from reciprocity.i18n import N_, _, format_number
 from reciprocity.tui.screens.base import LedgerChanged, LedgerModal, LedgerScreen, shown_in
 from reciprocity.tui.screens.dialogs import DIALOG_CSS, SAVE_HINT, ConfirmDialog
 from reciprocity.tui.text import plain
 from reciprocity.tui.widgets.columns import FlexTable, add_columns
 
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "name"),
-    ("company", "company"),
-    ("category", "category (profession)"),
-    ("email", "e-mail"),
-    ("phone", "phone"),
+    ("name", N_("name")),
+    ("company", N_("company")),
+    ("category", N_("category (profession)")),
+    ("email", N_("e-mail")),
+    ("phone", N_("phone")),
 )
 
 
@@ -41,8 +42,12 @@ class MemberForm(LedgerModal[bool]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="member_form.cancel", tooltip="Change nothing."),
-        Binding("ctrl+s", "save", "Save", id="member_form.save", priority=True, tooltip="Save."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="member_form.cancel", tooltip=N_("Change nothing.")
+        ),
+        Binding(
+            "ctrl+s", "save", N_("Save"), id="member_form.save", priority=True, tooltip=N_("Save.")
+        ),
     ]
 
     def __init__(self, member: dict[str, Any] | None = None) -> None:
@@ -51,18 +56,18 @@ class MemberForm(LedgerModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Edit member" if self.member else "Add member")
+            yield Label(_("Edit member") if self.member else _("Add member"))
             for field, label in FIELDS:
                 value = str((self.member or {}).get(field) or "")
                 with Horizontal(classes="form-row"):
-                    yield Label(label, classes="form-label")
-                    yield Input(value, placeholder=label, id=f"member-{field}", compact=True)
+                    yield Label(_(label), classes="form-label")
+                    yield Input(value, placeholder=_(label), id=f"member-{field}", compact=True)
             if self.member is None:
                 with Horizontal(classes="form-row"):
-                    yield Label("network", classes="form-label")
-                    yield Select[int]([], prompt="no network", id="member-network", compact=True)
+                    yield Label(_("network"), classes="form-label")
+                    yield Select[int]([], prompt=_("no network"), id="member-network", compact=True)
             yield Label("", markup=False, classes="error", id="member-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -81,7 +86,7 @@ class MemberForm(LedgerModal[bool]):
 
     def action_save(self) -> None:
         """Add or edit through the ledger."""
-        values = {f: self.query_one(f"#member-{f}", Input).value.strip() for f, _ in FIELDS}
+        values = {f: self.query_one(f"#member-{f}", Input).value.strip() for f, _label in FIELDS}
         member = self.member
         network = None if member else self.query_one("#member-network", Select).value
         app = self.rapp
@@ -101,7 +106,7 @@ class MemberForm(LedgerModal[bool]):
                     phone=values["phone"] or None,
                     network_ids=[network] if isinstance(network, int) else [],
                 )
-                return f"Member {added.name} added."
+                return _("Member {name} added.").format(name=added.name)
             edited = edit_member(
                 session=session,
                 acting_id=acting,
@@ -112,7 +117,7 @@ class MemberForm(LedgerModal[bool]):
                 email=values["email"],
                 phone=values["phone"],
             )
-            return f"Member {edited.name} saved."
+            return _("Member {name} saved.").format(name=edited.name)
 
         def saved(sentence: str) -> None:
             app.notify(sentence)
@@ -132,23 +137,27 @@ class MembersScreen(LedgerScreen):
     """Find members; add, edit, deactivate; see balances."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="members.add", tooltip="Add a member."),
-        Binding("e", "edit", "Edit", id="members.edit", tooltip="Edit the selected member."),
+        Binding("a", "add", N_("Add"), id="members.add", tooltip=N_("Add a member.")),
+        Binding(
+            "e", "edit", N_("Edit"), id="members.edit", tooltip=N_("Edit the selected member.")
+        ),
         Binding(
             "x",
             "deactivate",
-            "Deactivate",
+            N_("Deactivate"),
             id="members.deactivate",
-            tooltip="Deactivate the selected member (history stays).",
+            tooltip=N_("Deactivate the selected member (history stays)."),
         ),
-        Binding("slash", "search", "Search", id="members.search", tooltip="Search by name."),
+        Binding(
+            "slash", "search", N_("Search"), id="members.search", tooltip=N_("Search by name.")
+        ),
         Binding(
             "escape",
             "focus_table",
-            "Table",
+            N_("Table"),
             id="members.table",
             show=False,
-            tooltip="Leave the search box for the table.",
+            tooltip=N_("Leave the search box for the table."),
         ),
     ]
     AUTO_FOCUS = "#members"
@@ -161,7 +170,7 @@ class MembersScreen(LedgerScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder="/ search name, company or category", id="member-search", compact=True
+            placeholder=_("/ search name, company or category"), id="member-search", compact=True
         )
         yield FlexTable(id="members", cursor_type="row", zebra_stripes=True)
         yield Label("", id="member-detail", markup=False)
@@ -199,11 +208,11 @@ class MembersScreen(LedgerScreen):
                 plain(row["name"]),
                 plain(row["company"] or ""),
                 plain(row["category"] or ""),
-                "yes" if row["active"] else "no",
+                _("yes") if row["active"] else _("no"),
                 key=str(row["id"]),
             )
         if not rows:
-            self.query_one("#member-detail", Label).update("No member matches.")
+            self.query_one("#member-detail", Label).update(_("No member matches."))
 
     @on(Input.Changed, "#member-search")
     def _typed(self) -> None:
@@ -236,16 +245,24 @@ class MembersScreen(LedgerScreen):
             rows = compute_balances(session=session, scope=Scope(member_id=member["id"]))
             row = next((r for r in rows if r["member_id"] == member["id"]), None)
             text = (
-                f"{member['name']}: gave {row['given_points']} points, received "
-                f"{row['received_points']}, balance {row['balance']:+}"
+                _("{name}: gave {given} points, received {received}, balance {balance}").format(
+                    name=member["name"],
+                    given=format_number(row["given_points"]),
+                    received=format_number(row["received_points"]),
+                    balance=f"{'+' if row['balance'] >= 0 else ''}{format_number(row['balance'])}",
+                )
                 if row
-                else f"{member['name']}: no exchanges"
+                else _("{name}: no exchanges").format(name=member["name"])
             )
             if me is not None and me != member["id"]:
                 pairs = compute_pairs(session=session, scope=Scope(member_id=me))
                 pair = next((p for p in pairs if p["other"] == member["name"]), None)
                 balance = pair["balance"] if pair else 0
-                text += f" · our pair balance {balance:+} (me to them minus them to me)"
+                text = _(
+                    "{text} · our pair balance {balance} (me to them minus them to me)"
+                ).format(
+                    text=text, balance=f"{'+' if balance >= 0 else ''}{format_number(balance)}"
+                )
             contact = " · ".join(v for v in (member["email"], member["phone"]) if v)
             return text + (f"\n{contact}" if contact else "")
 
@@ -287,13 +304,14 @@ class MembersScreen(LedgerScreen):
                     session=session, member_id=member["id"], acting_id=app.acting_id
                 )
 
-            def saved(_: Any) -> None:
-                app.notify(f"{member['name']} is deactivated.")
+            def saved(_result: Any) -> None:
+                app.notify(_("{name} is deactivated.").format(name=member["name"]))
                 app.matcher = None
                 self.post_message(LedgerChanged())
 
             self.ledger_call(save, saved, group="save")
 
         self.app.push_screen(
-            ConfirmDialog(f"Deactivate {member['name']}? Their history stays."), confirmed
+            ConfirmDialog(_("Deactivate {name}? Their history stays.").format(name=member["name"])),
+            confirmed,
         )

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label
 
-from reciprocity.i18n import _, format_money, format_number
+from reciprocity.i18n import N_, _, format_money, format_number
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.periods import period_bounds
 from reciprocity.tui.screens.base import LedgerScreen
@@ -70,11 +70,11 @@ class MyNetworksScreen(LedgerScreen):
         Binding(
             "p",
             "period",
-            "Period",
+            N_("Period"),
             id="my_networks.period",
-            tooltip="Last 12 months, this month, quarter or year.",
+            tooltip=N_("Last 12 months, this month, quarter or year."),
         ),
-        Binding("r", "refresh", "Refresh", id="my_networks.refresh", tooltip="Read again."),
+        Binding("r", "refresh", N_("Refresh"), id="my_networks.refresh", tooltip=N_("Read again.")),
     ]
 
     def __init__(self) -> None:

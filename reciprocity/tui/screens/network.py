@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar
 
-from reciprocity.i18n import N_, _
+from reciprocity.i18n import N_, _, format_number, format_percent, ngettext, pgettext
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.reporting.audience import Audience
 from reciprocity.reporting.monthly import write_monthly_report
@@ -57,16 +57,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("light", "light"),
 )
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
-    ("member", 13),
-    ("giv", 5),
-    ("rec", 5),
-    ("bal", 5),
-    ("ratio", 5),
-    ("refs", 4),
-    ("cont", 5),
-    ("conv", 4),
+    (N_("member"), 13),
+    (N_("giv"), 5),
+    (N_("rec"), 5),
+    (N_("bal"), 5),
+    (N_("ratio"), 5),
+    (N_("refs"), 4),
+    (N_("cont"), 5),
+    (N_("conv"), 4),
     ("rate", 4),
-    ("light", 6),
+    (N_("light"), 6),
 )
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "red", "grey": "bright_black"}
 """A member's Traffic Light (``analytics.traffic_lights``) in its own colour."""
@@ -95,9 +95,11 @@ def check_month(text: str, today: date) -> str | None:
     """Why ``text`` is not a month one can export (``None`` when it is fine)."""
     found = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
     if not found or not 1 <= int(found.group(2)) <= 12:
-        return f"The month '{text}' is not a month; type it as YYYY-MM, e.g. 2026-10."
+        return _("The month '{text}' is not a month; type it as YYYY-MM, e.g. 2026-10.").format(
+            text=text
+        )
     if (int(found.group(1)), int(found.group(2))) > (today.year, today.month):
-        return f"The month {text} is in the future."
+        return _("The month {text} is in the future.").format(text=text)
     return None
 
 
@@ -158,8 +160,17 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Export nothing."),
-        Binding("ctrl+s", "save", "Export", id="export.save", priority=True, tooltip="Export it."),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="export.cancel", tooltip=N_("Export nothing.")
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            N_("Export"),
+            id="export.save",
+            priority=True,
+            tooltip=N_("Export it."),
+        ),
     ]
 
     def __init__(
@@ -175,20 +186,25 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Export the monthly report of {self.network}", markup=False)
             yield Label(
-                f"The screen shows {self.shown}; a report covers one whole month.",
+                _("Export the monthly report of {network}").format(network=self.network),
+                markup=False,
+            )
+            yield Label(
+                _("The screen shows {period}; a report covers one whole month.").format(
+                    period=self.shown
+                ),
                 classes="hint",
             )
             with Horizontal(classes="form-row"):
-                yield Label("Month", classes="form-label")
+                yield Label(_("Month"), classes="form-label")
                 yield Input(self.month, placeholder="YYYY-MM", id="export-month", compact=True)
             with Horizontal(classes="form-row", id="export-folder-row"):
-                yield Label("Folder", classes="form-label")
+                yield Label(_("Folder"), classes="form-label")
                 yield Input(str(self.base or ""), id="export-base", compact=True)
             yield Label("", id="export-where", classes="hint", markup=False)
             yield Label("", markup=False, classes="error", id="export-error")
-            yield Label(SAVE_HINT, classes="hint")
+            yield Label(_(SAVE_HINT), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#export-folder-row").display = self.base is not None
@@ -205,7 +221,8 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
         base = Path(self.query_one("#export-base", Input).value.strip()).expanduser()
         self.query_one("#export-error", Label).update("")
         self.query_one("#export-where", Label).update(
-            "Files go in:\n"
+            _("Files go in:")
+            + "\n"
             + fold_path(report_folder(base, self.network, month, self.audience), 64)
         )
 
@@ -219,7 +236,7 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
         base_text = self.query_one("#export-base", Input).value.strip()
         problem = check_month(month, self.rapp.today())
         if problem is None and not base_text and self.base is not None:
-            problem = "Type the folder the report goes in."
+            problem = _("Type the folder the report goes in.")
         if problem:
             self.query_one("#export-error", Label).update(problem)
             return
@@ -230,6 +247,12 @@ class ExportDialog(LedgerModal[tuple[str, Path] | None]):
         self.dismiss(None)
 
 
+def _heading(label: str) -> str:
+    """A column's heading in the active language. 'rate' (the givers' average rating) is
+    also a verb in the ledger's sentences, so here it has a context of its own."""
+    return pgettext("network table", "rate") if label == "rate" else _(label)
+
+
 def _cell(value: Any, key: str) -> str | Text:
     if key == "member":
         return plain(value)
@@ -238,13 +261,13 @@ def _cell(value: Any, key: str) -> str | Text:
     if value is None:
         return "—"
     if key in {"contact_rate", "conversion_rate"}:
-        return f"{value:.0%}"
+        return format_percent(value)
     if key in {"ratio", "avg_rating"}:
-        return f"{value:.2f}"
+        return format_number(value, 2)
     if key == "balance":
-        return f"{value:+,}"
+        return ("+" if value >= 0 else "") + format_number(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     return str(value)
 
 
@@ -253,39 +276,45 @@ class NetworkScreen(LedgerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "n", "next_network", "Next network", id="network.next", tooltip="Show another network."
+            "n",
+            "next_network",
+            N_("Next network"),
+            id="network.next",
+            tooltip=N_("Show another network."),
         ),
-        Binding("p", "period", "Period", id="network.period", tooltip="Month, quarter or year."),
+        Binding(
+            "p", "period", N_("Period"), id="network.period", tooltip=N_("Month, quarter or year.")
+        ),
         Binding(
             "left_square_bracket",
             "shift(1)",
-            "Earlier",
+            N_("Earlier"),
             id="network.earlier",
             show=False,
-            tooltip="Show the period before.",
+            tooltip=N_("Show the period before."),
         ),
         Binding(
             "right_square_bracket",
             "shift(-1)",
-            "Later",
+            N_("Later"),
             id="network.later",
             show=False,
-            tooltip="Show the period after (up to today's).",
+            tooltip=N_("Show the period after (up to today's)."),
         ),
-        Binding("s", "sort", "Sort", id="network.sort", tooltip="Sort by the next column."),
+        Binding("s", "sort", N_("Sort"), id="network.sort", tooltip=N_("Sort by the next column.")),
         Binding(
             "t",
             "attendance",
-            "Attendance",
+            N_("Attendance"),
             id="network.attendance",
-            tooltip="Record who attended the latest meeting: p, a, l, m or s a member.",
+            tooltip=N_("Record who attended the latest meeting: p, a, l, m or s a member."),
         ),
         Binding(
             "r",
             "export",
-            "Export monthly report",
+            N_("Export monthly report"),
             id="network.export",
-            tooltip="Write a month's report (PDF, HTML, XLSX, CSV, PNG) in a folder.",
+            tooltip=N_("Write a month's report (PDF, HTML, XLSX, CSV, PNG) in a folder."),
         ),
     ]
 
@@ -309,13 +338,15 @@ class NetworkScreen(LedgerScreen):
         yield Label("", id="network-stats")
         yield FlexTable(id="network-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="export-row"):
-            yield Button("Export monthly report (r)", id="export", compact=True)
+            yield Button(_("Export monthly report (r)"), id="export", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
         yield Label("", id="export-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        add_columns(self.query_one("#network-table", DataTable), *COLUMN_WIDTHS, flex=("member",))
+        table = self.query_one("#network-table", DataTable)
+        add_columns(table, *COLUMN_WIDTHS, flex=("member",))
+        table.columns["rate"].label = Text(_heading("rate"))  # type: ignore[index]
         self.query_one("#export-progress").display = False
         super().on_mount()
 
@@ -354,7 +385,7 @@ class NetworkScreen(LedgerScreen):
         if not networks:
             self.forget()
             self.query_one("#network-title", Label).update(
-                "You organise no network: this view is for organisers."
+                _("You organise no network: this view is for organisers.")
             )
             return
         self.networks = networks
@@ -365,7 +396,9 @@ class NetworkScreen(LedgerScreen):
         network_id, name = self.networks[self.network_index]
         today = self.rapp.today()
         start, end, label = period_bounds(self.period, shifted_day(self.period, today, self.back))
-        self.query_one("#network-title", Label).update(f"{name} · {label} ([ ] earlier/later)")
+        self.query_one("#network-title", Label).update(
+            _("{network} · {period} ([ ] earlier/later)").format(network=name, period=label)
+        )
 
         me = self.rapp.acting_id
 
@@ -397,16 +430,27 @@ class NetworkScreen(LedgerScreen):
     def _show(self, loaded: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
         rows, stats = loaded
         free = stats["free_riders"]
-        riders = ", ".join(free[:4]) + (f" and {len(free) - 4} more" if len(free) > 4 else "")
+        riders = (
+            ngettext("{names} and {count} more", "{names} and {count} more", len(free) - 4).format(
+                names=", ".join(free[:4]), count=len(free) - 4
+            )
+            if len(free) > 4
+            else ", ".join(free)
+        )
         reciprocity = stats["reciprocity"]
         gini = stats["gini"]
         share = stats["share_nonnegative"]
         self.query_one("#network-stats", Label).update(
-            f"{stats['members']} members · reciprocity "
-            f"{'—' if reciprocity is None else f'{reciprocity:.0%}'} · Gini "
-            f"{'—' if gini is None else f'{gini:.2f}'} · balance ≥ 0: "
-            f"{'—' if share is None else f'{share:.0%}'}\n"
-            f"Free riders in the last 90 days: {riders or 'none'}"
+            _(
+                "{members} members · reciprocity {reciprocity} · Gini {gini} · "
+                "balance ≥ 0: {share}\nFree riders in the last 90 days: {riders}"
+            ).format(
+                members=format_number(stats["members"]),
+                reciprocity="—" if reciprocity is None else format_percent(reciprocity),
+                gini="—" if gini is None else format_number(gini, 2),
+                share="—" if share is None else format_percent(share),
+                riders=riders or _("none"),
+            )
         )
         self.rows = rows
         self._render_rows()
@@ -423,7 +467,7 @@ class NetworkScreen(LedgerScreen):
         table = self.query_one("#network-table", DataTable)
         for index, (label, _width) in enumerate(COLUMN_WIDTHS):
             mark = ("▼" if self.sort_reverse else "▲") if index == self.sort_index else ""
-            table.columns[label].label = Text(label + mark)  # type: ignore[index]
+            table.columns[label].label = Text(_heading(label) + mark)  # type: ignore[index]
         table.clear()
         self.shown = 0
         self._add_chunk()
@@ -454,10 +498,12 @@ class NetworkScreen(LedgerScreen):
     def action_next_network(self) -> None:
         """Show the next network I organise."""
         if not self.networks:
-            self.notify("You organise no network.", severity="warning")
+            self.notify(_("You organise no network."), severity="warning")
             return
         if len(self.networks) == 1:
-            self.notify(f"You organise one network: {self.networks[0][1]}.")
+            self.notify(
+                _("You organise one network: {network}.").format(network=self.networks[0][1])
+            )
             return
         self.network_index = (self.network_index + 1) % len(self.networks)
         self._load_network()
@@ -472,7 +518,7 @@ class NetworkScreen(LedgerScreen):
     def action_shift(self, step: int) -> None:
         """Step ``step`` periods back (negative: forward), never past today's."""
         if self.back + step < 0:
-            self.notify("This is the period holding today; there is none later.")
+            self.notify(_("This is the period holding today; there is none later."))
             return
         self.back += step
         if self.networks:
@@ -501,7 +547,7 @@ class NetworkScreen(LedgerScreen):
         """Ask who the report is for, then export the month on screen, or ask which month
         and folder first."""
         if not self.networks:
-            self.notify("Choose a network you organise first.", severity="warning")
+            self.notify(_("Choose a network you organise first."), severity="warning")
             return
         _network_id, name = self.networks[self.network_index]
 
@@ -527,7 +573,7 @@ class NetworkScreen(LedgerScreen):
                 month, folder = answer
                 self._export_month(month, None if served else folder, audience)
 
-        shown = label + (" (still running)" if end >= today else "")
+        shown = _("{period} (still running)").format(period=label) if end >= today else label
         dialog = ExportDialog(name, last_complete_month(today), base, shown, audience)
         self.app.push_screen(dialog, chosen)
 
@@ -620,9 +666,21 @@ class NetworkScreen(LedgerScreen):
         def done(paths: list[Path]) -> None:
             progress.display = False
             self.exported = paths
-            status.update(f"{len(paths)} files of {month} in\n{fold_path(out_dir, 76)}")
+            status.update(
+                ngettext(
+                    "{count} file of {month} in", "{count} files of {month} in", len(paths)
+                ).format(count=len(paths), month=month)
+                + "\n"
+                + fold_path(out_dir, 76)
+            )
             app.notify(
-                f"Monthly report {month} of {name}: {len(paths)} files in\n{fold_path(out_dir)}",
+                ngettext(
+                    "Monthly report {month} of {network}: {count} file in",
+                    "Monthly report {month} of {network}: {count} files in",
+                    len(paths),
+                ).format(month=month, network=name, count=len(paths))
+                + "\n"
+                + fold_path(out_dir),
                 timeout=12,
             )
 

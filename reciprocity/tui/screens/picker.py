@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reciprocity.i18n import N_, _
 from reciprocity.tui.matching import NameMatcher
 from reciprocity.tui.screens.base import LedgerModal
 
@@ -24,22 +25,24 @@ def empty_ledger_hint(command: Callable[[str], str]) -> str:
     """How to start an empty ledger, with the commands for the database in use."""
     network = command('network add "Club Delft"')
     member = command('member add "Your Name" --network "Club Delft" --role organiser')
-    return (
+    return _(
         "This ledger has no members yet. From a shell, add a network and yourself:\n"
-        f"  {network}\n  {member}\n"
+        "  {network}\n  {member}\n"
         "then start reciprocity again; or try it on sample data: reciprocity --demo\n"
         "q or escape quits."
-    )
+    ).format(network=network, member=member)
 
 
 class MemberPicker(LedgerModal[tuple[int, str] | None]):
     """Returns ``(member_id, name)``, or ``None`` when escaped."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Choose nobody."),
-        Binding("down", "down", "Next", id="picker.down", show=False, tooltip="Next name."),
-        Binding("up", "up", "Previous", id="picker.up", show=False, tooltip="Previous name."),
-        Binding("q", "quit_empty", "Quit", id="picker.quit", tooltip="Leave Reciprocity."),
+        Binding("escape", "cancel", N_("Cancel"), id="picker.cancel", tooltip=N_("Choose nobody.")),
+        Binding("down", "down", N_("Next"), id="picker.down", show=False, tooltip=N_("Next name.")),
+        Binding(
+            "up", "up", N_("Previous"), id="picker.up", show=False, tooltip=N_("Previous name.")
+        ),
+        Binding("q", "quit_empty", N_("Quit"), id="picker.quit", tooltip=N_("Leave Reciprocity.")),
     ]
     DEFAULT_CSS = """
     MemberPicker { align: center middle; }
@@ -60,10 +63,10 @@ class MemberPicker(LedgerModal[tuple[int, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Who are you?" if self.first_run else "Act as which member?")
-            yield Input(placeholder="type a few letters of your name", id="picker-name")
+            yield Label(_("Who are you?") if self.first_run else _("Act as which member?"))
+            yield Input(placeholder=_("type a few letters of your name"), id="picker-name")
             yield OptionList(id="picker-matches")
-            yield Label("Enter chooses · escape cancels", classes="hint", id="picker-hint")
+            yield Label(_("Enter chooses · escape cancels"), classes="hint", id="picker-hint")
 
     def on_mount(self) -> None:
         self.rapp.load_matcher(self, self._loaded)

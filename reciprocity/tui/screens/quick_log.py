@@ -36,6 +36,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Label, Select
 
+from reciprocity.i18n import N_, _, pgettext
 from reciprocity.ledger.entry import Entry, Logged
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.tui.matching import NameMatcher
@@ -46,7 +47,8 @@ from reciprocity.tui.widgets.field import Field
 
 KINDS: tuple[str, ...] = ("referral", "help", "introduction")
 NAME_FIELDS = ("to", "from", "with")
-FIELD_LABELS = {"to": "To", "from": "From", "with": "With"}
+FIELD_LABELS = {"to": N_("To"), "from": N_("From"), "with": N_("With")}
+KIND_WORDS = {"referral": N_("referral"), "help": N_("help"), "introduction": N_("introduction")}
 WIDGET_FOR_INPUT: dict[str, str] = {
     "kind": "to",
     "receiver": "to",
@@ -89,54 +91,59 @@ class QuickLogScreen(FormKeys, LedgerWork):
         Binding(
             "ctrl+r",
             "kind('referral')",
-            "Referral",
+            N_("Referral"),
             id="quick_log.referral",
             priority=True,
-            tooltip="Log a referral.",
+            tooltip=N_("Log a referral."),
         ),
         Binding(
             "ctrl+e",
             "kind('help')",
-            "Help",
+            N_("Help"),
             id="quick_log.help",
             priority=True,
-            tooltip="Log help given.",
+            tooltip=N_("Log help given."),
         ),
         Binding(
             "ctrl+t",
             "kind('introduction')",
-            "Intro",
+            N_("Intro"),
             id="quick_log.introduction",
             priority=True,
-            tooltip="Log an introduction.",
+            tooltip=N_("Log an introduction."),
         ),
         Binding(
             "ctrl+o",
             "swap",
-            "I received",
+            N_("I received"),
             id="quick_log.swap",
             priority=True,
-            tooltip="Swap From and To: 'I received'.",
+            tooltip=N_("Swap From and To: 'I received'."),
         ),
         Binding(
-            "ctrl+s", "save", "Save", id="quick_log.save", priority=True, tooltip="Save and clear."
+            "ctrl+s",
+            "save",
+            N_("Save"),
+            id="quick_log.save",
+            priority=True,
+            tooltip=N_("Save and clear."),
         ),
         Binding(
             "escape",
             "close",
-            "Close",
+            N_("Close"),
             id="quick_log.close",
             priority=True,
-            tooltip="Close the quick log.",
+            tooltip=N_("Close the quick log."),
         ),
         Binding(
             "enter",
             "enter",
-            "Take name",
+            N_("Take name"),
             id="quick_log.enter",
             priority=True,
             show=False,
-            tooltip="In To, From or With: take the best match and go to Summary.",
+            tooltip=N_("In To, From or With: take the best match and go to Summary."),
         ),
         *form_bindings("quick_log"),
     ]
@@ -173,41 +180,41 @@ class QuickLogScreen(FormKeys, LedgerWork):
         with VerticalScroll(id="form"):
             yield Label("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="row"):
-                yield Label("To", classes="field-label")
-                yield Field(placeholder="a few letters of a name", id="to", compact=True)
+                yield Label(_("To"), classes="field-label")
+                yield Field(placeholder=_("a few letters of a name"), id="to", compact=True)
             yield Label("", id="to-hint", classes="hint name-hint", markup=False)
             yield Label("", id="to-error", classes="error", markup=False)
             with Horizontal(classes="row"):
-                yield Label("From", classes="field-label")
+                yield Label(_("From"), classes="field-label")
                 yield Field(id="from", compact=True)
             yield Label("", id="from-hint", classes="hint name-hint", markup=False)
             yield Label("", id="from-error", classes="error", markup=False)
             with Horizontal(classes="row", id="row-with"):
-                yield Label("With", classes="field-label")
-                yield Field(placeholder="member or outside contact", id="with", compact=True)
+                yield Label(_("With"), classes="field-label")
+                yield Field(placeholder=_("member or outside contact"), id="with", compact=True)
             yield Label("", id="with-hint", classes="hint name-hint", markup=False)
             yield Label("", id="with-error", classes="error", markup=False)
             with Horizontal(classes="row", id="row-network"):
-                yield Label("Network", classes="field-label")
-                yield Choice[int]([], prompt="which network?", id="network", compact=True)
+                yield Label(_("Network"), classes="field-label")
+                yield Choice[int]([], prompt=_("which network?"), id="network", compact=True)
             yield Label("", id="network-error", classes="error", markup=False)
             with Horizontal(classes="row"):
-                yield Label("Summary", classes="field-label")
-                yield Field(placeholder="optional", id="summary", compact=True)
+                yield Label(pgettext("quick log", "Summary"), classes="field-label")
+                yield Field(placeholder=_("optional"), id="summary", compact=True)
             yield Label("", id="summary-error", classes="error", markup=False)
             with Horizontal(classes="row", id="row-contact"):
-                yield Label("Contact", classes="field-label", id="contact-label")
-                yield Field(placeholder="optional: name", id="contact", compact=True)
-                yield Field(placeholder="phone / e-mail", id="details", compact=True)
+                yield Label(_("Contact"), classes="field-label", id="contact-label")
+                yield Field(placeholder=_("optional: name"), id="contact", compact=True)
+                yield Field(placeholder=_("phone / e-mail"), id="details", compact=True)
             yield Label("", id="contact-error", classes="error", markup=False)
             yield Label("", id="details-error", classes="error", markup=False)
             with Horizontal(classes="row", id="row-referral"):
-                yield Label("Hotness", classes="field-label")
+                yield Label(_("Hotness"), classes="field-label")
                 yield Field(placeholder="1–5", id="hotness", compact=True, max_length=1)
-                yield Label("Value", classes="inline-label")
-                yield Field(placeholder="optional estimate", id="value", compact=True)
+                yield Label(pgettext("quick log", "Value"), classes="inline-label")
+                yield Field(placeholder=_("optional estimate"), id="value", compact=True)
                 yield Choice(
-                    [("outside", "outside"), ("inside", "inside")],
+                    [(_("outside"), "outside"), (_("inside"), "inside")],
                     value="outside",
                     allow_blank=False,
                     id="referral-type",
@@ -216,9 +223,9 @@ class QuickLogScreen(FormKeys, LedgerWork):
             yield Label("", id="hotness-error", classes="error", markup=False)
             yield Label("", id="value-error", classes="error", markup=False)
             with Horizontal(classes="row"):
-                yield Label("Date", classes="field-label")
+                yield Label(_("Date"), classes="field-label")
                 yield Field(self.rapp.today().isoformat(), id="date", compact=True)
-                yield Choice[int]([], prompt="no meeting", id="meeting", compact=True)
+                yield Choice[int]([], prompt=_("no meeting"), id="meeting", compact=True)
             yield Label("", id="date-hint", classes="hint name-hint", markup=False)
             yield Label("", id="date-error", classes="error", markup=False)
         yield Footer()
@@ -326,16 +333,23 @@ class QuickLogScreen(FormKeys, LedgerWork):
             self._show_kind()
 
     def _show_kind(self) -> None:
-        line = "  ".join(f"[reverse] {k} [/]" if k == self.kind else f" {k} " for k in KINDS)
-        self.query_one("#kind-line", Label).update(f"Quick log: {line}  ctrl+r/e/t switch")
+        line = "  ".join(
+            f"[reverse] {_(KIND_WORDS[k])} [/]" if k == self.kind else f" {_(KIND_WORDS[k])} "
+            for k in KINDS
+        )
+        self.query_one("#kind-line", Label).update(
+            _("Quick log: {kinds}  ctrl+r/e/t switch").format(kinds=line)
+        )
         introduction = self.kind == "introduction"
         self.query_one("#row-referral").display = self.kind == "referral"
         self.query_one("#row-with").display = introduction
         self.query_one("#row-contact").display = self.kind != "help"
         self.query_one("#contact").display = not introduction
-        self.query_one("#contact-label", Label).update("Details" if introduction else "Contact")
+        self.query_one("#contact-label", Label).update(
+            _("Details") if introduction else _("Contact")
+        )
         self._input("details").placeholder = (
-            "outside contact's phone / e-mail" if introduction else "phone / e-mail"
+            _("outside contact's phone / e-mail") if introduction else _("phone / e-mail")
         )
         self.show_hint(self._with_hint(self._text("with")) if introduction else "", "with")
 
@@ -350,7 +364,9 @@ class QuickLogScreen(FormKeys, LedgerWork):
         if self.matcher is None or not text.strip():
             return ""
         matches = self._matches(field, text, 4)
-        return "→ " + " · ".join(name for _, name in matches) if matches else "no member matches"
+        return (
+            "→ " + " · ".join(name for _id, name in matches) if matches else _("no member matches")
+        )
 
     def _with_hint(self, text: str) -> str:
         """Whom the introduction's With names: a member, or an outside contact."""
@@ -358,12 +374,14 @@ class QuickLogScreen(FormKeys, LedgerWork):
             return ""
         member = self.matcher.resolve(text)
         if member is not None:
-            return f"member: {member[1]}"
+            return _("member: {name}").format(name=member[1])
         matches = self._matches("with", text, 3)
         if not matches:
-            return "outside contact (no member has this name)"
-        names = " · ".join(name for _, name in matches)
-        return f"outside contact (not a member) · Enter takes a member: → {names}"
+            return _("outside contact (no member has this name)")
+        names = " · ".join(name for _id, name in matches)
+        return _("outside contact (not a member) · Enter takes a member: → {names}").format(
+            names=names
+        )
 
     def show_hint(self, text: str, field: str = "to") -> None:
         """The names a name field would take (hidden when empty)."""
@@ -423,7 +441,9 @@ class QuickLogScreen(FormKeys, LedgerWork):
             elif field != "with":
                 self.show_error(
                     field,
-                    f"No member matches '{text.strip()}'; type a few letters of a member's name.",
+                    _("No member matches '{text}'; type a few letters of a member's name.").format(
+                        text=text.strip()
+                    ),
                 )
                 return
         if field == "with":
@@ -529,13 +549,15 @@ class QuickLogScreen(FormKeys, LedgerWork):
         held: date = meeting["held_on"]
         self._input("date").value = held.isoformat()
         self.show_hint(
-            f"the date of {meeting['title'] or 'the meeting'} ({meeting['network']}); "
-            "kept for the next entries until you choose 'no meeting'",
+            _(
+                "the date of {meeting} ({network}); "
+                "kept for the next entries until you choose 'no meeting'"
+            ).format(meeting=meeting["title"] or _("the meeting"), network=meeting["network"]),
             "date",
         )
         if self.query_one("#row-network").display:
             select: Select[int] = self.query_one("#network", Select)
-            if meeting["network_id"] in {network_id for network_id, _ in self.networks}:
+            if meeting["network_id"] in {network_id for network_id, _name in self.networks}:
                 select.value = meeting["network_id"]
 
     # -- saving ----------------------------------------------------------------------------
@@ -648,19 +670,18 @@ class QuickLogScreen(FormKeys, LedgerWork):
         typed = str(error.params.get("name", ""))
         best = self._matches(widget, typed, 1)
         if best:
-            return (
-                f"No member is named '{typed}'; press Enter in {FIELD_LABELS[widget]} "
-                f"to take {best[0][1]}."
+            return _("No member is named '{name}'; press Enter in {field} to take {best}.").format(
+                name=typed, field=_(FIELD_LABELS[widget]), best=best[0][1]
             )
-        return (
-            f"No member is named '{typed}'; type a few letters of a member's name "
+        return _(
+            "No member is named '{name}'; type a few letters of a member's name "
             "(add new members on the Members screen: 4, then a)."
-        )
+        ).format(name=typed)
 
     def _saved(self, logged: Logged) -> None:
         self._saving = False
         self.saved_ids.extend(logged.ids)
-        self.app.notify(logged.sentence, title="Logged")
+        self.app.notify(logged.sentence, title=_("Logged"))
         for field in TYPED_FIELDS:
             self._input(field).value = ""
         self.choices["to"] = self.choices["with"] = None
@@ -696,7 +717,7 @@ class QuickLogScreen(FormKeys, LedgerWork):
             if discard:
                 then()
 
-        self.app.push_screen(ConfirmDialog("Discard this entry?"), answered)
+        self.app.push_screen(ConfirmDialog(_("Discard this entry?")), answered)
 
     async def action_close(self) -> None:
         """Back to where the quick log was opened (asking first if something was typed)."""

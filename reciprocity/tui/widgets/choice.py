@@ -15,6 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Select
 from textual.widgets._select import NoSelection
 
+from reciprocity.i18n import N_
+
 T = TypeVar("T")
 
 
@@ -25,10 +27,10 @@ class Choice(Select[T]):
         Binding(
             "enter,space",
             "show_overlay",
-            "Show menu",
+            N_("Show menu"),
             id="choice.show_overlay",
             show=False,
-            tooltip="Open the list of options.",
+            tooltip=N_("Open the list of options."),
         ),
     ]
 

@@ -10,6 +10,8 @@ from typing import Any
 from textual import events
 from textual.widgets import DataTable
 
+from reciprocity.i18n import _
+
 SCROLLBAR = 2
 """Room kept for the vertical scrollbar, so a table never scrolls sideways once it fills."""
 
@@ -53,9 +55,10 @@ def add_columns(
     table: DataTable[Any], *columns: tuple[str, int], flex: tuple[str, ...] = ()
 ) -> None:
     """Add ``(label, width)`` columns; on a :class:`FlexTable` the ``flex`` ones widen
-    to fill the table."""
+    to fill the table. A label is the column's key, and its header in the active language
+    (mark it with ``N_``)."""
     for label, width in columns:
-        table.add_column(label, width=width, key=label)
+        table.add_column(_(label), width=width, key=label)
     if isinstance(table, FlexTable):
         table.base_widths = dict(columns)
         table.flex = flex

@@ -15,6 +15,40 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from reciprocity.i18n import N_, _
+
+TEXTUAL_DESCRIPTIONS = frozenset(
+    {
+        N_("Bottom"),
+        N_("Copy selected text"),
+        N_("Cursor down"),
+        N_("Cursor left"),
+        N_("Cursor right"),
+        N_("Cursor up"),
+        N_("Down"),
+        N_("End"),
+        N_("First"),
+        N_("Focus Next"),
+        N_("Focus Previous"),
+        N_("Home"),
+        N_("Last"),
+        N_("Page Down"),
+        N_("Page Left"),
+        N_("Page Right"),
+        N_("Page Up"),
+        N_("Page down"),
+        N_("Page up"),
+        N_("Scroll Left"),
+        N_("Scroll Right"),
+        N_("Select"),
+        N_("Start"),
+        N_("Top"),
+        N_("Up"),
+    }
+)
+"""Textual's own key descriptions (moving around) that the panel shows, marked for our
+catalogue so that they are translated too."""
+
 
 class KeysPanel(VerticalScroll):
     """A panel docked on the right with every key that acts here, most useful first."""
@@ -48,7 +82,7 @@ class KeysPanel(VerticalScroll):
     def groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """``(title, [(keys, description)])``: this screen's, the app's, then Textual's."""
         screen, app = self.screen, self.app
-        titles = ("This screen", "Everywhere", "Moving around")
+        titles = (_("This screen"), _("Everywhere"), _("Moving around"))
         found: dict[str, dict[str, tuple[list[str], str]]] = {t: {} for t in titles}
         for namespace, binding, _enabled, _tooltip in screen.active_bindings.values():
             if binding.system:
@@ -60,11 +94,14 @@ class KeysPanel(VerticalScroll):
                 title = titles[1]
             else:
                 title = titles[2]
-            keys, _ = found[title].setdefault(binding.action, ([], ""))
+            keys, _description = found[title].setdefault(binding.action, ([], ""))
             display = app.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-            found[title][binding.action] = (keys, binding.description)
+            description = binding.description
+            if description in TEXTUAL_DESCRIPTIONS:
+                description = _(description)
+            found[title][binding.action] = (keys, description)
         return [
             (title, [(" ".join(keys), text) for keys, text in found[title].values()])
             for title in titles
