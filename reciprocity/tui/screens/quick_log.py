@@ -694,7 +694,9 @@ class QuickLogScreen(FormKeys, LedgerWork):
         self._names_changed()
         self.set_focus(self._input("to"))
         self.post_message(self.ExchangeLogged(logged))
-        self.rapp.release_keys()
+        # Clearing the fields posts their Changed messages; keys held during the save are
+        # replayed only after those, so a cleared field never undoes what is typed next.
+        self.call_after_refresh(self.rapp.release_keys)
 
     # -- leaving ---------------------------------------------------------------------------
 
