@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reciprocity.analytics.keys import BALANCE_KEYS, PAIR_KEYS, QUALITY_KEYS, STATS_KEYS
+
 RATE_DIGITS = 3
 
 COUNTED = "e.voided_at IS NULL AND e.occurred_on BETWEEN %(start)s AND %(end)s"
@@ -81,23 +83,6 @@ SELECT m.id, m.name,
   LEFT JOIN value_received r ON r.member_id = m.id
  WHERE m.active OR c.member_id IS NOT NULL
 """
-BALANCE_COLUMNS = (
-    "member_id",
-    "member",
-    "given_referral",
-    "given_help",
-    "given_introduction",
-    "received_referral",
-    "received_help",
-    "received_introduction",
-    "given_points",
-    "received_points",
-    "balance",
-    "ratio",
-    "balance_index",
-    "value_given",
-    "value_received",
-)
 
 QUALITY = f"""
 WITH referral AS (
@@ -157,24 +142,6 @@ SELECT m.id, m.name, coalesce(q.received, 0) AS received, coalesce(s.contacted, 
   LEFT JOIN ratings t ON t.member_id = m.id
  WHERE m.active OR m.id IN (SELECT member_id FROM active)
 """
-QUALITY_COLUMNS = (
-    "member_id",
-    "member",
-    "received",
-    "contacted",
-    "contact_rate",
-    "median_days_to_contact",
-    "within_sla_rate",
-    "won",
-    "lost",
-    "no_response",
-    "open",
-    "conversion_rate",
-    "avg_rating",
-    "given",
-    "given_won",
-    "referral_yield",
-)
 
 STATS = f"""
 WITH {WEIGHTS},
@@ -226,16 +193,6 @@ SELECT (SELECT count(*) FROM listed),
                SELECT e.giver_id FROM exchange e
                 WHERE e.voided_at IS NULL AND e.occurred_on BETWEEN %(window)s AND %(end)s))
 """
-STATS_COLUMNS = (
-    "members",
-    "active_members",
-    "exchanges",
-    "given_points",
-    "share_nonnegative",
-    "reciprocity",
-    "gini",
-    "free_riders",
-)
 
 PAIRS = f"""
 WITH {WEIGHTS},
@@ -257,7 +214,6 @@ SELECT me.name, o.name, sum(s.given), sum(s.received), sum(s.given) - sum(s.rece
   FROM sides s JOIN member o ON o.id = s.other_id JOIN member me ON me.id = %(member)s
  GROUP BY s.other_id, o.name, me.name
 """
-PAIR_COLUMNS = ("member", "other", "given_points", "received_points", "balance")
 
 
 def _rows(connection: Any, sql: str, **parameters: Any) -> list[tuple[Any, ...]]:
@@ -266,12 +222,12 @@ def _rows(connection: Any, sql: str, **parameters: Any) -> list[tuple[Any, ...]]
 
 def balances(connection: Any, start: str, end: str, member: int) -> list[dict[str, Any]]:
     rows = _rows(connection, BALANCES, start=start, end=end)
-    return [dict(zip(BALANCE_COLUMNS, row, strict=True)) for row in rows]
+    return [dict(zip(BALANCE_KEYS, row, strict=True)) for row in rows]
 
 
 def quality(connection: Any, start: str, end: str, member: int) -> list[dict[str, Any]]:
     rows = _rows(connection, QUALITY, start=start, end=end)
-    return [dict(zip(QUALITY_COLUMNS, row, strict=True)) for row in rows]
+    return [dict(zip(QUALITY_KEYS, row, strict=True)) for row in rows]
 
 
 def stats(connection: Any, start: str, end: str, member: int) -> dict[str, Any]:
@@ -279,12 +235,12 @@ def stats(connection: Any, start: str, end: str, member: int) -> dict[str, Any]:
 
     window = (date.fromisoformat(end) - timedelta(days=89)).isoformat()  # FREE_RIDER_DAYS
     row = _rows(connection, STATS, start=start, end=end, window=window)[0]
-    return dict(zip(STATS_COLUMNS, row, strict=True))
+    return dict(zip(STATS_KEYS, row, strict=True))
 
 
 def pairs(connection: Any, start: str, end: str, member: int) -> list[dict[str, Any]]:
     rows = _rows(connection, PAIRS, start=start, end=end, member=member)
-    return [dict(zip(PAIR_COLUMNS, row, strict=True)) for row in rows]
+    return [dict(zip(PAIR_KEYS, row, strict=True)) for row in rows]
 
 
 BASELINES: dict[str, Callable[[Any, str, str, int], Any]] = {
