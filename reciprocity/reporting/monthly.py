@@ -329,20 +329,17 @@ def _write_xlsx(
     from reciprocity.reporting.layout import FIGURE_WORDS
     from reciprocity.reporting.tables import (
         TABLES,
-        add_sheet,
-        new_workbook,
+        Book,
+        Styled,
         number_format,
         read_exchanges,
-        styled_cell,
-        text_value,
         write_sheet,
     )
 
-    workbook = new_workbook()
+    workbook = Book(path)
     leadership = audience is Audience.LEADERSHIP
     banner = leadership_line() if leadership else None
-    summary = add_sheet(
-        workbook,
+    summary = workbook.add_sheet(
         _("Summary"),
         [_("Key figure"), data.month, previous_month(data.start), _("Change")],
         widths=[44, 16, 16, 16],
@@ -354,11 +351,8 @@ def _write_xlsx(
         shown = number_format(key) or ("#,##0" if isinstance(now, int) else None)
         summary.append(
             [
-                text_value(summary, _(FIGURE_WORDS[key][0])),
-                *(
-                    styled_cell(summary, value, number_format=shown) if value is not None else None
-                    for value in (now, before, change)
-                ),
+                _(FIGURE_WORDS[key][0]),
+                *(Styled(value, number_format=shown) for value in (now, before, change)),
             ]
         )
     summary.append([])
@@ -372,11 +366,11 @@ def _write_xlsx(
     if data.empty:
         facts.append((_("Note"), _empty_message(data) or ""))
     for label, value in facts:
-        summary.append([styled_cell(summary, label, bold=True), text_value(summary, value)])
+        summary.append([Styled(label, bold=True), value])
     if leadership:
-        summary.append([styled_cell(summary, _("Free riders (90 days to month end)"), bold=True)])
+        summary.append([Styled(_("Free riders (90 days to month end)"), bold=True)])
         for name in data.stats["free_riders"]:
-            summary.append([text_value(summary, name)])
+            summary.append([name])
     sheets = ((_("Balances"), "balances"), (_("Quality"), "quality"), (_("Pairs"), "pairs"))
     for title, stem in sheets:
         keys = TABLES[stem]
@@ -399,7 +393,7 @@ def _write_xlsx(
         currency=data.currency,
         banner=banner,
     )
-    workbook.save(path)
+    workbook.close()
     return path
 
 

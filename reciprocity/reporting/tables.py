@@ -13,6 +13,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +24,7 @@ from reciprocity.ledger.transfer.csvfiles import guard_formula
 from reciprocity.ledger.transfer.exchanges_file import EXCHANGE_COLUMNS, export_exchanges
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.cell import Cell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from xlsxwriter.worksheet import Worksheet
 
 PERCENT_KEYS = frozenset(
     {
@@ -239,35 +238,20 @@ def write_exchanges_csv(
 ) -> Path:
     """The month's counted exchanges in the ledger's export format, for sharing.
 
-    The ledger's own export writes the file (outside contacts left empty, text guarded);
-    voided exchanges, which count in no metric, are then dropped, so the rows are exactly
-    the ``exchanges`` figure of the report. :func:`read_exchanges` reads it back typed.
+    The ledger's own export writes the file (outside contacts left empty, text guarded)
+    without the voided exchanges, which count in no metric, so the rows are exactly the
+    ``exchanges`` figure of the report. :func:`read_exchanges` reads it back typed.
     """
-    raw = path.with_name(path.name + ".all")
-    partial = path.with_name(path.name + ".part")
-    voided = EXCHANGE_COLUMNS.index("voided_at")
-    try:
-        export_exchanges(
-            session=session,
-            path=raw,
-            network_id=network_id,
-            date_from=start,
-            date_to=end,
-            overwrite=True,
-            for_sharing=True,
-        )
-        with (
-            raw.open(newline="", encoding="utf-8") as source,
-            partial.open("w", newline="", encoding="utf-8") as target,
-        ):
-            reader = csv.reader(source)
-            writer = csv.writer(target)
-            writer.writerow(next(reader))
-            writer.writerows(cells for cells in reader if not cells[voided])
-        os.replace(partial, path)
-    finally:
-        raw.unlink(missing_ok=True)
-        partial.unlink(missing_ok=True)
+    export_exchanges(
+        session=session,
+        path=path,
+        network_id=network_id,
+        date_from=start,
+        date_to=end,
+        overwrite=True,
+        for_sharing=True,
+        voided=False,
+    )
     return path
 
 
@@ -301,125 +285,158 @@ def _typed(cells: list[str]) -> list[Any]:
 _WIDE = {"member": 28, "other": 28, "summary": 40, "giver": 24, "receiver": 24, "network": 24}
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters an XML worksheet cannot hold; dropped from text cells."""
+_DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _width(key: str) -> float:
     return float(_WIDE.get(key, max(10, min(30, len(in_words(key)) + 2))))
 
 
-def new_workbook() -> "Workbook":
-    """An empty openpyxl workbook in write-only mode: each sheet streams to disk as its
-    rows are appended, so a national month never sits in memory as cell objects."""
-    from openpyxl import Workbook
+@dataclass(frozen=True)
+class Styled:
+    """A cell with its own look: a bold label, or a number in a format."""
 
-    return Workbook(write_only=True)
-
-
-_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+    value: Any
+    number_format: str | None = None
+    bold: bool = False
 
 
-def styled_cell(
-    sheet: "WriteOnlyWorksheet",
-    value: Any,
-    *,
-    number_format: str | None = None,
-    bold: bool = False,
-) -> "Cell":
-    """One cell with its own look: a bold label or a number in a format. Text is made
-    safe as in :func:`text_value` and always stays text."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+class Sheet:
+    """One worksheet, filled top to bottom a row at a time (:meth:`append`)."""
 
-    if isinstance(value, str):
-        value = _clean(guard_formula(value))
-    cell = WriteOnlyCell(sheet, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
+    def __init__(self, book: "Book", worksheet: "Worksheet") -> None:
+        self._book = book
+        self._worksheet = worksheet
+        self._row = 0
+
+    def append(self, cells: Sequence[Any]) -> None:
+        """The next row: ``None`` is a blank, text always stays text (made safe as in
+        :func:`text_value`), a date is a date, a :class:`Styled` cell keeps its look."""
+        write = self._worksheet
+        for column, value in enumerate(cells):
+            look = None
+            if isinstance(value, Styled):
+                look = self._book.look(value.number_format, bold=value.bold)
+                value = value.value
+            if value is None:
+                continue
+            if isinstance(value, str):
+                write.write_string(self._row, column, text_value(value), look)
+            elif isinstance(value, date):
+                write.write_datetime(self._row, column, value, look or self._book.dates)
+            elif isinstance(value, float) and not math.isfinite(value):
+                continue
+            else:
+                write.write_number(self._row, column, value, look)
+        self._row += 1
+
+    def append_rows(
+        self,
+        rows: Iterable[Sequence[Any]],
+        *,
+        formats: Sequence[str | None],
+        guarded: bool = False,
+    ) -> None:
+        """Rows of plain values, each column in its number format (``None``: General).
+
+        Text goes through :func:`text_value` (``guarded``: already guarded against
+        formulas); numbers, dates and blanks go in as they are, so they stay numbers; a
+        float that is not finite is left blank. This is the path of every big table, so
+        it calls the writer directly.
+        """
+        looks = [self._book.look(number) for number in formats]
+        dates = self._book.dates
+        write_string = self._worksheet.write_string
+        write_number = self._worksheet.write_number
+        write_datetime = self._worksheet.write_datetime
+        row_number = self._row
+        for row in rows:
+            for column, value in enumerate(row):
+                kind = type(value)
+                if kind is str:
+                    write_string(row_number, column, text_value(value, guarded=guarded))
+                elif value is None:
+                    continue
+                elif kind is date:
+                    write_datetime(row_number, column, value, dates)
+                elif kind is float and not math.isfinite(value):
+                    continue
+                else:
+                    write_number(row_number, column, value, looks[column])
+            row_number += 1
+        self._row = row_number
 
 
-def _clean(text: str) -> str:
+class Book:
+    """An XLSX workbook written with XlsxWriter in constant-memory mode: each sheet streams
+    to disk as its rows are written, so a national month never sits in memory as cells.
+    XlsxWriter writes about three times as many cells a second as openpyxl's write-only
+    mode (docs/performance.md). The file appears at ``path`` on :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        from xlsxwriter import Workbook
+
+        self._workbook = Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                # Text is written as text, never read as a formula, number or link.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self._looks: dict[tuple[str | None, bool], Any] = {(None, False): None}
+        self.dates = self.look(_DATE_FORMAT)
+
+    def look(self, number_format: str | None, *, bold: bool = False) -> Any:
+        """The cell format for a number format and weight, made once per workbook."""
+        key = (number_format, bold)
+        if key not in self._looks:
+            properties: dict[str, Any] = {"bold": bold} if bold else {}
+            if number_format is not None:
+                properties["num_format"] = number_format
+            self._looks[key] = self._workbook.add_format(properties)
+        return self._looks[key]
+
+    def add_sheet(
+        self,
+        title: str,
+        headings: Sequence[str],
+        *,
+        widths: Sequence[float],
+        freeze_columns: int = 0,
+        banner: str | None = None,
+    ) -> Sheet:
+        """A sheet with its bold header row, frozen with ``freeze_columns`` columns, and
+        its column widths; append the rows next. ``banner`` is printed at the top of every
+        page of the sheet."""
+        worksheet = self._workbook.add_worksheet(title[:31])
+        if banner:
+            # "&" starts a header code; "&&" is a plain ampersand.
+            worksheet.set_header("&C" + banner.replace("&", "&&"))
+        worksheet.freeze_panes(1, freeze_columns)
+        for index, width in enumerate(widths):
+            worksheet.set_column(index, index, width)
+        sheet = Sheet(self, worksheet)
+        sheet.append([Styled(heading, bold=True) for heading in headings])
+        return sheet
+
+    def close(self) -> None:
+        """Write the file."""
+        self._workbook.close()
+
+
+def text_value(text: str, *, guarded: bool = False) -> str:
+    """A text cell's value: guarded against formulas (unless it already is) and
+    characters XML cannot hold dropped. It is always written as text, so ``#N/A`` stays
+    text rather than an error."""
+    text = text if guarded else guard_formula(text)
     return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
 
 
-def text_value(sheet: "WriteOnlyWorksheet", text: str, *, guarded: bool = False) -> Any:
-    """A text cell's value: guarded against formulas (unless it already is), characters
-    XML cannot hold dropped, and always text (``#N/A`` would otherwise be an error)."""
-    text = _clean(text if guarded else guard_formula(text))
-    return styled_cell(sheet, text) if text in _ERROR_CODES else text
-
-
-def add_sheet(
-    workbook: "Workbook",
-    title: str,
-    headings: Sequence[str],
-    *,
-    widths: Sequence[float],
-    freeze_columns: int = 0,
-    banner: str | None = None,
-) -> "WriteOnlyWorksheet":
-    """A write-only sheet with its bold header row, frozen with ``freeze_columns``
-    columns, and its column widths; append the rows next. ``banner`` is printed at the
-    top of every page of the sheet."""
-    from openpyxl.utils import get_column_letter
-
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(title[:31])
-    if banner:
-        header = sheet.oddHeader
-        assert header is not None
-        header.center.text = banner
-    # Panes and widths belong to the sheet's head, written with the first row.
-    sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
-    # (types-openpyxl leaves column_dimensions out of the write-only sheet; it has them.)
-    columns = sheet.column_dimensions  # type: ignore[attr-defined]
-    for index, width in enumerate(widths, start=1):
-        columns[get_column_letter(index)].width = width
-    sheet.append([styled_cell(sheet, heading, bold=True) for heading in headings])
-    return sheet
-
-
-def append_rows(
-    sheet: "WriteOnlyWorksheet",
-    rows: Iterable[Sequence[Any]],
-    *,
-    formats: Sequence[str | None],
-    guarded: bool = False,
-) -> None:
-    """Rows of plain values, each column in its number format (``None``: General).
-
-    Text goes through :func:`text_value` (``guarded``: already guarded against formulas);
-    numbers, dates and blanks go in as they are, so they stay numbers; a float that is
-    not finite is left blank.
-    """
-    # One formatted cell per column, given each row's value in turn: openpyxl writes a
-    # row out before the next is appended, so the cell can be reused.
-    formatted = {
-        index: styled_cell(sheet, None, number_format=number)
-        for index, number in enumerate(formats)
-        # openpyxl gives a date this format by itself: no styled cell needed.
-        if number is not None and number != "yyyy-mm-dd"
-    }
-    for row in rows:
-        cells: list[Any] = list(row)
-        for index, value in enumerate(cells):
-            kind = type(value)
-            if kind is str:
-                cells[index] = text_value(sheet, value, guarded=guarded)
-            elif kind is float and not math.isfinite(value):
-                cells[index] = None
-            elif value is not None and index in formatted:
-                cell = formatted[index]
-                cell.value = value
-                cells[index] = cell
-        sheet.append(cells)
-
-
 def write_sheet(
-    workbook: "Workbook",
+    book: Book,
     title: str,
     keys: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -434,12 +451,11 @@ def write_sheet(
     Text cells are guarded against formulas (``guarded``: they already are, as in the
     ledger's CSV export); numbers, dates and blanks go in as they are.
     """
-    sheet = add_sheet(
-        workbook,
+    sheet = book.add_sheet(
         title,
         [in_words(key, currency) for key in keys],
         widths=[_width(key) for key in keys],
         freeze_columns=keys.index("member") + 1 if "member" in keys else 0,
         banner=banner,
     )
-    append_rows(sheet, rows, formats=[number_format(key) for key in keys], guarded=guarded)
+    sheet.append_rows(rows, formats=[number_format(key) for key in keys], guarded=guarded)

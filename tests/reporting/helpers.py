@@ -44,8 +44,8 @@ def sheet_values(path: Path, title: str) -> list[list[Any]]:
     workbook = load_workbook(path, read_only=True)
     try:
         sheet = workbook[title]
-        # openpyxl's write-only mode writes no <dimension>: every row is read as wide as
-        # the header, so a row ending in blanks keeps its width.
+        # Every row is read as wide as the header, so a row ending in blanks keeps its
+        # width.
         header = next(sheet.iter_rows(max_row=1, values_only=True), ())
         return [list(row) for row in sheet.iter_rows(max_col=len(header), values_only=True)]
     finally:

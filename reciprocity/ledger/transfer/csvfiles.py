@@ -319,6 +319,8 @@ def _format(value: Any) -> str:
 
 def format_text(value: Any) -> str:
     """A text cell, guarded against running as a spreadsheet formula."""
+    if type(value) is str:  # nearly every cell: no formatting to do
+        return "'" + value if _FORMULA.match(value) else value
     return guard_formula(_format(value))
 
 

@@ -984,11 +984,13 @@ def export_exchanges(
     date_to: date | None = None,
     overwrite: bool = False,
     for_sharing: bool = False,
+    voided: bool = True,
 ) -> int:
     """Write exchanges (voided ones included, for the audit trail) oldest first; the count.
 
     ``for_sharing`` leaves the outside contacts' names and details empty: a file for
-    other members, not a copy of the ledger.
+    other members, not a copy of the ledger. ``voided=False`` leaves voided exchanges out
+    (the report's file: exactly the exchanges its metrics count).
     """
     if date_from is not None and date_to is not None and date_from > date_to:
         raise LedgerError(
@@ -1032,6 +1034,8 @@ def export_exchanges(
         query = query.where(row.occurred_on >= date_from)
     if date_to is not None:
         query = query.where(row.occurred_on <= date_to)
+    if not voided:
+        query = query.where(row.voided_at.is_(None))
     return write_csv(
         Path(path).expanduser(),
         EXCHANGE_COLUMNS,
