@@ -47,6 +47,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import pg_baselines  # noqa: E402
+import sqlite_baselines  # noqa: E402
 
 DEMO_UNTIL = "2026-10-31"
 """A fixed last day keeps the cached dataset the same whatever day the benchmark runs."""
@@ -286,9 +287,9 @@ def analytics_worker(url: str, member_id: int, repeat: int) -> list[dict[str, An
     with Session(engine) as session:
 
         def measure(action: Callable[[], Any], start: str, end: str, name: str) -> dict[str, Any]:
-            """Best of ``repeat`` runs of ours and of the baseline, interleaved. On
-            PostgreSQL a metric with a hand-written query is compared with that query,
-            after checking that both give the same figures."""
+            """Best of ``repeat`` runs of ours and of the baseline, interleaved. A metric
+            with a hand-written query (every one on PostgreSQL, the balances on SQLite) is
+            compared with that query, after checking that both give the same figures."""
             function = name.split(" ")[0].rstrip(",")
             query = by_hand.get(function) if by_hand else None
             ours = action()  # warm the page cache and the statement cache alike
@@ -340,11 +341,11 @@ def analytics_worker(url: str, member_id: int, repeat: int) -> list[dict[str, An
 
 
 def _hand_written_runner(url: str) -> dict[str, Callable[[str, str, int], Any]] | None:
-    """On PostgreSQL, each metric's hand-written query (:mod:`pg_baselines`) on its own
-    connection through the bare driver; ``None`` on SQLite (figures 1 and 4 keep the
-    per-member counts)."""
+    """Each metric's hand-written query through the bare driver: on PostgreSQL every one
+    (:mod:`pg_baselines`), on SQLite the balances (:mod:`sqlite_baselines`; the other
+    figures keep the per-member counts)."""
     if url.startswith("sqlite"):
-        return None
+        return sqlite_baselines.runners(url.removeprefix("sqlite:///"))
     import psycopg
 
     connection = psycopg.connect(
