@@ -9,14 +9,30 @@ to the cent.
 
 Names are compared by member id, not by their order: names sort in Python by
 ``name_key`` (the same on every database), which SQL collations cannot promise.
+
+Nudges are sentences: their query returns, per nudge, its type and ids and the figures
+its sentence carries (names, dates, days, points, status, topic); they agree when both
+list the same nudges in the same order of types, and each of our sentences names every
+figure of the query's nudge. The one place a name order decides a figure, which five
+cold pairs are suggested among equally generous members, uses ``name_key`` written in
+SQL (:data:`NAME_KEY`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from reciprocity.analytics.keys import BALANCE_KEYS, PAIR_KEYS, QUALITY_KEYS, STATS_KEYS
+from reciprocity.analytics.nudges import (
+    COLD_PAIR_DAYS,
+    COLD_PAIR_LIMIT,
+    GIVEN_UPDATE_DAYS,
+    RECIPROCITY_DAYS,
+)
+from reciprocity.analytics.scope import trailing_days
 
 RATE_DIGITS = 3
 
@@ -216,6 +232,146 @@ SELECT me.name, o.name, sum(s.given), sum(s.received), sum(s.given) - sum(s.rece
 """
 
 
+NAME_KEY = (
+    "replace(lower(regexp_replace(normalize({name}, NFKD), '[\\u0300-\\u036f]', '', 'g')), "
+    "'ß', 'ss') COLLATE \"C\""
+)
+"""``frames.name_key`` in SQL (NFKD without accents, lower case, ß as ss), compared by code
+point: the order of the cold pairs' cut among equally generous members."""
+
+
+def _mentions(text: str, phrase: str) -> str:
+    """``nudges.mentions`` in SQL: ``phrase`` as whole words (``\\y``), in any case, singular
+    or plural, its words escaped and joined by any whitespace."""
+    words = (
+        rf"regexp_replace(regexp_replace({phrase}, '^\s+|\s+$', '', 'g'), "
+        r"'([^[:alnum:][:space:]_])', '\\\1', 'g')"
+    )
+    pattern = rf"'\y' || regexp_replace({words}, '\s+', '\\s+', 'g') || '(s|es)?\y'"
+    return rf"({phrase} ~ '\S' AND ({text}) ~* ({pattern}))"
+
+
+NUDGE_COLUMNS = ("type", "member_id", "exchange_id", "ask_id", "figures", "ask_rating")
+RATING_CLAUSE = "rate how they handled it"
+"""The words of a given update's sentence that ask for a rating (the benchmark runs in
+English)."""
+
+BOARD_TEXT = "concat_ws(' ', nullif({post}.topic, ''), nullif({post}.details, ''))"
+
+NUDGES = f"""
+WITH {WEIGHTS},
+me AS (SELECT id, category FROM member WHERE id = %(member)s),
+mine AS (
+  SELECT network_id FROM membership
+   WHERE member_id = %(member)s AND coalesce(joined_on <= %(as_of)s, true)
+     AND coalesce(left_on >= %(as_of)s, true)
+),
+due AS (
+  SELECT e.id, e.giver_id, g.name, e.occurred_on, e.summary, %(as_of)s - e.occurred_on AS age
+    FROM exchange e JOIN member g ON g.id = e.giver_id JOIN network n ON n.id = e.network_id
+   WHERE e.receiver_id = %(member)s AND e.kind = 'referral' AND e.voided_at IS NULL
+     AND e.occurred_on <= %(as_of)s AND %(as_of)s - e.occurred_on > n.sla_days
+     AND NOT EXISTS (SELECT FROM followup f WHERE f.exchange_id = e.id
+                                             AND f.occurred_on <= %(as_of)s)
+),
+partners AS (
+  SELECT CASE WHEN e.giver_id = %(member)s THEN e.receiver_id ELSE e.giver_id END AS other_id,
+         count(*) FILTER (WHERE e.giver_id = %(member)s) AS given,
+         count(*) FILTER (WHERE e.receiver_id = %(member)s) AS received,
+         sum(CASE e.kind WHEN 'referral' THEN w.w_referral WHEN 'help' THEN w.w_help
+             ELSE w.w_introduction END) FILTER (WHERE e.receiver_id = %(member)s)
+           AS received_points
+    FROM exchange e JOIN weights w USING (network_id)
+   WHERE e.voided_at IS NULL AND e.occurred_on BETWEEN %(window)s AND %(as_of)s
+     AND (e.giver_id = %(member)s OR e.receiver_id = %(member)s)
+   GROUP BY 1
+),
+owed AS (
+  SELECT p.other_id, o.name, p.received_points
+    FROM partners p JOIN member o ON o.id = p.other_id
+   WHERE p.given = 0 AND p.received > 0
+),
+asks AS (
+  SELECT k.id, k.member_id, u.name, k.topic, n.name AS network, k.created_at,
+         CASE WHEN {_mentions(BOARD_TEXT.format(post="k"), "me.category")} THEN me.category
+              WHEN EXISTS (SELECT FROM offer o
+                            WHERE o.member_id = %(member)s AND o.status = 'open'
+                              AND {_mentions(BOARD_TEXT.format(post="o"), "u.category")})
+              THEN u.category END AS category
+    FROM ask k JOIN member u ON u.id = k.member_id JOIN network n ON n.id = k.network_id, me
+   WHERE k.status = 'open' AND k.member_id <> %(member)s
+     AND k.network_id IN (SELECT network_id FROM mine)
+),
+fellows AS (
+  SELECT DISTINCT u.id, u.name
+    FROM membership m JOIN membership t ON t.network_id = m.network_id
+    JOIN network n ON n.id = m.network_id JOIN member u ON u.id = t.member_id
+   WHERE m.member_id = %(member)s AND t.member_id <> %(member)s AND u.active AND n.active
+     AND coalesce(m.joined_on <= %(as_of)s, true) AND coalesce(m.left_on >= %(as_of)s, true)
+     AND coalesce(t.joined_on <= %(as_of)s, true) AND coalesce(t.left_on >= %(as_of)s, true)
+),
+cold AS (
+  SELECT f.id, f.name FROM fellows f
+   WHERE f.id NOT IN (SELECT other_id FROM partners)
+     AND f.id NOT IN (
+       SELECT CASE WHEN o.member_a_id = %(member)s THEN o.member_b_id ELSE o.member_a_id END
+         FROM one_to_one o
+        WHERE (o.member_a_id = %(member)s OR o.member_b_id = %(member)s)
+          AND o.held_on BETWEEN %(window)s AND %(as_of)s)
+),
+suggested AS (
+  SELECT c.id, c.name,
+         coalesce(sum(CASE e.kind WHEN 'referral' THEN w.w_referral WHEN 'help' THEN w.w_help
+                      ELSE w.w_introduction END), 0) AS generosity
+    FROM cold c
+    LEFT JOIN (exchange e JOIN weights w USING (network_id))
+      ON e.giver_id = c.id AND e.voided_at IS NULL
+     AND e.occurred_on BETWEEN %(window)s AND %(as_of)s
+   GROUP BY c.id, c.name
+   ORDER BY generosity DESC, {NAME_KEY.format(name="c.name")}, c.id
+   LIMIT %(cold_limit)s
+),
+updates AS (
+  SELECT DISTINCT ON (e.id) e.id, e.receiver_id, r.name, e.summary, f.status,
+         f.occurred_on, f.id AS step_id,
+         f.status IN ('won', 'lost', 'no_response')
+           AND NOT EXISTS (SELECT FROM feedback b WHERE b.exchange_id = e.id) AS ask_rating
+    FROM followup f JOIN exchange e ON e.id = f.exchange_id JOIN member r ON r.id = e.receiver_id
+   WHERE e.giver_id = %(member)s AND e.kind = 'referral' AND e.voided_at IS NULL
+     AND f.occurred_on BETWEEN %(updates_from)s AND %(as_of)s
+   ORDER BY e.id, f.occurred_on DESC, f.id DESC
+)
+SELECT type, member_id, exchange_id, ask_id, figures, ask_rating FROM (
+  SELECT 1 AS rank, 'followup_due' AS type, giver_id AS member_id, id AS exchange_id,
+         NULL::int AS ask_id, ARRAY[name, occurred_on::text, summary, age::text] AS figures,
+         NULL::bool AS ask_rating, (occurred_on - %(as_of)s)::float AS k1, ''::text AS k2,
+         id AS k3
+    FROM due
+  UNION ALL
+  SELECT 2, 'reciprocate', other_id, NULL, NULL, ARRAY[name, received_points::text], NULL,
+         -received_points, {NAME_KEY.format(name="name")}, other_id
+    FROM owed
+  UNION ALL
+  SELECT 3, 'answer_ask', member_id, NULL, id, ARRAY[name, topic, network, category], NULL,
+         -extract(epoch FROM created_at), '', -id
+    FROM asks WHERE category IS NOT NULL
+  UNION ALL
+  SELECT 4, 'cold_pair', id, NULL, NULL, ARRAY[name], NULL, -generosity,
+         {NAME_KEY.format(name="name")}, id
+    FROM suggested
+  UNION ALL
+  SELECT 5, 'given_update', receiver_id, id, NULL,
+         ARRAY[name, id::text, summary, replace(status, '_', ' '), occurred_on::text],
+         ask_rating, (%(as_of)s - occurred_on)::float, '', -step_id
+    FROM updates
+) nudges
+ORDER BY rank, k1, k2, k3
+"""
+"""One member's nudges in all networks (docs/analytics.md, "Nudges"), one statement: a CTE
+per type, their rows in one list with the figures each sentence names, in type order and
+then each type's own order."""
+
+
 def _rows(connection: Any, sql: str, **parameters: Any) -> list[tuple[Any, ...]]:
     return connection.execute(sql, parameters).fetchall()  # type: ignore[no-any-return]
 
@@ -243,11 +399,30 @@ def pairs(connection: Any, start: str, end: str, member: int) -> list[dict[str, 
     return [dict(zip(PAIR_KEYS, row, strict=True)) for row in rows]
 
 
+def nudges(connection: Any, start: str, end: str, member: int) -> list[dict[str, Any]]:
+    """The member's nudges as of ``end``: each with its type and ids, the ``figures`` its
+    sentence must name, and for a given update whether it asks for a rating."""
+    if COLD_PAIR_DAYS != RECIPROCITY_DAYS:
+        raise SystemExit("The nudges query reads one window for reciprocity and cold pairs.")
+    as_of = date.fromisoformat(end)
+    rows = _rows(
+        connection,
+        NUDGES,
+        member=member,
+        as_of=as_of,
+        window=trailing_days(as_of, RECIPROCITY_DAYS)[0],
+        updates_from=trailing_days(as_of, GIVEN_UPDATE_DAYS)[0],
+        cold_limit=COLD_PAIR_LIMIT,
+    )
+    return [dict(zip(NUDGE_COLUMNS, row, strict=True)) for row in rows]
+
+
 BASELINES: dict[str, Callable[[Any, str, str, int], Any]] = {
     "compute_balances": balances,
     "compute_quality": quality,
     "compute_stats": stats,
     "compute_pairs": pairs,
+    "compute_nudges": nudges,
 }
 """The hand-written query of each metric a figure 8 row times, by function name."""
 
@@ -263,9 +438,40 @@ def _close(ours: Any, theirs: Any, key: str) -> bool:
     return abs(float(ours) - float(theirs)) <= tolerance * 1.0001
 
 
+def _names(figure: str, message: str) -> bool:
+    """``message`` names ``figure`` on its own: "1" is not found in "180 days"."""
+    return re.search(rf"(?<!\w){re.escape(figure)}(?!\w)", message) is not None
+
+
+def _same_nudges(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str | None:
+    """Nudges agree when they are the same (type, other member, exchange, ask), in the
+    same order of types, and each of our sentences names every figure of the query's."""
+
+    def key(nudge: dict[str, Any]) -> tuple[Any, ...]:
+        return (nudge["type"], nudge["member_id"], nudge["exchange_id"], nudge["ask_id"])
+
+    mine = {key(nudge): nudge for nudge in ours}
+    other = {key(nudge): nudge for nudge in theirs}
+    if mine.keys() != other.keys() or len(ours) != len(theirs):
+        missing = sorted(mine.keys() ^ other.keys(), key=str)[:5]
+        return f"compute_nudges: the nudges differ (for example {missing})"
+    if [nudge["type"] for nudge in ours] != [nudge["type"] for nudge in theirs]:
+        return "compute_nudges: the types come in another order"
+    for item, row in other.items():
+        message = mine[item]["message"]
+        for figure in filter(None, row["figures"]):
+            if not _names(figure, message):
+                return f"compute_nudges: {message!r} does not name {figure!r} ({item})"
+        if row["ask_rating"] is not None and (RATING_CLAUSE in message) != row["ask_rating"]:
+            return f"compute_nudges: {message!r} should ask for a rating: {row['ask_rating']}"
+    return None
+
+
 def same(name: str, ours: Any, theirs: Any) -> str | None:
     """``None`` when the metric and its baseline give the same figures, else the first
     difference in a sentence."""
+    if name == "compute_nudges":
+        return _same_nudges(ours, theirs)
     if isinstance(ours, dict):
         ours, theirs = [ours], [theirs]
     key_of = "other" if name == "compute_pairs" else "member_id"

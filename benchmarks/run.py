@@ -248,8 +248,8 @@ def row(
     return {
         "number": number,
         "figure": figure,
-        "seconds": None if seconds is None else round(seconds, 3),
-        "baseline_seconds": None if baseline is None else round(baseline, 3),
+        "seconds": None if seconds is None else _seconds(seconds),
+        "baseline_seconds": None if baseline is None else _seconds(baseline),
         "ratio": ratio,
         "peak_rss_mb": rss,
         "target": target,
@@ -257,6 +257,12 @@ def row(
         "note": note,
         **extra,
     }
+
+
+def _seconds(value: float) -> float:
+    """Seconds to the millisecond, or to the microsecond under 0.1 s (one member's pairs
+    take about a millisecond)."""
+    return round(value, 3 if value >= 0.1 else 6)
 
 
 def unavailable(number: int, figure: str, target: str, why: str) -> dict[str, Any]:
@@ -863,7 +869,7 @@ def cell(value: Any, digits: int = 3) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.{digits}f}"
+        return f"{value:.{digits + 1 if 0 < value < 0.1 else digits}f}"
     return str(value)
 
 

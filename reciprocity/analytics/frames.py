@@ -20,8 +20,6 @@ from reciprocity.store import aggregates
 from reciprocity.store.models import DEFAULT_WEIGHTS, ExchangeKind
 
 KINDS: tuple[str, ...] = (ExchangeKind.REFERRAL, ExchangeKind.HELP, ExchangeKind.INTRODUCTION)
-FLOW_COLUMNS = ("member_id", "network_id", "kind", "side", "n")
-"""The columns of :func:`reciprocity.store.aggregates.member_flows`."""
 TOTAL_COLUMNS = ("member_id", "network_id", "side", *KINDS)
 """The columns of :func:`reciprocity.store.aggregates.member_totals`."""
 PAIR_FLOW_COLUMNS = ("giver_id", "receiver_id", "network_id", "kind", "n")
@@ -81,7 +79,7 @@ def member_totals(session: Session, scope: Scope) -> pd.DataFrame:
     """Per member and side: ``member_id, side``, the counts by kind and ``points``.
 
     Points weigh each count by its own network's weight for the kind, as
-    :func:`with_points` does for :func:`reciprocity.store.aggregates.member_flows`.
+    :func:`with_points` does for the counts of a pair or a month.
     """
     rows = frame(aggregates.member_totals(session, **filters(scope)), TOTAL_COLUMNS)
     weight = (
@@ -121,11 +119,6 @@ def listed(session: Session, scope: Scope, active_ids: Iterable[int]) -> pd.Data
     result = pd.DataFrame({"member": pd.Series(names, dtype=object)})
     result.index.name = "member_id"
     return result
-
-
-def by_id(values: pd.Series) -> dict[int, int]:
-    """A series of whole numbers indexed by member id, as a plain dict."""
-    return dict(zip(values.index.astype(int).tolist(), values.astype(int).tolist(), strict=True))
 
 
 def rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

@@ -6,7 +6,6 @@ types, their order and their windows are in docs/analytics.md, "Nudges".
 """
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -17,10 +16,8 @@ from reciprocity.analytics.keys import NUDGE_KEYS
 from reciprocity.analytics.scope import trailing_days
 from reciprocity.i18n import _, ngettext
 from reciprocity.ledger.members import get_member
-from reciprocity.ledger.networks import member_network_ids
-from reciprocity.ledger.requests import list_requests
 from reciprocity.store import aggregates
-from reciprocity.store.models import Ask, FollowupStatus, Offer
+from reciprocity.store.models import FollowupStatus
 
 RECIPROCITY_DAYS = 180
 COLD_PAIR_DAYS = 180
@@ -74,31 +71,19 @@ def followups_due(
     ]
 
 
-def _points_between(
-    session: Session, member_id: int, network_id: int | None, start: date, end: date
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Points the member received from and gave to each other member in the period."""
-    flows = frames.frame(
-        aggregates.pair_flows(
-            session, network_id=network_id, member_id=member_id, start=start, end=end
-        ),
-        frames.PAIR_FLOW_COLUMNS,
-    )
-    flows = frames.with_points(flows, frames.weights(session))
-    received = flows[flows["receiver_id"] == member_id].groupby("giver_id")["points"].sum()
-    given = flows[flows["giver_id"] == member_id].groupby("receiver_id")["points"].sum()
-    return frames.by_id(received), frames.by_id(given)
-
-
 def reciprocate(
     session: Session, member_id: int, network_id: int | None, as_of: date
 ) -> list[dict[str, Any]]:
     """Members who gave to this member lately and got nothing back, most points first."""
     start, end = trailing_days(as_of, RECIPROCITY_DAYS)
-    received, given = _points_between(session, member_id, network_id, start, end)
-    owed = {other: points for other, points in received.items() if other not in given}
-    names = dict(tuple(row) for row in aggregates.member_names(session, owed))
-    ordered = sorted(owed, key=lambda other: (-owed[other], frames.name_key(names[other]), other))
+    owed = [
+        (row.other_id, row.other, int(row.received_points))
+        for row in aggregates.member_pairs(
+            session, member_id=member_id, network_id=network_id, start=start, end=end
+        )
+        if row.received and not row.given
+    ]
+    owed.sort(key=lambda row: (-row[2], frames.name_key(row[1]), row[0]))
     return [
         _nudge(
             "reciprocate",
@@ -107,11 +92,11 @@ def reciprocate(
                 "back; look out for a referral for them.",
                 "{name} gave you {count} points in the last {days} days and you gave nothing "
                 "back; look out for a referral for them.",
-                owed[other],
-            ).format(name=names[other], count=owed[other], days=RECIPROCITY_DAYS),
+                points,
+            ).format(name=name, count=points, days=RECIPROCITY_DAYS),
             member_id=other,
         )
-        for other in ordered
+        for other, name, points in owed
     ]
 
 
@@ -128,48 +113,35 @@ def asks_to_answer(
 ) -> list[dict[str, Any]]:
     """Open asks in the member's networks that their category or open offers can answer."""
     me = get_member(session=session, member_id=member_id)
-    networks = member_network_ids(session=session, member_id=member_id, on=as_of)
-    if network_id is not None:
-        networks &= {network_id}
+    asks = aggregates.open_asks_for(session, member_id=member_id, network_id=network_id, on=as_of)
+    if not asks:
+        return []
     offers = [
-        " ".join(filter(None, (offer["topic"], offer["details"])))
-        for offer in list_requests(
-            session=session, table=Offer, open_only=True, member_id=member_id
-        )
+        " ".join(filter(None, (offer.topic, offer.details)))
+        for offer in aggregates.open_offers_of(session, member_id)
     ]
-    asks = [
-        ask
-        for network in sorted(networks)
-        for ask in list_requests(session=session, table=Ask, open_only=True, network_id=network)
-        if ask["member_id"] != member_id
-    ]
-    categories = dict(
-        tuple(row)
-        for row in aggregates.member_categories(session, {ask["member_id"] for ask in asks})
-    )
     nudges = []
-    for ask in sorted(asks, key=lambda ask: (ask["created_at"], ask["id"]), reverse=True):
-        text = " ".join(filter(None, (ask["topic"], ask["details"])))
-        asker_category = categories.get(ask["member_id"])
+    for ask in asks:
+        text = " ".join(filter(None, (ask.topic, ask.details)))
         if mentions(text, me.category):
             sentence = _(
                 "{member} asks \u201c{topic}\u201d in {network}; "
                 "you could answer: it asks for your line of work ({category})."
             ).format(
-                member=ask["member"],
-                topic=ask["topic"],
-                network=ask["network"],
+                member=ask.member,
+                topic=ask.topic,
+                network=ask.network,
                 category=me.category,
             )
-        elif any(mentions(offer, asker_category) for offer in offers):
+        elif any(mentions(offer, ask.category) for offer in offers):
             sentence = _(
                 "{member} asks \u201c{topic}\u201d in {network}; "
                 "you could answer: your open offer speaks to their trade ({category})."
             ).format(
-                member=ask["member"],
-                topic=ask["topic"],
-                network=ask["network"],
-                category=asker_category,
+                member=ask.member,
+                topic=ask.topic,
+                network=ask.network,
+                category=ask.category,
             )
         else:
             continue
@@ -177,8 +149,8 @@ def asks_to_answer(
             _nudge(
                 "answer_ask",
                 sentence,
-                member_id=ask["member_id"],
-                ask_id=ask["id"],
+                member_id=ask.member_id,
+                ask_id=ask.ask_id,
             )
         )
     return nudges
@@ -189,21 +161,11 @@ def cold_pairs(
 ) -> list[dict[str, Any]]:
     """Fellow members with no exchange and no one-to-one lately: one-to-one suggestions."""
     start, end = trailing_days(as_of, COLD_PAIR_DAYS)
-    fellows = dict(
-        tuple(row)
-        for row in aggregates.fellow_members(
-            session, member_id=member_id, network_id=network_id, on=as_of
-        )
+    cold = aggregates.cold_fellows(
+        session, member_id=member_id, network_id=network_id, on=as_of, start=start, end=end
     )
-    if not fellows:
-        return []
-    received, given = _points_between(session, member_id, None, start, end)
-    met = aggregates.one_to_one_partners(session, member_id=member_id, start=start, end=end)
-    cold = set(fellows) - received.keys() - given.keys() - met
-    generosity = _given_points(session, cold, start, end)
     chosen = sorted(
-        cold,
-        key=lambda other: (-generosity.get(other, 0), frames.name_key(fellows[other]), other),
+        cold, key=lambda row: (-int(row.generosity), frames.name_key(row.name), row.member_id)
     )
     return [
         _nudge(
@@ -211,28 +173,11 @@ def cold_pairs(
             _(
                 "You and {name} have had no exchange or one-to-one in {days} days; "
                 "book a one-to-one."
-            ).format(name=fellows[other], days=COLD_PAIR_DAYS),
-            member_id=other,
+            ).format(name=row.name, days=COLD_PAIR_DAYS),
+            member_id=row.member_id,
         )
-        for other in chosen[:COLD_PAIR_LIMIT]
+        for row in chosen[:COLD_PAIR_LIMIT]
     ]
-
-
-def _given_points(
-    session: Session, members: Iterable[int], start: date, end: date
-) -> dict[int, int]:
-    """Points each of ``members`` gave anyone in the period."""
-    members = list(members)
-    if not members:
-        return {}
-    flows = frames.frame(
-        aggregates.member_flows(
-            session, network_id=None, member_id=None, start=start, end=end, member_ids=members
-        ),
-        frames.FLOW_COLUMNS,
-    )
-    flows = frames.with_points(flows[flows["side"] == "given"], frames.weights(session))
-    return frames.by_id(flows.groupby("member_id")["points"].sum())
 
 
 def given_updates(
@@ -294,9 +239,12 @@ def compute_nudges(
 ) -> list[dict[str, Any]]:
     """Every nudge for the member as of ``as_of`` (default today), in type order."""
     as_of = as_of or date.today()
-    get_member(session=session, member_id=member_id)
-    return [
+    # Held while the finders run, so asks_to_answer finds the member in the session.
+    member = get_member(session=session, member_id=member_id)
+    nudges = [
         nudge
         for finder in (followups_due, reciprocate, asks_to_answer, cold_pairs, given_updates)
         for nudge in finder(session, member_id, network_id, as_of)
     ]
+    del member
+    return nudges

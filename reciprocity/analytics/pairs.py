@@ -13,7 +13,6 @@ from reciprocity.analytics import frames
 from reciprocity.analytics.keys import PAIR_KEYS
 from reciprocity.analytics.scope import Scope
 from reciprocity.store import aggregates
-from reciprocity.store.models import DEFAULT_WEIGHTS
 
 
 def pair_frame(session: Session, scope: Scope) -> pd.DataFrame:
@@ -73,45 +72,21 @@ def compute_pairs(*, session: Session, scope: Scope) -> list[dict[str, Any]]:
 
 
 def _member_pairs(session: Session, scope: Scope, member_id: int) -> list[dict[str, Any]]:
-    """One member's pairs, the rows :func:`pair_frame` gives, summed in plain Python: a
-    member has a few dozen partners, where building frames would be most of the time,
-    and only the networks of their own exchanges' weights are read."""
-    flows = aggregates.pair_flows(
-        session,
-        network_id=scope.network_id,
-        member_id=member_id,
-        start=scope.start,
-        end=scope.end,
-    )
-    weights = {
-        network_id: own or {}
-        for network_id, own in aggregates.network_weights(
-            session, {row.network_id for row in flows}
+    """One member's pairs, the rows :func:`pair_frame` gives, from one statement that
+    weighs, sums and names them in SQL (:func:`aggregates.member_pairs`): a member has a
+    few dozen partners, so only the order by name is left to Python."""
+    rows = [
+        (row.other_id, row.member, row.other, int(row.given_points), int(row.received_points))
+        for row in aggregates.member_pairs(
+            session,
+            member_id=member_id,
+            network_id=scope.network_id,
+            start=scope.start,
+            end=scope.end,
         )
-    }
-    given: dict[int, int] = {}
-    received: dict[int, int] = {}
-    for giver_id, receiver_id, network_id, kind, count in flows:
-        points = int(count) * int(weights[network_id].get(kind, DEFAULT_WEIGHTS[kind]))
-        if giver_id == member_id:
-            given[receiver_id] = given.get(receiver_id, 0) + points
-        else:
-            received[giver_id] = received.get(giver_id, 0) + points
-    others = list(given.keys() | received.keys())
-    names = dict(tuple(row) for row in aggregates.member_names(session, {*others, member_id}))
-
-    def balance(other: int) -> int:
-        return given.get(other, 0) - received.get(other, 0)
-
-    others.sort(key=lambda other: (balance(other), frames.name_key(names[other]), other))
-    values = (
-        (
-            names[member_id],
-            names[other],
-            given.get(other, 0),
-            received.get(other, 0),
-            balance(other),
-        )
-        for other in others
-    )
-    return [dict(zip(PAIR_KEYS, row, strict=True)) for row in values]
+    ]
+    rows.sort(key=lambda row: (row[3] - row[4], frames.name_key(row[2]), row[0]))
+    return [
+        dict(zip(PAIR_KEYS, (member, other, given, received, given - received), strict=True))
+        for _other_id, member, other, given, received in rows
+    ]

@@ -7,12 +7,17 @@ voided, in the network and in the inclusive period on ``occurred_on`` when those
 given. The one per-referral read over a whole scope is :func:`contact_days`, for the median;
 the nudge queries read single rows, but only one member's.
 
+The statements of one member's pairs and nudges, which a face runs on every refresh, are
+built once per shape of their filters (``@cache``) with bound parameters: building one
+took longer than PostgreSQL takes to run it (docs/performance.md).
+
 Dates are compared as dates on both engines; :class:`days_between` is the one
 dialect-specific expression (``julianday`` on SQLite, date subtraction on PostgreSQL).
 """
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +27,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from reciprocity.store.models import (
+    DEFAULT_WEIGHTS,
+    Ask,
     Attendance,
     Exchange,
     ExchangeKind,
@@ -32,17 +39,22 @@ from reciprocity.store.models import (
     Member,
     Membership,
     Network,
+    Offer,
     OneToOne,
     OtherCost,
+    RequestStatus,
 )
 from reciprocity.store.tables import table_of
+from reciprocity.store.types import StoredDate
 
+ASK = table_of(Ask)
 EXCHANGE = table_of(Exchange)
 FOLLOWUP = table_of(Followup)
 FEEDBACK = table_of(Feedback)
 MEMBER = table_of(Member)
 MEMBERSHIP = table_of(Membership)
 NETWORK = table_of(Network)
+OFFER = table_of(Offer)
 ONE_TO_ONE = table_of(OneToOne)
 MEETING = table_of(Meeting)
 ATTENDANCE = table_of(Attendance)
@@ -94,16 +106,17 @@ def _month_default(element: year_month, compiler: SQLCompiler, **kw: Any) -> str
 
 def counted(
     *,
-    network_id: int | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    network_id: int | ColumnElement[int] | None = None,
+    start: date | ColumnElement[date] | None = None,
+    end: date | ColumnElement[date] | None = None,
     table: sa.FromClause = EXCHANGE,
     member_id: int | None = None,
     side: ColumnElement[int] | None = None,
 ) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a counted exchange: not voided, in the network and period.
 
-    With ``member_id``, also that member on ``side`` (a giver or receiver column).
+    With ``member_id``, also that member on ``side`` (a giver or receiver column). The
+    network and the period may be bound parameters of a statement built once.
     """
     clauses: list[ColumnElement[bool]] = [table.c.voided_at.is_(None)]
     if member_id is not None:
@@ -124,52 +137,9 @@ def network_settings(session: Session) -> Rows:
     return session.execute(query).all()
 
 
-def network_weights(session: Session, network_ids: Collection[int]) -> Rows:
-    """``(network_id, weights)`` of the given networks."""
-    if not network_ids:
-        return []
-    query = sa.select(NETWORK.c.id, NETWORK.c.weights).where(NETWORK.c.id.in_(list(network_ids)))
-    return session.execute(query).all()
-
-
 def network_currencies(session: Session) -> list[str]:
     """The distinct currencies of the networks."""
     return list(session.execute(sa.select(NETWORK.c.currency).distinct()).scalars())
-
-
-def member_flows(
-    session: Session,
-    *,
-    network_id: int | None,
-    member_id: int | None,
-    start: date | None,
-    end: date | None,
-    member_ids: Collection[int] | None = None,
-) -> Rows:
-    """``(member_id, network_id, kind, side, n)``: counts given and received per member.
-
-    ``side`` is ``'given'`` or ``'received'``. ``member_ids`` narrows both sides to those
-    members (``member_id`` to one).
-    """
-    parts = []
-    for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
-        clauses = counted(
-            network_id=network_id, start=start, end=end, member_id=member_id, side=column
-        )
-        if member_ids is not None:
-            clauses.append(column.in_(list(member_ids)))
-        parts.append(
-            sa.select(
-                column.label("member_id"),
-                EXCHANGE.c.network_id,
-                EXCHANGE.c.kind,
-                sa.literal(side).label("side"),
-                sa.func.count().label("n"),
-            )
-            .where(*clauses)
-            .group_by(column, EXCHANGE.c.network_id, EXCHANGE.c.kind)
-        )
-    return session.execute(sa.union_all(*parts)).all()
 
 
 def member_totals(
@@ -182,9 +152,10 @@ def member_totals(
 ) -> Rows:
     """``(member_id, network_id, side, referral, help, introduction)``: counts by kind.
 
-    The counts of :func:`member_flows` with the kinds as columns: one row per member,
-    network and side instead of three. Each side groups by its covering index's leading
-    columns, so SQLite reads the index in order with no sort and no table row.
+    Counts given and received (``side`` is ``'given'`` or ``'received'``) with the kinds as
+    columns: one row per member, network and side. Each side groups by its covering
+    index's leading columns, so SQLite reads the index in order with no sort and no table
+    row.
     """
     parts = []
     for side, column in (("given", EXCHANGE.c.giver_id), ("received", EXCHANGE.c.receiver_id)):
@@ -445,9 +416,9 @@ def member_names(session: Session, member_ids: Collection[int]) -> Rows:
 
 def _referrals(
     *,
-    network_id: int | None,
-    start: date | None,
-    end: date | None,
+    network_id: int | ColumnElement[int] | None,
+    start: date | ColumnElement[date] | None,
+    end: date | ColumnElement[date] | None,
     member_id: int | None = None,
     side: ColumnElement[int] | None = None,
 ) -> list[ColumnElement[bool]]:
@@ -622,6 +593,96 @@ def pair_flows(
     return session.execute(query).all()
 
 
+def weight_of(kind: ColumnElement[str]) -> ColumnElement[int]:
+    """The points of one exchange of ``kind`` in the :data:`NETWORK` row joined to it: its
+    own weight for the kind, else the default, read from its JSON in SQL."""
+    return sa.case(
+        *(
+            (
+                kind == str(name),
+                sa.func.coalesce(NETWORK.c.weights[str(name)].as_integer(), default),
+            )
+            for name, default in DEFAULT_WEIGHTS.items()
+        )
+    )
+
+
+def member_pairs(
+    session: Session,
+    *,
+    member_id: int,
+    network_id: int | None,
+    start: date | None,
+    end: date | None,
+) -> Rows:
+    """One member's pairs in one statement: ``(other_id, member, other, given, received,
+    given_points, received_points)`` for every member with a counted exchange either way
+    (``given`` and ``received`` count the exchanges).
+
+    Counts per ordered pair, network and kind first (the member's covering indexes), then
+    each count weighed by its network's weights and summed per other member; the names are
+    looked up per row of the result, so PostgreSQL never estimates its way to reading every
+    member to join them.
+    """
+    query = _member_pairs_query(network_id is not None, start is not None, end is not None)
+    values = {"member_id": member_id, "network_id": network_id, "start": start, "end": end}
+    return session.execute(query, values).all()
+
+
+@cache
+def _member_pairs_query(network: bool, start: bool, end: bool) -> sa.Select[Any]:
+    """The statement of :func:`member_pairs`, built once per shape of scope with bound
+    parameters: building it took longer than PostgreSQL takes to run it."""
+    member = sa.bindparam("member_id", type_=sa.Integer)
+    gives = EXCHANGE.c.giver_id == member
+    flows = (
+        sa.select(
+            sa.case((gives, EXCHANGE.c.receiver_id), else_=EXCHANGE.c.giver_id).label("other_id"),
+            sa.func.sum(sa.case((gives, 1), else_=0)).label("given"),
+            sa.func.sum(sa.case((gives, 0), else_=1)).label("received"),
+            EXCHANGE.c.network_id,
+            EXCHANGE.c.kind,
+        )
+        .where(
+            *counted(
+                network_id=_network_parameter(network),
+                start=sa.bindparam("start") if start else None,
+                end=sa.bindparam("end") if end else None,
+            ),
+            sa.or_(gives, EXCHANGE.c.receiver_id == member),
+        )
+        .group_by(
+            EXCHANGE.c.giver_id, EXCHANGE.c.receiver_id, EXCHANGE.c.network_id, EXCHANGE.c.kind
+        )
+        .subquery("flows")
+    )
+    sums = (
+        sa.select(
+            flows.c.other_id,
+            sa.func.sum(flows.c.given).label("given"),
+            sa.func.sum(flows.c.received).label("received"),
+            sa.func.sum(flows.c.given * weight_of(flows.c.kind)).label("given_points"),
+            sa.func.sum(flows.c.received * weight_of(flows.c.kind)).label("received_points"),
+        )
+        .select_from(flows.join(NETWORK, NETWORK.c.id == flows.c.network_id))
+        .group_by(flows.c.other_id)
+        .subquery("sums")
+    )
+    me, other = MEMBER.alias("me"), MEMBER.alias("other")
+    return sa.select(
+        sums.c.other_id,
+        sa.select(me.c.name).where(me.c.id == member).scalar_subquery().label("member"),
+        sa.select(other.c.name)
+        .where(other.c.id == sums.c.other_id)
+        .scalar_subquery()
+        .label("other"),
+        sums.c.given,
+        sums.c.received,
+        sums.c.given_points,
+        sums.c.received_points,
+    )
+
+
 def edge_counts(
     session: Session, *, network_id: int | None, start: date | None, end: date | None
 ) -> tuple[int, int]:
@@ -673,8 +734,17 @@ def referrals_awaiting_contact(
 
     ``(exchange_id, giver_id, giver, occurred_on, summary, age)``, oldest first.
     """
-    age = days_between(EXCHANGE.c.occurred_on, sa.literal(as_of, sa.Date))
-    query = (
+    values = {"member_id": member_id, "network_id": network_id, "as_of": as_of}
+    return session.execute(_awaiting_contact_query(network_id is not None), values).all()
+
+
+@cache
+def _awaiting_contact_query(network: bool) -> sa.Select[Any]:
+    """The statement of :func:`referrals_awaiting_contact`, built once per shape (see
+    :func:`_member_pairs_query`)."""
+    as_of = sa.bindparam("as_of", type_=StoredDate())
+    age = days_between(EXCHANGE.c.occurred_on, as_of)
+    return (
         sa.select(
             EXCHANGE.c.id.label("exchange_id"),
             EXCHANGE.c.giver_id,
@@ -689,8 +759,8 @@ def referrals_awaiting_contact(
             )
         )
         .where(
-            *_referrals(network_id=network_id, start=None, end=as_of),
-            EXCHANGE.c.receiver_id == member_id,
+            *_referrals(network_id=_network_parameter(network), start=None, end=as_of),
+            EXCHANGE.c.receiver_id == sa.bindparam("member_id", type_=sa.Integer),
             age > NETWORK.c.sla_days,
             ~sa.exists().where(
                 FOLLOWUP.c.exchange_id == EXCHANGE.c.id, FOLLOWUP.c.occurred_on <= as_of
@@ -698,53 +768,161 @@ def referrals_awaiting_contact(
         )
         .order_by(EXCHANGE.c.occurred_on, EXCHANGE.c.id)
     )
-    return session.execute(query).all()
 
 
-def fellow_members(session: Session, *, member_id: int, network_id: int | None, on: date) -> Rows:
-    """``(member_id, name)`` of active members in an active network with the member on ``on``."""
+def _network_parameter(network: bool) -> ColumnElement[int] | None:
+    """The bound ``network_id`` of a statement built for one network, else no filter."""
+    return sa.bindparam("network_id", type_=sa.Integer) if network else None
 
-    def belongs(membership: sa.FromClause) -> list[ColumnElement[bool]]:
-        return [
-            sa.or_(membership.c.joined_on.is_(None), membership.c.joined_on <= on),
-            sa.or_(membership.c.left_on.is_(None), membership.c.left_on >= on),
-        ]
 
+def _belongs_on(
+    membership: sa.FromClause, on: date | ColumnElement[date]
+) -> list[ColumnElement[bool]]:
+    """The membership runs on the day ``on``: joined by then, not left before."""
+    return [
+        sa.or_(membership.c.joined_on.is_(None), membership.c.joined_on <= on),
+        sa.or_(membership.c.left_on.is_(None), membership.c.left_on >= on),
+    ]
+
+
+def cold_fellows(
+    session: Session, *, member_id: int, network_id: int | None, on: date, start: date, end: date
+) -> Rows:
+    """The member's fellows with whom nothing happened lately, in one statement.
+
+    ``(member_id, name, generosity)`` of the active members of an active network both
+    belong to on ``on`` (only ``network_id``'s, if given) with no counted exchange either
+    way (in any network) and no one-to-one from ``start`` to ``end``; ``generosity`` is the
+    points each gave anyone in that period. Unsorted: names sort in Python.
+    """
+    values = {
+        "member_id": member_id,
+        "network_id": network_id,
+        "on": on,
+        "start": start,
+        "end": end,
+    }
+    return session.execute(_cold_fellows_query(network_id is not None), values).all()
+
+
+@cache
+def _cold_fellows_query(network: bool) -> sa.Select[Any]:
+    """The statement of :func:`cold_fellows`, built once per shape (see
+    :func:`_member_pairs_query`)."""
+    member = sa.bindparam("member_id", type_=sa.Integer)
+    network_id = _network_parameter(network)
+    on, start, end = (sa.bindparam(name, type_=StoredDate()) for name in ("on", "start", "end"))
     mine, theirs = MEMBERSHIP.alias("mine"), MEMBERSHIP.alias("theirs")
-    query = (
-        sa.select(MEMBER.c.id.label("member_id"), MEMBER.c.name)
+    fellows = (
+        sa.select(MEMBER.c.id, MEMBER.c.name)
         .select_from(
             mine.join(theirs, theirs.c.network_id == mine.c.network_id)
             .join(NETWORK, NETWORK.c.id == mine.c.network_id)
             .join(MEMBER, MEMBER.c.id == theirs.c.member_id)
         )
         .where(
-            mine.c.member_id == member_id,
-            theirs.c.member_id != member_id,
+            mine.c.member_id == member,
+            theirs.c.member_id != member,
             MEMBER.c.active.is_(True),
             NETWORK.c.active.is_(True),
-            *belongs(mine),
-            *belongs(theirs),
+            *_belongs_on(mine, on),
+            *_belongs_on(theirs, on),
+            *([] if network_id is None else [mine.c.network_id == network_id]),
         )
         .distinct()
+        .subquery("fellows")
     )
-    if network_id is not None:
-        query = query.where(mine.c.network_id == network_id)
-    return session.execute(query).all()
-
-
-def one_to_one_partners(session: Session, *, member_id: int, start: date, end: date) -> set[int]:
-    """The members who had a one-to-one with the member in the period."""
-    other = sa.case(
-        (ONE_TO_ONE.c.member_a_id == member_id, ONE_TO_ONE.c.member_b_id),
-        else_=ONE_TO_ONE.c.member_a_id,
+    gives = EXCHANGE.c.giver_id == member
+    partners = sa.select(sa.case((gives, EXCHANGE.c.receiver_id), else_=EXCHANGE.c.giver_id)).where(
+        *counted(start=start, end=end), sa.or_(gives, EXCHANGE.c.receiver_id == member)
     )
-    query = sa.select(other).where(
-        sa.or_(ONE_TO_ONE.c.member_a_id == member_id, ONE_TO_ONE.c.member_b_id == member_id),
+    met = sa.select(
+        sa.case(
+            (ONE_TO_ONE.c.member_a_id == member, ONE_TO_ONE.c.member_b_id),
+            else_=ONE_TO_ONE.c.member_a_id,
+        )
+    ).where(
+        sa.or_(ONE_TO_ONE.c.member_a_id == member, ONE_TO_ONE.c.member_b_id == member),
         ONE_TO_ONE.c.held_on >= start,
         ONE_TO_ONE.c.held_on <= end,
     )
-    return set(session.execute(query).scalars())
+    cold = (
+        sa.select(fellows.c.id, fellows.c.name)
+        .where(fellows.c.id.not_in(partners), fellows.c.id.not_in(met))
+        .subquery("cold")
+    )
+    given = EXCHANGE.alias("given")
+    return (
+        sa.select(
+            cold.c.id.label("member_id"),
+            cold.c.name,
+            sa.func.coalesce(sa.func.sum(weight_of(given.c.kind)), 0).label("generosity"),
+        )
+        .select_from(
+            cold.outerjoin(
+                given,
+                sa.and_(
+                    given.c.giver_id == cold.c.id,
+                    *counted(table=given, start=start, end=end),
+                ),
+            ).outerjoin(NETWORK, NETWORK.c.id == given.c.network_id)
+        )
+        .group_by(cold.c.id, cold.c.name)
+    )
+
+
+def open_asks_for(session: Session, *, member_id: int, network_id: int | None, on: date) -> Rows:
+    """Open asks by others in the networks the member belongs to on ``on`` (only
+    ``network_id``, if given), newest first: ``(ask_id, member_id, member, category,
+    network, topic, details)``, the asker's name and category joined."""
+    values = {"member_id": member_id, "network_id": network_id, "on": on}
+    return session.execute(_open_asks_query(network_id is not None), values).all()
+
+
+@cache
+def _open_asks_query(network: bool) -> sa.Select[Any]:
+    """The statement of :func:`open_asks_for`, built once per shape (see
+    :func:`_member_pairs_query`)."""
+    member = sa.bindparam("member_id", type_=sa.Integer)
+    asker = MEMBER.alias("asker")
+    network_id = _network_parameter(network)
+    networks = sa.select(MEMBERSHIP.c.network_id).where(
+        MEMBERSHIP.c.member_id == member, *_belongs_on(MEMBERSHIP, sa.bindparam("on"))
+    )
+    return (
+        sa.select(
+            ASK.c.id.label("ask_id"),
+            ASK.c.member_id,
+            asker.c.name.label("member"),
+            asker.c.category,
+            NETWORK.c.name.label("network"),
+            ASK.c.topic,
+            ASK.c.details,
+        )
+        .select_from(
+            ASK.join(asker, asker.c.id == ASK.c.member_id).join(
+                NETWORK, NETWORK.c.id == ASK.c.network_id
+            )
+        )
+        .where(
+            ASK.c.network_id.in_(networks),
+            ASK.c.status == RequestStatus.OPEN,
+            ASK.c.member_id != member,
+            *([] if network_id is None else [ASK.c.network_id == network_id]),
+        )
+        .order_by(ASK.c.created_at.desc(), ASK.c.id.desc())
+    )
+
+
+def open_offers_of(session: Session, member_id: int) -> Rows:
+    """``(topic, details)`` of the member's open offers."""
+    return session.execute(_OPEN_OFFERS, {"member_id": member_id}).all()
+
+
+_OPEN_OFFERS = sa.select(OFFER.c.topic, OFFER.c.details).where(
+    OFFER.c.member_id == sa.bindparam("member_id", type_=sa.Integer),
+    OFFER.c.status == RequestStatus.OPEN,
+)
 
 
 def recent_steps_on_given(
@@ -754,8 +932,16 @@ def recent_steps_on_given(
 
     ``(exchange_id, receiver_id, receiver, summary, status, step_on, rated)``.
     """
+    values = {"member_id": member_id, "network_id": network_id, "start": start, "end": end}
+    return session.execute(_steps_on_given_query(network_id is not None), values).all()
+
+
+@cache
+def _steps_on_given_query(network: bool) -> sa.Select[Any]:
+    """The statement of :func:`recent_steps_on_given`, built once per shape (see
+    :func:`_member_pairs_query`)."""
     rated = sa.exists().where(FEEDBACK.c.exchange_id == EXCHANGE.c.id)
-    query = (
+    return (
         sa.select(
             EXCHANGE.c.id.label("exchange_id"),
             EXCHANGE.c.receiver_id,
@@ -771,22 +957,13 @@ def recent_steps_on_given(
             )
         )
         .where(
-            *_referrals(network_id=network_id, start=None, end=None),
-            EXCHANGE.c.giver_id == member_id,
-            FOLLOWUP.c.occurred_on >= start,
-            FOLLOWUP.c.occurred_on <= end,
+            *_referrals(network_id=_network_parameter(network), start=None, end=None),
+            EXCHANGE.c.giver_id == sa.bindparam("member_id", type_=sa.Integer),
+            FOLLOWUP.c.occurred_on >= sa.bindparam("start"),
+            FOLLOWUP.c.occurred_on <= sa.bindparam("end"),
         )
         .order_by(FOLLOWUP.c.occurred_on.desc(), FOLLOWUP.c.id.desc())
     )
-    return session.execute(query).all()
-
-
-def member_categories(session: Session, member_ids: Collection[int]) -> Rows:
-    """``(member_id, category)`` of the given members."""
-    if not member_ids:
-        return []
-    query = sa.select(MEMBER.c.id, MEMBER.c.category).where(MEMBER.c.id.in_(list(member_ids)))
-    return session.execute(query).all()
 
 
 # --- Costs and worth: per member and network, and networks side by side ------------------
