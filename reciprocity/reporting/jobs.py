@@ -74,8 +74,11 @@ def _run(
     answer: Connection,
     parent: int,
     parents_ends: tuple[Connection, ...],
+    nice: int,
 ) -> None:
     _die_with_parent(parent)
+    if nice:
+        os.nice(nice)
     # The parent answers ctrl+c and ends its children itself; SIGTERM ends a child at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -97,9 +100,11 @@ def _run(
 class Job(Generic[T]):
     """``work`` started now in a forked child (where :func:`can_fork`), else run by
     :meth:`result`. ``work`` is given an :class:`Inbox` of what is :meth:`send` to it
-    later, so a child can start before all of its input is at hand."""
+    later, so a child can start before all of its input is at hand. A child with a
+    ``nice`` increment yields the processor to the report's other parts while they want
+    it, and takes what they leave."""
 
-    def __init__(self, work: Callable[[Inbox], T], *, fork: bool = True) -> None:
+    def __init__(self, work: Callable[[Inbox], T], *, fork: bool = True, nice: int = 0) -> None:
         self._work = work
         self._waiting: list[Any] = []
         self._answer: Connection | None = None
@@ -111,7 +116,14 @@ class Job(Generic[T]):
             feed, self._feed = context.Pipe(duplex=False)
             self._process = context.Process(
                 target=_run,
-                args=(work, Inbox(feed, []), answering, os.getpid(), (self._answer, self._feed)),
+                args=(
+                    work,
+                    Inbox(feed, []),
+                    answering,
+                    os.getpid(),
+                    (self._answer, self._feed),
+                    nice,
+                ),
                 name="reciprocity-report",
                 daemon=True,
             )

@@ -60,6 +60,9 @@ REPORT_FILES = frozenset(
     }
 )
 """Every file a monthly report writes: a folder holding only these may be replaced."""
+CHARTS_NICENESS = 10
+"""The PNG charts' child runs at this ``nice`` increment (a tenth or so of the share of the
+workbook's child or the PDF when they compete; all of a core once they are done)."""
 EARLIEST_MONTH = date(2, 1, 1)
 """A report compares its month with the year before it, which must be in the calendar."""
 
@@ -468,7 +471,13 @@ def write_monthly_report(
                 import matplotlib.backends.backend_agg
                 import matplotlib.figure  # noqa: F401
 
-                pngs = Job(lambda _inbox: _write_charts(folder, data, drawn, wanted, chosen))
+                # The charts are the part that can wait: with the workbook, the PDF and
+                # them all running, they yield, so the workbook (the longest part at
+                # national size) is not slowed by them (docs/performance.md).
+                pngs = Job(
+                    lambda _inbox: _write_charts(folder, data, drawn, wanted, chosen),
+                    nice=CHARTS_NICENESS,
+                )
                 say(_("writing {name} and the PNG charts").format(name=f"{stem}.html"))
             if "xlsx" in wanted:
                 say(_("writing {name}").format(name=f"{stem}.xlsx"))
