@@ -13,9 +13,6 @@ from datetime import date
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from sqlmodel import Session
 
 from reciprocity.analytics.keys import (
@@ -27,7 +24,7 @@ from reciprocity.analytics.keys import (
 )
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
-from reciprocity.i18n import _
+from reciprocity.i18n import _, format_number
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
@@ -126,9 +123,16 @@ def _output(
     if not rows:
         typer.echo(empty)
         return
+    # Rich only where a table is drawn: --json and --csv start without it.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     shown = rows if limit is None else rows[:limit]
     caption = (
-        f"The first {limit} of {len(rows):,}; --limit N shows more, --json or --csv all."
+        _("The first {shown} of {total}; --limit N shows more, --json or --csv all.").format(
+            shown=format_number(len(shown)), total=format_number(len(rows))
+        )
         if len(shown) < len(rows)
         else None
     )
@@ -332,6 +336,10 @@ def stats(
     if as_json:
         print_json(result)
         return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"{where[0].upper()}{where[1:]}, {scope.label}", title_justify="left")
     table.add_column("figure")
     table.add_column("value")
