@@ -24,7 +24,7 @@ from reciprocity.analytics.keys import (
 )
 from reciprocity.analytics.scope import Scope, make_scope
 from reciprocity.cli.app import JSON_OPTION, app, print_json, state
-from reciprocity.i18n import _, format_number
+from reciprocity.i18n import _, format_number, format_percent
 from reciprocity.ledger.errors import LedgerError
 from reciprocity.ledger.members import get_member, resolve_member
 from reciprocity.ledger.networks import resolve_network
@@ -76,19 +76,20 @@ def _scope(
 
 
 def _format(key: str, value: Any) -> str:
+    """A table cell in the language's number format (Babel): ``1,234.50`` or ``1.234,50``."""
     if value is None:
         return "–"
     if key in MONEY_KEYS:
-        return f"{value:,.2f}"
+        return format_number(value, 2)
     if key in PERCENT_KEYS:
-        return f"{value:.0%}"
+        return format_percent(value)
     if key in ONE_DECIMAL_KEYS:
-        return f"{value:.1f}"
+        return format_number(value, 1)
     if key in RATE_KEYS:
-        return f"{value:.3f}"
+        return format_number(value, 3)
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "none"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        return ", ".join(str(item) for item in value) or _("none")
+    return format_number(value) if isinstance(value, int) else str(value)
 
 
 def print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:

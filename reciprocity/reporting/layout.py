@@ -10,7 +10,7 @@ formats, in the network's currency.
 from dataclasses import dataclass
 from typing import Any
 
-from reciprocity.i18n import N_, _, format_day, format_month, ngettext
+from reciprocity.i18n import N_, _, format_day, format_month, format_number, ngettext
 from reciprocity.reporting.audience import Audience
 from reciprocity.reporting.charts import EXTREMES, NAMED_LIMIT
 from reciprocity.reporting.data import FIGURE_KEYS, MonthlyData
@@ -69,7 +69,7 @@ def maturing_mark(data: MonthlyData) -> str:
     count = data.open_referrals
     return ngettext(
         "still maturing: {count} referral open", "still maturing: {count} referrals open", count
-    ).format(count=f"{count:,}")
+    ).format(count=format_number(count))
 
 
 def figure_rows(data: MonthlyData) -> list[FigureRow]:
@@ -122,7 +122,7 @@ def maturity_note(data: MonthlyData) -> str:
     ).format(
         close=days(maturity.median_days_to_close),
         month=data.month_words,
-        since=f"{maturity.days_since_end:,}",
+        since=format_number(maturity.days_since_end),
         previous=previous_words(data),
         day=format_day(maturity.previous_as_of),
         conversion=show("conversion_rate", maturity.previous_conversion_rate),
@@ -275,13 +275,13 @@ class MemberTable:
         """Which members the table lists."""
         if self.hidden:
             return _("The {shown} highest and lowest balances of {total} members.").format(
-                shown=len(self.top), total=f"{self.total:,}"
+                shown=len(self.top), total=format_number(self.total)
             )
         return ngettext(
             "The one member listed.",
             "All {total} members, highest balance first.",
             self.total,
-        ).format(total=f"{self.total:,}")
+        ).format(total=format_number(self.total))
 
     def gap(self) -> str:
         """The line standing for the members between the top and the bottom."""
@@ -291,7 +291,7 @@ class MemberTable:
             "… {count} members in between; every row is in balances.csv, quality.csv and "
             "the workbook …",
             self.hidden,
-        ).format(count=f"{self.hidden:,}")
+        ).format(count=format_number(self.hidden))
 
 
 def member_table(data: MonthlyData) -> MemberTable:
