@@ -52,13 +52,18 @@ POINTS = (
     "ELSE w.w_introduction END"
 )
 
-BALANCES = f"""
-WITH {WEIGHTS},
+
+def balances_sql(weights: str, counted: str, number: Callable[[str], str]) -> str:
+    """The hand-written balances query in a dialect: its ``weights`` CTE, its ``counted``
+    clause and how it makes an expression a decimal number (``number``) for a division
+    or a rounding. :data:`BALANCES` is PostgreSQL's; ``sqlite_baselines`` makes SQLite's."""
+    return f"""
+WITH {weights},
 sides AS (
   SELECT e.giver_id AS member_id, true AS given, e.network_id, e.kind
-    FROM exchange e WHERE {COUNTED}
+    FROM exchange e WHERE {counted}
   UNION ALL
-  SELECT e.receiver_id, false, e.network_id, e.kind FROM exchange e WHERE {COUNTED}
+  SELECT e.receiver_id, false, e.network_id, e.kind FROM exchange e WHERE {counted}
 ),
 counts AS (
   SELECT s.member_id,
@@ -77,7 +82,7 @@ counts AS (
 won AS (
   SELECT e.giver_id, e.receiver_id, f.value
     FROM followup f JOIN exchange e ON e.id = f.exchange_id
-   WHERE f.status = 'won' AND {COUNTED}
+   WHERE f.status = 'won' AND {counted}
 ),
 value_given AS (SELECT giver_id AS member_id, sum(value) AS value FROM won GROUP BY giver_id),
 value_received AS (
@@ -89,16 +94,19 @@ SELECT m.id, m.name,
        coalesce(c.received_help, 0), coalesce(c.received_introduction, 0),
        coalesce(c.given_points, 0), coalesce(c.received_points, 0),
        coalesce(c.given_points, 0) - coalesce(c.received_points, 0),
-       round(c.given_points::numeric / nullif(c.received_points, 0), {RATE_DIGITS}),
-       round((c.given_points - c.received_points)::numeric
+       round({number("c.given_points")} / nullif(c.received_points, 0), {RATE_DIGITS}),
+       round({number("c.given_points - c.received_points")}
              / nullif(c.given_points + c.received_points, 0), {RATE_DIGITS}),
-       round(coalesce(g.value, 0)::numeric, 2), round(coalesce(r.value, 0)::numeric, 2)
+       round({number("coalesce(g.value, 0)")}, 2), round({number("coalesce(r.value, 0)")}, 2)
   FROM member m
   LEFT JOIN counts c ON c.member_id = m.id
   LEFT JOIN value_given g ON g.member_id = m.id
   LEFT JOIN value_received r ON r.member_id = m.id
  WHERE m.active OR c.member_id IS NOT NULL
 """
+
+
+BALANCES = balances_sql(WEIGHTS, COUNTED, lambda expression: f"({expression})::numeric")
 
 QUALITY = f"""
 WITH referral AS (
